@@ -1,0 +1,25 @@
+import { type Kysely, type Migration, type MigrationProvider, type MigrationResult, Migrator, sql } from 'kysely';
+import * as m001 from './migrations/001_core.js';
+
+/** Migrations are imported statically so a bundled service carries them with it. */
+const migrations: Record<string, Migration> = {
+  '001_core': m001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+/** Bring the schema (created if missing) to the latest migration. Safe to run from several processes at once. */
+export async function migrateToLatest(db: Kysely<any>, schema = 'public'): Promise<MigrationResult[]> {
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  const migrator = new Migrator({ db, provider, migrationTableSchema: schema });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error');
+    throw new MigrationError(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`, { cause: error });
+  }
+  return results;
+}

@@ -1,0 +1,161 @@
+import type { RoleGrant } from '@steckbrief/db';
+import type { AnyStateMachine } from 'xstate';
+import type { z } from 'zod';
+import type { Issue } from './errors.js';
+
+export interface Label {
+  de: string;
+  en: string;
+}
+
+/** Durations are whole days in definitions and overrides: deadlines in this process are counted in days. */
+export interface Duration {
+  days: number;
+}
+
+/**
+ * How a role's visibility is scoped:
+ * - `all`: every profile once it has been submitted;
+ * - `owner`: the profiles of the caller's organisation (or their own), drafts included;
+ * - `attribute`: submitted profiles whose scope attribute contains the grant's value
+ *   (e.g. grant `{role: 'werkstatt', werkstatt: 4}` sees profiles with scope `{werkstatt: ['4']}`).
+ */
+export type RoleScope =
+  | { kind: 'all' }
+  | { kind: 'owner' }
+  | { kind: 'attribute'; attribute: string; values: z.ZodType<string | number> };
+
+export interface RoleSpec {
+  label: Label;
+  scope: RoleScope;
+}
+
+export interface ActorInfo {
+  userId: string;
+  organisation: string | null;
+  grants: RoleGrant[];
+}
+
+/** What the machine receives: the event type, the validated payload, who sends it and the profile's data. */
+export interface EngineEvent<P = Record<string, unknown>> {
+  type: string;
+  payload: P;
+  actor: ActorInfo;
+  data: Record<string, unknown>;
+}
+
+export interface EventSpec {
+  label: Label;
+  /** Roles that may send the event: in every state that handles it, or per state. */
+  roles: readonly string[] | Readonly<Record<string, readonly string[]>>;
+  /** Schema of the event's payload (a strict object: unknown fields are an error). */
+  payload: z.ZodType<Record<string, unknown>>;
+  /** Why the machine's guard refused the event, for the 422 answer. */
+  explain?: (args: { event: EngineEvent; context: any; state: string }) => Issue[];
+}
+
+export interface TaskSpec {
+  /** Stable within a profile; tasks are diffed by key after each transition. */
+  key: string;
+  /** One of the definition's `taskKinds`. */
+  kind: string;
+  role: string;
+  /** `owner`, `<attribute>:<value>` or absent for the whole role. */
+  scope?: string;
+  due?: Duration | null;
+}
+
+export interface TransitionInfo {
+  event: string;
+  from: string;
+  to: string;
+  context: any;
+  payload: Record<string, unknown>;
+  /** Tasks this transition opens, so a definition can notify their groups. */
+  openedTasks: TaskSpec[];
+}
+
+/** A notice a transition causes, to a recipient group (`scope` as in TaskSpec). */
+export interface NotificationSpec {
+  template: string;
+  role: string;
+  scope?: string;
+}
+
+export interface WorkflowDefinition {
+  id: string;
+  version: number;
+  label: Label;
+  machine: AnyStateMachine;
+  roles: Readonly<Record<string, RoleSpec>>;
+  states: Readonly<Record<string, Label>>;
+  events: Readonly<Record<string, EventSpec>>;
+  /** `draft` checks types while a profile is edited; `complete` is what submission requires. */
+  data: { draft: z.ZodType<Record<string, unknown>>; complete: z.ZodType<Record<string, unknown>> };
+  /** States in which the owner may edit the profile's data. */
+  editableStates: readonly string[];
+  /** Roles that may create profiles of this workflow (their owner-scoped role). */
+  creatorRoles: readonly string[];
+  /** Roles that may move a task's due date. */
+  deadlineRoles: readonly string[];
+  /** Events that submit a profile: from then on, roles scoped `all` or by attribute can see it. */
+  submitEvents: readonly string[];
+  /** Labels of the task kinds `tasks()` produces. */
+  taskKinds: Readonly<Record<string, Label>>;
+  tasks(args: { state: string; context: any }): TaskSpec[];
+  /** Visibility attributes of a profile, e.g. `{werkstatt: ['4'], ministry: ['MIL']}`. */
+  scope(args: { state: string; context: any; data: Record<string, unknown> }): Record<string, string[]>;
+  notifications(transition: TransitionInfo): NotificationSpec[];
+}
+
+export class DefinitionError extends Error {
+  override readonly name = 'DefinitionError';
+}
+
+/** The event types a machine handles anywhere, read from its state nodes. */
+export function machineEventTypes(machine: AnyStateMachine): Set<string> {
+  const types = new Set<string>();
+  const visit = (node: AnyStateMachine['root']) => {
+    for (const type of node.transitions.keys()) types.add(type);
+    for (const child of Object.values(node.states)) visit(child);
+  };
+  visit(machine.root);
+  return types;
+}
+
+export function machineStateIds(machine: AnyStateMachine): string[] {
+  return Object.keys(machine.root.states);
+}
+
+/**
+ * Check a definition for consistency once, at load time: every state and event has labels and specs,
+ * every referenced role exists. A broken definition fails at start, never in the middle of a request.
+ */
+export function defineWorkflow<D extends WorkflowDefinition>(definition: D): D {
+  const problems: string[] = [];
+  const states = machineStateIds(definition.machine);
+  for (const state of states) {
+    if (!definition.states[state]) problems.push(`state "${state}" has no label`);
+  }
+  for (const type of machineEventTypes(definition.machine)) {
+    if (!definition.events[type]) problems.push(`event "${type}" has no event spec`);
+  }
+  for (const [type, spec] of Object.entries(definition.events)) {
+    const roles = Array.isArray(spec.roles) ? spec.roles : Object.values(spec.roles).flat();
+    for (const role of roles) {
+      if (!definition.roles[role]) problems.push(`event "${type}" names unknown role "${role}"`);
+    }
+    if (!Array.isArray(spec.roles)) {
+      for (const state of Object.keys(spec.roles)) {
+        if (!states.includes(state)) problems.push(`event "${type}" names unknown state "${state}"`);
+      }
+    }
+  }
+  for (const state of definition.editableStates) {
+    if (!states.includes(state)) problems.push(`editable state "${state}" is not a state`);
+  }
+  if (problems.length) {
+    throw new DefinitionError(`workflow ${definition.id}@${definition.version}: ${problems.join('; ')}`);
+  }
+  return definition;
+}

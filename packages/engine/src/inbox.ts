@@ -1,0 +1,190 @@
+import type { Db } from '@steckbrief/db';
+import { type SqlBool, sql } from 'kysely';
+import { type Actor, canSee, hasRole, taskGroupsOf } from './access.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from './errors.js';
+import type { EngineDeps } from './transition.js';
+import { taskLabel } from './views.js';
+
+export interface InboxTask {
+  id: string;
+  profileId: string;
+  workflow: string;
+  kind: string;
+  label: { de: string; en: string };
+  state: string;
+  stateLabel: { de: string; en: string };
+  role: string;
+  scope: string | null;
+  status: string;
+  title: string | null;
+  dueAt: string | null;
+  overdue: boolean;
+  claimedBy: string | null;
+  createdAt: string;
+}
+
+export interface InboxFilters {
+  status?: 'open' | 'done' | 'cancelled';
+  limit?: number;
+}
+
+const taskNotFound = () => new NotFound('Aufgabe nicht gefunden. / Task not found.');
+
+function selectTasks(db: Db) {
+  return db
+    .selectFrom('tasks as t')
+    .innerJoin('profiles as p', 'p.id', 't.profile_id')
+    .select([
+      't.id',
+      't.profile_id',
+      't.workflow_id',
+      'p.workflow_version',
+      't.kind',
+      't.state',
+      't.assignee_role',
+      't.assignee_scope',
+      't.status',
+      't.due_at',
+      't.claimed_by',
+      't.created_at',
+      'p.title',
+    ]);
+}
+
+type TaskSelection = Awaited<ReturnType<ReturnType<typeof selectTasks>['executeTakeFirstOrThrow']>>;
+
+function toInboxTask(deps: EngineDeps, r: TaskSelection, at: Date): InboxTask {
+  const definition = deps.registry.get(r.workflow_id, r.workflow_version);
+  return {
+    id: r.id,
+    profileId: r.profile_id,
+    workflow: r.workflow_id,
+    kind: r.kind,
+    label: taskLabel(definition, r.kind),
+    state: r.state,
+    stateLabel: definition.states[r.state] ?? { de: r.state, en: r.state },
+    role: r.assignee_role,
+    scope: r.assignee_scope || null,
+    status: r.status,
+    title: r.title,
+    dueAt: r.due_at?.toISOString() ?? null,
+    overdue: r.status === 'open' && r.due_at !== null && r.due_at < at,
+    claimedBy: r.claimed_by,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+/** Tasks of the caller's groups (role and scope), soonest due first, then oldest. */
+export async function listTasks(deps: EngineDeps, actor: Actor, filters: InboxFilters = {}): Promise<InboxTask[]> {
+  const groups = taskGroupsOf(deps.registry.roles, actor);
+  if (!groups.length) return [];
+  const rows = await selectTasks(deps.db)
+    .where('t.status', '=', filters.status ?? 'open')
+    .where(
+      sql<SqlBool>`(t.assignee_role, t.assignee_scope) in (${sql.join(groups.map(([r, s]) => sql`(${r}, ${s})`))})`,
+    )
+    .orderBy(sql`t.due_at asc nulls last`)
+    .orderBy('t.created_at')
+    .limit(Math.min(Math.max(filters.limit ?? 100, 1), 500))
+    .execute();
+  const at = (deps.now ?? (() => new Date()))();
+  return rows.map((r) => toInboxTask(deps, r, at));
+}
+
+async function loadTaskFor(db: Db, deps: EngineDeps, actor: Actor, id: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw taskNotFound();
+  const task = await db
+    .selectFrom('tasks as t')
+    .innerJoin('profiles as p', 'p.id', 't.profile_id')
+    .select([
+      't.id',
+      't.status',
+      't.assignee_role',
+      't.assignee_scope',
+      't.claimed_by',
+      't.workflow_id',
+      't.profile_id',
+      'p.workflow_version',
+      'p.owner_key',
+      'p.scope',
+      'p.submitted_at',
+    ])
+    .where('t.id', '=', id)
+    .executeTakeFirst();
+  if (!task || !canSee(deps.registry.roles, actor, task)) throw taskNotFound();
+  return task;
+}
+
+function inGroup(deps: EngineDeps, actor: Actor, task: { assignee_role: string; assignee_scope: string }) {
+  return taskGroupsOf(deps.registry.roles, actor).some(([r, s]) => r === task.assignee_role && s === task.assignee_scope);
+}
+
+/** Claim an open task of one's group so that colleagues do not work it too. Claiming twice is harmless. */
+export async function claimTask(deps: EngineDeps, actor: Actor, id: string): Promise<InboxTask> {
+  const task = await loadTaskFor(deps.db, deps, actor, id);
+  if (!inGroup(deps, actor, task)) throw new Forbidden('Die Aufgabe gehört nicht Ihrer Gruppe. / Not your group’s task.');
+  const updated = await deps.db
+    .updateTable('tasks')
+    .set({ claimed_by: actor.userId, claimed_at: (deps.now ?? (() => new Date()))() })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claimed_by', '=', actor.userId)]))
+    .returning('id')
+    .executeTakeFirst();
+  if (!updated) {
+    throw new Conflict(
+      task.status !== 'open'
+        ? 'Die Aufgabe ist bereits erledigt. / The task is closed.'
+        : 'Die Aufgabe wird bereits von jemand anderem bearbeitet. / Already claimed by someone else.',
+    );
+  }
+  return taskById(deps, id);
+}
+
+/** Give a claimed task back to the group; only the claimer (or a deadline manager) may. */
+export async function releaseTask(deps: EngineDeps, actor: Actor, id: string): Promise<InboxTask> {
+  const task = await loadTaskFor(deps.db, deps, actor, id);
+  const definition = deps.registry.get(task.workflow_id, task.workflow_version);
+  const manager = definition.deadlineRoles.some((r) => hasRole(actor, r));
+  if (!inGroup(deps, actor, task) && !manager) throw new Forbidden('Die Aufgabe gehört nicht Ihrer Gruppe. / Not your group’s task.');
+  if (task.status !== 'open') throw new Conflict('Die Aufgabe ist bereits erledigt. / The task is closed.');
+  if (task.claimed_by && task.claimed_by !== actor.userId && !manager) {
+    throw new Conflict('Die Aufgabe wurde von jemand anderem übernommen. / Claimed by someone else.');
+  }
+  await deps.db.updateTable('tasks').set({ claimed_by: null, claimed_at: null }).where('id', '=', id).execute();
+  return taskById(deps, id);
+}
+
+/** Move an open task's due date; the change and its outbox row (to re-plan reminders) commit together. */
+export async function setTaskDue(deps: EngineDeps, actor: Actor, id: string, dueAt: Date | null): Promise<InboxTask> {
+  const task = await loadTaskFor(deps.db, deps, actor, id);
+  const definition = deps.registry.get(task.workflow_id, task.workflow_version);
+  if (!definition.deadlineRoles.some((r) => hasRole(actor, r))) {
+    throw new Forbidden('Nur die Geschäftsstelle darf Fristen ändern. / Only deadline managers may change due dates.');
+  }
+  if (task.status !== 'open') throw new Conflict('Die Aufgabe ist bereits erledigt. / The task is closed.');
+  if (dueAt && Number.isNaN(dueAt.getTime())) {
+    throw new ValidationFailed('Ungültiges Datum. / Invalid date.', [{ path: 'dueAt', message: 'ungültig / invalid' }]);
+  }
+  const at = (deps.now ?? (() => new Date()))();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.updateTable('tasks').set({ due_at: dueAt }).where('id', '=', id).execute();
+    await trx
+      .insertInto('outbox')
+      .values({
+        topic: 'task.due_changed',
+        cause: `task.due_changed:${id}:${at.getTime()}`,
+        profile_id: task.profile_id,
+        payload: JSON.stringify({ taskId: id, profileId: task.profile_id, dueAt: dueAt?.toISOString() ?? null, by: actor.userId }),
+        created_at: at,
+      })
+      .onConflict((oc) => oc.column('cause').doNothing())
+      .execute();
+  });
+  return taskById(deps, id);
+}
+
+async function taskById(deps: EngineDeps, id: string): Promise<InboxTask> {
+  const row = await selectTasks(deps.db).where('t.id', '=', id).executeTakeFirstOrThrow();
+  return toInboxTask(deps, row, (deps.now ?? (() => new Date()))());
+}

@@ -1,0 +1,303 @@
+import type { Db } from '@steckbrief/db';
+import { type Expression, type SqlBool, sql } from 'kysely';
+import { initialTransition } from 'xstate';
+import { type Actor, canSee, hasRole, ownerKeyOf } from './access.js';
+import type { WorkflowDefinition } from './definition.js';
+import { Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed } from './errors.js';
+import { persistSnapshot } from './machine.js';
+import { mergePatch } from './merge-patch.js';
+import type { WorkflowRegistry } from './registry.js';
+import { isUuid, loadProfile, type OutboxEntry, writeProfileChange } from './store.js';
+import { planTasks } from './tasks.js';
+import type { EngineDeps } from './transition.js';
+import { type ProfileView, profileView } from './views.js';
+import { parseOrThrow } from './validation.js';
+
+const notFound = () => new NotFound('Profil nicht gefunden. / Profile not found.');
+
+function validateDraft(definition: WorkflowDefinition, data: unknown): Record<string, unknown> {
+  return parseOrThrow(definition.data.draft, data, {
+    prefix: 'data',
+    detail: 'Das Profil enthält ungültige Angaben. / The profile contains invalid values.',
+  });
+}
+
+/** Create a profile in the workflow's initial state; profile, history, tasks and outbox commit together. */
+export async function createProfile(
+  { db, registry, now = () => new Date() }: EngineDeps,
+  actor: Actor,
+  input: { workflow?: string; data: unknown },
+): Promise<ProfileView> {
+  const definition = registry.get(input.workflow ?? registry.defaultWorkflowId);
+  if (!actor.userId || !definition.creatorRoles.some((r) => hasRole(actor, r))) {
+    throw new Forbidden('Nur Projektträger können Profile anlegen. / Only applicants can create profiles.');
+  }
+  const data = validateDraft(definition, input.data ?? {});
+  const [snapshot] = initialTransition(definition.machine);
+  const stored = persistSnapshot(snapshot);
+  const at = now();
+  const ownerKey = ownerKeyOf(actor);
+  const scope = definition.scope({ state: stored.value, context: snapshot.context, data });
+  const tasks = planTasks({
+    registry,
+    definition,
+    state: stored.value,
+    context: snapshot.context,
+    current: [],
+    ownerKey,
+    senderRoles: [],
+    now: at,
+  });
+  const userId = actor.userId;
+  const id = await db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('profiles')
+      .values({
+        workflow_id: definition.id,
+        workflow_version: definition.version,
+        state: stored.value,
+        snapshot: JSON.stringify(stored),
+        version: 1,
+        data: JSON.stringify(data),
+        owner_key: ownerKey,
+        created_by: userId,
+        scope: JSON.stringify(scope),
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('profile_history')
+      .values({ profile_id: id, seq: 1, event: 'CREATE', from_state: null, to_state: stored.value, actor_id: userId, payload: '{}', comment: null, at })
+      .execute();
+    if (tasks.open.length) {
+      await trx
+        .insertInto('tasks')
+        .values(
+          tasks.open.map((t) => ({
+            id: t.id,
+            profile_id: id,
+            workflow_id: definition.id,
+            key: t.key,
+            kind: t.kind,
+            state: t.state,
+            assignee_role: t.assignee_role,
+            assignee_scope: t.assignee_scope,
+            due_at: t.due_at,
+            created_at: at,
+          })),
+        )
+        .execute();
+      await trx
+        .insertInto('outbox')
+        .values(
+          tasks.open.map((t) => ({
+            topic: 'task.opened',
+            cause: `task.opened:${t.id}`,
+            profile_id: id,
+            payload: JSON.stringify({ taskId: t.id, profileId: id, kind: t.kind, dueAt: t.due_at?.toISOString() ?? null }),
+            created_at: at,
+          })),
+        )
+        .execute();
+    }
+    return id;
+  });
+  const loaded = await loadProfile(db, id);
+  if (!loaded) throw notFound();
+  return profileView(registry, definition, actor, loaded, loaded.openTasks);
+}
+
+export async function getProfile({ db, registry }: EngineDeps, actor: Actor, id: string): Promise<ProfileView> {
+  const profile = await loadProfile(db, id);
+  if (!profile || !canSee(registry.roles, actor, profile)) throw notFound();
+  const definition = registry.get(profile.workflow_id, profile.workflow_version);
+  return profileView(registry, definition, actor, profile, profile.openTasks);
+}
+
+/** Merge-patch the data of a profile its owner may still edit; the edit is versioned and in the history. */
+export async function patchProfileData(
+  { db, registry, now = () => new Date() }: EngineDeps,
+  actor: Actor,
+  input: { profileId: string; data: unknown; expectedVersion: number },
+): Promise<ProfileView> {
+  const profile = await loadProfile(db, input.profileId);
+  if (!profile || !canSee(registry.roles, actor, profile)) throw notFound();
+  const definition = registry.get(profile.workflow_id, profile.workflow_version);
+  const isOwner =
+    actor.userId !== null && profile.owner_key === ownerKeyOf(actor) && definition.creatorRoles.some((r) => hasRole(actor, r));
+  if (!isOwner) throw new Forbidden('Nur der Projektträger darf das Profil bearbeiten. / Only the owner may edit.');
+  if (input.expectedVersion !== profile.version) {
+    throw new StaleVersion('Das Profil wurde inzwischen geändert. / The profile has changed since this version.');
+  }
+  if (!definition.editableStates.includes(profile.state)) {
+    throw new Conflict(
+      `Im Status "${definition.states[profile.state]?.de ?? profile.state}" kann das Profil nicht bearbeitet werden. / Not editable in this state.`,
+    );
+  }
+  if (typeof input.data !== 'object' || input.data === null || Array.isArray(input.data)) {
+    throw new ValidationFailed('data muss ein Objekt sein. / data must be an object.', [
+      { path: 'data', message: 'Objekt erwartet / object expected' },
+    ]);
+  }
+  const data = validateDraft(definition, mergePatch(profile.data, input.data));
+  const at = now();
+  const snapshot = profile.snapshot;
+  const ok = await writeProfileChange(db, {
+    id: profile.id,
+    workflowId: definition.id,
+    expectedVersion: profile.version,
+    at,
+    state: profile.state,
+    snapshot,
+    data,
+    scope: definition.scope({ state: profile.state, context: snapshot.context, data }),
+    markSubmitted: false,
+    history: {
+      event: 'EDIT',
+      from: profile.state,
+      to: profile.state,
+      actorId: actor.userId,
+      payload: { fields: Object.keys(input.data) },
+      comment: null,
+    },
+    closeTasks: [],
+    openTasks: [],
+    outbox: [] as OutboxEntry[],
+  });
+  if (!ok) throw new StaleVersion('Das Profil wurde inzwischen geändert. / The profile has changed since this version.');
+  const after = { ...profile, data, version: profile.version + 1, updated_at: at };
+  return profileView(registry, definition, actor, after, profile.openTasks);
+}
+
+export interface ListFilters {
+  state?: string;
+  /** Scope attributes to match, e.g. {werkstatt: '4'}. */
+  scope?: Record<string, string>;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ProfileSummary {
+  id: string;
+  workflow: string;
+  state: string;
+  stateLabel: { de: string; en: string };
+  title: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function encodeCursor(createdAt: Date, id: string) {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && isUuid(id)) return [at, id];
+  } catch {
+    // fall through to the validation error
+  }
+  throw new ValidationFailed('Ungültiger Cursor. / Invalid cursor.', [{ path: 'cursor', message: 'ungültig / invalid' }]);
+}
+
+/** The visibility rules of SPEC §2 as a WHERE clause: what any of the actor's grants reaches. */
+function visibleTo(registry: WorkflowRegistry, actor: Actor) {
+  return (eb: any): Expression<SqlBool> => {
+    const ors: Expression<SqlBool>[] = [];
+    if (actor.userId) {
+      for (const g of actor.grants) {
+        const spec = registry.roles.get(g.role);
+        if (!spec) continue;
+        if (spec.scope.kind === 'owner') ors.push(eb('p.owner_key', '=', ownerKeyOf(actor)));
+        else if (spec.scope.kind === 'all') ors.push(eb('p.submitted_at', 'is not', null));
+        else if (g[spec.scope.attribute] !== undefined) {
+          const match = JSON.stringify({ [spec.scope.attribute]: [String(g[spec.scope.attribute])] });
+          ors.push(eb.and([eb('p.submitted_at', 'is not', null), sql<SqlBool>`p.scope @> ${match}::jsonb`]));
+        }
+      }
+    }
+    return ors.length ? eb.or(ors) : sql<SqlBool>`false`;
+  };
+}
+
+export async function listProfiles(
+  { db, registry }: EngineDeps,
+  actor: Actor,
+  filters: ListFilters,
+): Promise<{ items: ProfileSummary[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(filters.limit ?? 20, 1), 100);
+  let query = db
+    .selectFrom('profiles as p')
+    .select(['p.id', 'p.workflow_id', 'p.workflow_version', 'p.state', 'p.title', 'p.version', 'p.created_at', 'p.updated_at'])
+    .where(visibleTo(registry, actor))
+    .orderBy('p.created_at', 'desc')
+    .orderBy('p.id', 'desc')
+    .limit(limit + 1);
+  if (filters.state) query = query.where('p.state', '=', filters.state);
+  if (filters.scope && Object.keys(filters.scope).length) {
+    const match = JSON.stringify(Object.fromEntries(Object.entries(filters.scope).map(([k, v]) => [k, [v]])));
+    query = query.where(sql<SqlBool>`p.scope @> ${match}::jsonb`);
+  }
+  if (filters.q) {
+    const pattern = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where('p.title', 'ilike', pattern);
+  }
+  if (filters.cursor) {
+    const [at, id] = decodeCursor(filters.cursor);
+    query = query.where(sql<SqlBool>`(p.created_at, p.id) < (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      workflow: r.workflow_id,
+      state: r.state,
+      stateLabel: registry.get(r.workflow_id, r.workflow_version).states[r.state] ?? { de: r.state, en: r.state },
+      title: r.title,
+      version: r.version,
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+  };
+}
+
+export interface HistoryItem {
+  seq: number;
+  event: string;
+  from: string | null;
+  to: string;
+  actor: { id: string; name: string } | null;
+  payload: unknown;
+  comment: string | null;
+  at: string;
+}
+
+export async function profileHistory({ db, registry }: EngineDeps, actor: Actor, id: string): Promise<HistoryItem[]> {
+  const profile = await loadProfile(db, id);
+  if (!profile || !canSee(registry.roles, actor, profile)) throw notFound();
+  const rows = await db
+    .selectFrom('profile_history as h')
+    .leftJoin('users as u', 'u.id', 'h.actor_id')
+    .select(['h.seq', 'h.event', 'h.from_state', 'h.to_state', 'h.actor_id', 'u.name', 'h.payload', 'h.comment', 'h.at'])
+    .where('h.profile_id', '=', id)
+    .orderBy('h.seq')
+    .execute();
+  return rows.map((r) => ({
+    seq: r.seq,
+    event: r.event,
+    from: r.from_state,
+    to: r.to_state,
+    actor: r.actor_id ? { id: r.actor_id, name: r.name ?? '' } : null,
+    payload: r.payload,
+    comment: r.comment,
+    at: r.at.toISOString(),
+  }));
+}

@@ -1,0 +1,184 @@
+import type { Db, TaskStatus } from '@steckbrief/db';
+import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { StoredSnapshot } from './machine.js';
+import type { OpenTask } from './tasks.js';
+import type { ProfileFacts } from './views.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (id: string) => UUID.test(id);
+
+export interface LoadedProfile extends ProfileFacts {
+  snapshot: StoredSnapshot;
+  openTasks: OpenTask[];
+}
+
+/** One round trip: the profile with its open tasks (oldest first). */
+export async function loadProfile(db: Db, id: string): Promise<LoadedProfile | undefined> {
+  if (!isUuid(id)) return undefined;
+  const row = await db
+    .selectFrom('profiles as p')
+    .select([
+      'p.id',
+      'p.workflow_id',
+      'p.workflow_version',
+      'p.state',
+      'p.snapshot',
+      'p.version',
+      'p.data',
+      'p.owner_key',
+      'p.scope',
+      'p.submitted_at',
+      'p.created_at',
+      'p.updated_at',
+    ])
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('tasks as t')
+          .select([
+            't.id',
+            't.key',
+            't.kind',
+            't.state',
+            't.assignee_role',
+            't.assignee_scope',
+            't.due_at',
+            't.claimed_by',
+            't.created_at',
+          ])
+          .whereRef('t.profile_id', '=', 'p.id')
+          .where('t.status', '=', 'open')
+          .orderBy('t.created_at')
+          .orderBy('t.id'),
+      ).as('open_tasks'),
+    )
+    .where('p.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { open_tasks, ...profile } = row;
+  return {
+    ...profile,
+    snapshot: profile.snapshot as StoredSnapshot,
+    openTasks: open_tasks.map((t) => ({
+      ...t,
+      due_at: t.due_at ? new Date(t.due_at) : null,
+      created_at: new Date(t.created_at),
+    })),
+  };
+}
+
+export interface HistoryEntry {
+  event: string;
+  from: string | null;
+  to: string;
+  actorId: string | null;
+  payload: unknown;
+  comment: string | null;
+}
+
+export interface OutboxEntry {
+  topic: string;
+  cause: string;
+  payload: unknown;
+}
+
+export interface TaskInsert {
+  id: string;
+  key: string;
+  kind: string;
+  state: string;
+  assignee_role: string;
+  assignee_scope: string;
+  due_at: Date | null;
+}
+
+export interface ProfileWrite {
+  id: string;
+  workflowId: string;
+  /** The version the change was computed from; the write only happens if it is still current. */
+  expectedVersion: number;
+  at: Date;
+  state: string;
+  snapshot: StoredSnapshot;
+  data?: Record<string, unknown>;
+  scope: Record<string, string[]>;
+  markSubmitted: boolean;
+  history: HistoryEntry;
+  closeTasks: Array<{ id: string; status: TaskStatus }>;
+  openTasks: TaskInsert[];
+  outbox: OutboxEntry[];
+  idempotency?: { userId: string; key: string; requestHash: string; status: number; body: unknown };
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+
+/**
+ * Commit one change of a profile — state, snapshot, history, task changes, outbox rows and the
+ * idempotency record — as a single SQL statement, so it commits atomically in one round trip.
+ *
+ * Concurrency: the UPDATE matches only `version = expectedVersion`. Two writers of the same version
+ * serialise on the row lock; the second re-checks the predicate after the first commits, matches
+ * nothing, and then every other part of the statement (which all read from `upd`) writes nothing.
+ * Returns false when the version was no longer current.
+ */
+export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boolean> {
+  const closeIds = w.closeTasks.filter((t) => t.status === 'done').map((t) => t.id);
+  const cancelIds = w.closeTasks.filter((t) => t.status === 'cancelled').map((t) => t.id);
+  const idem = w.idempotency;
+  const result = await sql<{ version: number }>`
+    with upd as (
+      update profiles set
+        state = ${w.state},
+        snapshot = ${json(w.snapshot)}::jsonb,
+        data = coalesce(${w.data === undefined ? null : json(w.data)}::jsonb, data),
+        scope = ${json(w.scope)}::jsonb,
+        version = version + 1,
+        updated_at = ${w.at},
+        submitted_at = case when ${w.markSubmitted} then coalesce(submitted_at, ${w.at}) else submitted_at end
+      where id = ${w.id} and version = ${w.expectedVersion}
+      returning id, version
+    ),
+    hist as (
+      insert into profile_history (profile_id, seq, event, from_state, to_state, actor_id, payload, comment, at)
+      select id, version, ${w.history.event}, ${w.history.from}, ${w.history.to}, ${w.history.actorId},
+             ${json(w.history.payload ?? {})}::jsonb, ${w.history.comment}, ${w.at}
+      from upd
+    ),
+    closed as (
+      update tasks set
+        status = case when id = any(${closeIds}::uuid[]) then 'done' else 'cancelled' end,
+        closed_at = ${w.at}
+      where id = any(${[...closeIds, ...cancelIds]}::uuid[]) and status = 'open' and exists (select 1 from upd)
+    ),
+    opened as (
+      insert into tasks (id, profile_id, workflow_id, key, kind, state, assignee_role, assignee_scope, due_at, created_at)
+      select r.id, upd.id, ${w.workflowId}, r.key, r.kind, r.state, r.assignee_role, r.assignee_scope, r.due_at, ${w.at}
+      from upd, jsonb_to_recordset(${json(w.openTasks)}::jsonb)
+        as r(id uuid, key text, kind text, state text, assignee_role text, assignee_scope text, due_at timestamptz)
+    ),
+    queued as (
+      insert into outbox (topic, cause, profile_id, payload, created_at)
+      select r.topic, r.cause, upd.id, r.payload, ${w.at}
+      from upd, jsonb_to_recordset(${json(w.outbox)}::jsonb) as r(topic text, cause text, payload jsonb)
+      on conflict (cause) do nothing
+    ),
+    idem as (
+      insert into idempotency_keys (user_id, key, profile_id, request_hash, status, body, created_at)
+      select ${idem?.userId ?? null}::uuid, ${idem?.key ?? null}, upd.id, ${idem?.requestHash ?? null},
+             ${idem?.status ?? null}::int, ${idem ? json(idem.body) : null}::jsonb, ${w.at}
+      from upd where ${idem !== undefined}
+    )
+    select version from upd
+  `.execute(db);
+  return result.rows.length === 1;
+}
+
+export async function findIdempotentResponse(db: Db, userId: string, key: string) {
+  return db
+    .selectFrom('idempotency_keys')
+    .select(['profile_id', 'request_hash', 'status', 'body'])
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+}

@@ -1,0 +1,246 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '@steckbrief/db';
+import { transition } from 'xstate';
+import { type Actor, actorInfo, canSee, hasRole, reachingRoles } from './access.js';
+import type { EngineEvent, WorkflowDefinition } from './definition.js';
+import { Conflict, Forbidden, GuardFailed, InvalidEvent, NotFound, StaleVersion } from './errors.js';
+import { eventsHandledIn, persistSnapshot, restoreSnapshot, stateOf } from './machine.js';
+import type { WorkflowRegistry } from './registry.js';
+import {
+  findIdempotentResponse,
+  type LoadedProfile,
+  loadProfile,
+  type OutboxEntry,
+  type ProfileWrite,
+  writeProfileChange,
+} from './store.js';
+import { planTasks } from './tasks.js';
+import { allRolesOf, type ProfileView, profileView, rolesFor } from './views.js';
+import { parseOrThrow } from './validation.js';
+
+export interface EventInput {
+  profileId: string;
+  type: string;
+  payload?: unknown;
+  comment?: string | null;
+  /** From `If-Match`: the change applies only to this version (else 412). Without it, a lost race is retried. */
+  expectedVersion?: number;
+  idempotencyKey?: string;
+}
+
+export interface EventResult {
+  profile: ProfileView;
+  /** True when an earlier response for the same Idempotency-Key was returned instead of applying again. */
+  replayed: boolean;
+}
+
+export interface EngineDeps {
+  db: Db;
+  registry: WorkflowRegistry;
+  now?: () => Date;
+}
+
+const MAX_ATTEMPTS = 5;
+
+function requestHash(input: EventInput): string {
+  return createHash('sha256')
+    .update(JSON.stringify([input.profileId, input.type, input.payload ?? {}, input.comment ?? null]))
+    .digest('hex');
+}
+
+/**
+ * Apply one event to one profile. Everything the transition causes (state, snapshot, history, tasks,
+ * outbox rows, the idempotency record) is committed by one statement; nothing happens before it.
+ */
+export async function applyEvent(deps: EngineDeps, actor: Actor, input: EventInput): Promise<EventResult> {
+  const { db } = deps;
+  const userId = actor.userId;
+  if (input.idempotencyKey && userId) {
+    const replay = await replayIfKnown(deps, userId, input);
+    if (replay) return replay;
+  }
+  for (let attempt = 1; ; attempt++) {
+    const profile = await loadProfile(db, input.profileId);
+    const plan = planEvent(deps, actor, input, profile);
+    if (await writeProfileChange(db, plan.write).catch((e) => onWriteError(e, input))) {
+      return { profile: plan.view, replayed: false };
+    }
+    // Lost a race for this version. With If-Match the caller asked for exactly that version.
+    if (input.expectedVersion !== undefined) throw staleVersion();
+    if (input.idempotencyKey && userId) {
+      const replay = await replayIfKnown(deps, userId, input);
+      if (replay) return replay;
+    }
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new Conflict('Das Profil wird gerade von anderen geändert; bitte erneut versuchen. / Concurrent changes, please retry.');
+    }
+  }
+}
+
+function staleVersion() {
+  return new StaleVersion('Das Profil wurde inzwischen geändert. / The profile has changed since this version.');
+}
+
+async function replayIfKnown(deps: EngineDeps, userId: string, input: EventInput): Promise<EventResult | undefined> {
+  const known = await findIdempotentResponse(deps.db, userId, input.idempotencyKey as string);
+  if (!known) return undefined;
+  if (known.request_hash !== requestHash(input)) {
+    throw new Conflict(
+      'Dieser Idempotency-Key wurde bereits für eine andere Anfrage verwendet. / This Idempotency-Key was used for a different request.',
+    );
+  }
+  return { profile: known.body as ProfileView, replayed: true };
+}
+
+function onWriteError(error: unknown, input: EventInput): false {
+  // A concurrent request with the same Idempotency-Key committed first: treat as a lost race, then replay.
+  if ((error as { code?: string }).code === '23505' && input.idempotencyKey) return false;
+  throw error;
+}
+
+/** Check and compute a transition without touching the database. */
+export function planEvent(
+  { registry, now = () => new Date() }: EngineDeps,
+  actor: Actor,
+  input: EventInput,
+  profile: LoadedProfile | undefined,
+): { write: ProfileWrite; view: ProfileView } {
+  if (!profile || !canSee(registry.roles, actor, profile)) {
+    throw new NotFound('Profil nicht gefunden. / Profile not found.');
+  }
+  const definition = registry.get(profile.workflow_id, profile.workflow_version);
+  const spec = definition.events[input.type];
+  if (!spec) {
+    throw new InvalidEvent(`Unbekanntes Ereignis "${input.type}". / Unknown event.`, [
+      { path: 'type', message: `Erlaubt sind / allowed: ${Object.keys(definition.events).join(', ')}` },
+    ]);
+  }
+  if (input.expectedVersion !== undefined && input.expectedVersion !== profile.version) throw staleVersion();
+  if (!allRolesOf(spec.roles).some((role) => hasRole(actor, role))) {
+    throw new Forbidden(`Ihre Rolle darf "${input.type}" nicht senden. / Your role may not send this event.`);
+  }
+  const from = profile.state;
+  if (!eventsHandledIn(definition, from).has(input.type)) {
+    throw new Conflict(
+      `"${input.type}" ist im Status "${definition.states[from]?.de ?? from}" nicht möglich. / Not allowed in state ${from}.`,
+    );
+  }
+  const senderRoles = reachingRoles(registry.roles, actor, profile, rolesFor(spec.roles, from));
+  if (!senderRoles.length) {
+    throw new Forbidden(`Ihre Rolle darf "${input.type}" in diesem Status nicht senden. / Not your role in this state.`);
+  }
+  const payload = parseOrThrow(spec.payload, input.payload ?? {}, {
+    prefix: 'payload',
+    error: InvalidEvent,
+    detail: 'Die Angaben zum Ereignis sind ungültig. / The event payload is invalid.',
+  });
+
+  const snapshot = restoreSnapshot(definition, profile.snapshot);
+  const event: EngineEvent = { type: input.type, payload, actor: actorInfo(actor), data: profile.data };
+  if (!snapshot.can(event)) {
+    const issues = spec.explain?.({ event, context: snapshot.context, state: from }) ?? [];
+    throw new GuardFailed(
+      `Die Voraussetzungen für "${spec.label.de}" sind nicht erfüllt. / The conditions for ${input.type} are not met.`,
+      issues,
+    );
+  }
+  const [next] = transition(definition.machine, snapshot, event);
+  const to = stateOf(next);
+  const at = now();
+  const tasks = planTasks({
+    registry,
+    definition,
+    state: to,
+    context: next.context,
+    current: profile.openTasks,
+    ownerKey: profile.owner_key,
+    senderRoles,
+    now: at,
+  });
+  const seq = profile.version + 1;
+  const markSubmitted = definition.submitEvents.includes(input.type);
+  const scope = definition.scope({ state: to, context: next.context, data: profile.data });
+  const outbox = outboxFor(definition, profile, { seq, from, to, type: input.type, payload, context: next.context }, tasks);
+
+  const after = {
+    ...profile,
+    state: to,
+    version: seq,
+    scope,
+    updated_at: at,
+    submitted_at: profile.submitted_at ?? (markSubmitted ? at : null),
+  };
+  const view = profileView(registry, definition, actor, after, tasks.remaining);
+  const write: ProfileWrite = {
+    id: profile.id,
+    workflowId: definition.id,
+    expectedVersion: profile.version,
+    at,
+    state: to,
+    snapshot: persistSnapshot(next),
+    scope,
+    markSubmitted,
+    history: { event: input.type, from, to, actorId: actor.userId, payload, comment: input.comment ?? null },
+    closeTasks: tasks.close.map(({ task, status }) => ({ id: task.id, status })),
+    openTasks: tasks.open.map(({ spec: _spec, claimed_by: _c, created_at: _a, ...t }) => t),
+    outbox,
+    idempotency:
+      input.idempotencyKey && actor.userId
+        ? { userId: actor.userId, key: input.idempotencyKey, requestHash: requestHash(input), status: 200, body: view }
+        : undefined,
+  };
+  return { write, view };
+}
+
+/**
+ * Outbox rows: one per notice (cause = profile, history seq, template and recipient group, so a
+ * notice is written once), and one per opened or closed task for the deadline timers.
+ */
+function outboxFor(
+  definition: WorkflowDefinition,
+  profile: LoadedProfile,
+  t: { seq: number; from: string; to: string; type: string; payload: Record<string, unknown>; context: unknown },
+  tasks: ReturnType<typeof planTasks>,
+): OutboxEntry[] {
+  const rows: OutboxEntry[] = [];
+  const notices = definition.notifications({
+    event: t.type,
+    from: t.from,
+    to: t.to,
+    context: t.context,
+    payload: t.payload,
+    openedTasks: tasks.open.map((o) => o.spec),
+  });
+  for (const n of notices) {
+    const scope = n.scope === 'owner' ? `owner:${profile.owner_key}` : (n.scope ?? '');
+    rows.push({
+      topic: 'notification',
+      cause: `notify:${profile.id}:${t.seq}:${n.template}:${n.role}:${scope}`,
+      payload: {
+        template: n.template,
+        profileId: profile.id,
+        workflow: definition.id,
+        seq: t.seq,
+        event: t.type,
+        from: t.from,
+        to: t.to,
+        recipients: { role: n.role, scope },
+      },
+    });
+  }
+  for (const o of tasks.open) {
+    rows.push({
+      topic: 'task.opened',
+      cause: `task.opened:${o.id}`,
+      payload: { taskId: o.id, profileId: profile.id, kind: o.kind, dueAt: o.due_at?.toISOString() ?? null },
+    });
+  }
+  for (const { task, status } of tasks.close) {
+    rows.push({
+      topic: 'task.closed',
+      cause: `task.closed:${task.id}`,
+      payload: { taskId: task.id, profileId: profile.id, status },
+    });
+  }
+  return rows;
+}

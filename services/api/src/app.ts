@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '@steckbrief/db';
+import type { EngineDeps, WorkflowRegistry } from '@steckbrief/engine';
+import express, { type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { authenticate } from './auth.js';
+import { errorHandler, notFoundRoute, sendProblem } from './problem.js';
+import { profileRoutes } from './routes/profiles.js';
+import { taskRoutes } from './routes/tasks.js';
+import { userRoutes } from './routes/users.js';
+import { workflowRoutes } from './routes/workflows.js';
+
+export interface AppDeps {
+  db: Db;
+  redis: Redis;
+  registry: WorkflowRegistry;
+  logger: Logger;
+  adminToken?: string;
+  now?: () => Date;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Bodies must be JSON: anything else on a write is a 415, not a confusing validation error. */
+const requireJson: RequestHandler = (req, res, next) => {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+    sendProblem(res, {
+      type: '/problems/unsupported-media-type',
+      title: 'Nicht unterstützter Medientyp / Unsupported media type',
+      status: 415,
+      detail: 'Bitte JSON senden (Content-Type: application/json). / Please send JSON.',
+      requestId: String(req.id),
+    });
+    return;
+  }
+  next();
+};
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createApp({ db, redis, registry, logger, adminToken, now }: AppDeps): express.Express {
+  const deps: EngineDeps = { db, registry, now };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, uniquelocal');
+  app.set('query parser', 'simple');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(helmet());
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const [pg, rd] = await Promise.allSettled([
+      withTimeout(sql`select 1`.execute(db), 2000),
+      withTimeout(redis.ping(), 2000),
+    ]);
+    const checks = { postgres: pg.status === 'fulfilled' ? 'ok' : 'down', redis: rd.status === 'fulfilled' ? 'ok' : 'down' };
+    res.status(checks.postgres === 'ok' && checks.redis === 'ok' ? 200 : 503).json({ checks });
+  });
+
+  const api = express.Router();
+  api.use(requireJson, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  api.use(authenticate({ db, adminToken }));
+  api.use('/users', userRoutes(db, registry));
+  api.use('/workflows', workflowRoutes(registry));
+  api.use('/profiles', profileRoutes(deps));
+  api.use('/tasks', taskRoutes(deps));
+  app.use('/api/v1', api);
+
+  app.use(notFoundRoute);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,61 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from '@steckbrief/config';
+import { createDb, ensureDatabase, migrateToLatest } from '@steckbrief/db';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createApp } from './app.js';
+import { buildRegistry } from './registry.js';
+
+function config() {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+const cfg = config();
+const logger = pino({
+  level: cfg.LOG_LEVEL,
+  base: { service: 'api' },
+  redact: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.password'],
+});
+
+if (cfg.MIGRATE_ON_START) await ensureDatabase(cfg.DATABASE_URL);
+const db = createDb({ url: cfg.DATABASE_URL, schema: cfg.DATABASE_SCHEMA, poolMax: cfg.DATABASE_POOL_MAX });
+if (cfg.MIGRATE_ON_START) {
+  const results = await migrateToLatest(db, cfg.DATABASE_SCHEMA);
+  if (results.length) logger.info({ migrations: results.map((r) => r.migrationName) }, 'migrated database');
+}
+const redis = new Redis(cfg.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
+
+const app = createApp({ db, redis, registry: buildRegistry(cfg), logger, adminToken: cfg.ADMIN_TOKEN });
+const server: Server = app.listen(cfg.PORT, cfg.HOST, () => {
+  logger.info({ port: cfg.PORT, host: cfg.HOST, adminToken: Boolean(cfg.ADMIN_TOKEN) }, 'api listening');
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+  const force = setTimeout(() => {
+    logger.error('shutdown timed out; exiting');
+    process.exit(1);
+  }, cfg.SHUTDOWN_TIMEOUT_MS);
+  force.unref();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  await Promise.allSettled([db.destroy(), redis.quit()]);
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,187 @@
+import { defineWorkflow, type Issue, type Label, type TaskSpec, toIssues } from '@steckbrief/engine';
+import { z } from 'zod';
+import { MINISTRIES, type PipelineContext, machine, pendingMinistries, statementMinistry } from './machine.js';
+import { completeProfileSchema, draftProfileSchema } from './profile-schema.js';
+
+export { MINISTRIES, machine } from './machine.js';
+export type { PipelineContext } from './machine.js';
+export * from './profile-schema.js';
+
+const L = (de: string, en: string): Label => ({ de, en });
+
+const reason = z.string().trim().min(3).max(5000);
+const noPayload = z.object({}).strict();
+const reasonPayload = z.object({ reason }).strict();
+const ministry = z.enum(MINISTRIES);
+
+const votePayload = z.discriminatedUnion('votum', [
+  z
+    .object({ votum: z.literal('positive'), leadMinistry: ministry, ministries: z.array(ministry).max(MINISTRIES.length).default([]) })
+    .strict(),
+  z.object({ votum: z.literal('further_qualification'), reason }).strict(),
+  z.object({ votum: z.literal('negative'), reason }).strict(),
+]);
+
+/** Explain a failed SUBMIT/RESUBMIT guard: the fields that are missing or wrong. */
+const explainIncomplete = ({ event }: { event: { data: unknown } }): Issue[] => {
+  const result = completeProfileSchema.safeParse(event.data);
+  return result.success ? [] : toIssues(result.error, 'data');
+};
+
+export const lausitzBrandenburg = defineWorkflow({
+  id: 'lausitz-brandenburg',
+  version: 1,
+  label: L('Strukturentwicklung Lausitz (Brandenburg)', 'Lausitz structural development (Brandenburg)'),
+  machine,
+  roles: {
+    applicant: { label: L('Projektträger', 'Project sponsor'), scope: { kind: 'owner' } },
+    wrl: { label: L('WRL-Geschäftsstelle', 'WRL office'), scope: { kind: 'all' } },
+    werkstatt: {
+      label: L('Werkstatt', 'Werkstatt'),
+      scope: { kind: 'attribute', attribute: 'werkstatt', values: z.number().int().min(1).max(5) },
+    },
+    ministry: { label: L('Ressort', 'Ministry'), scope: { kind: 'attribute', attribute: 'ministry', values: ministry } },
+    commissioner: { label: L('Lausitz-Beauftragter', 'Lausitz commissioner'), scope: { kind: 'all' } },
+    imag: { label: L('IMAG-Geschäftsstelle', 'IMAG secretariat'), scope: { kind: 'all' } },
+  },
+  states: {
+    draft: L('Entwurf', 'Draft'),
+    intake: L('Eingangsprüfung', 'Intake check'),
+    revision: L('Überarbeitung', 'Revision'),
+    qualification: L('Qualifizierung in der Werkstatt', 'Qualification in the Werkstatt'),
+    ministry_review: L('Ressortabstimmung', 'Ministry review'),
+    commissioner_approval: L('Zustimmung Lausitz-Beauftragter', 'Commissioner approval'),
+    imag_pending: L('Der IMAG vorgelegt', 'Submitted to the IMAG'),
+    confirmed: L('Von der IMAG bestätigt', 'Confirmed by the IMAG'),
+    rejected: L('Abgelehnt', 'Rejected'),
+    withdrawn: L('Zurückgezogen', 'Withdrawn'),
+  },
+  events: {
+    SUBMIT: { label: L('Einreichen', 'Submit'), roles: ['applicant'], payload: noPayload, explain: explainIncomplete },
+    RESUBMIT: {
+      label: L('Erneut einreichen', 'Resubmit'),
+      roles: ['applicant'],
+      payload: noPayload,
+      explain: explainIncomplete,
+    },
+    WITHDRAW: {
+      label: L('Zurückziehen', 'Withdraw'),
+      roles: ['applicant'],
+      payload: z.object({ reason: reason.optional() }).strict(),
+    },
+    ACCEPT: {
+      label: L('Annehmen und Werkstatt zuweisen', 'Accept and assign Werkstatt'),
+      roles: ['wrl'],
+      payload: z.object({ werkstatt: z.number().int().min(1).max(5) }).strict(),
+    },
+    REQUEST_REVISION: {
+      label: L('Überarbeitung anfordern', 'Request revision'),
+      roles: { intake: ['wrl'], ministry_review: ['ministry'] },
+      payload: reasonPayload,
+      explain: () => [
+        {
+          path: 'actor',
+          message: 'Nur das federführende Ressort kann eine Überarbeitung anfordern. / Only the lead ministry can request a revision.',
+        },
+      ],
+    },
+    REJECT: {
+      label: L('Ablehnen', 'Reject'),
+      roles: { intake: ['wrl'], imag_pending: ['imag'] },
+      payload: reasonPayload,
+    },
+    VOTE: { label: L('Votum abgeben', 'Record Votum'), roles: ['werkstatt', 'wrl'], payload: votePayload },
+    STATEMENT: {
+      label: L('Stellungnahme abgeben', 'Give statement'),
+      roles: ['ministry'],
+      payload: z
+        .object({ opinion: z.enum(['endorse', 'concerns']), text: z.string().trim().min(1).max(10_000), ministry: ministry.optional() })
+        .strict(),
+      explain: ({ event, context }) => {
+        const c = context as PipelineContext;
+        const m = statementMinistry(c, event);
+        const message =
+          m === null
+            ? 'Bitte das Ressort angeben, für das Sie Stellung nehmen. / Please name the ministry you speak for.'
+            : !c.ministries.includes(m)
+              ? `Das Ressort ${m} ist nicht beteiligt. / Ministry ${m} is not involved.`
+              : !pendingMinistries(c).includes(m)
+                ? `Das Ressort ${m} hat bereits Stellung genommen. / Ministry ${m} has already given its statement.`
+                : `Sie gehören nicht zum Ressort ${m}. / You do not belong to ministry ${m}.`;
+        return [{ path: 'payload.ministry', message }];
+      },
+    },
+    APPROVE: { label: L('Zustimmen', 'Approve'), roles: ['commissioner'], payload: noPayload },
+    RETURN: { label: L('Zurückverweisen', 'Return'), roles: ['commissioner'], payload: reasonPayload },
+    CONFIRM: {
+      label: L('Bestätigen', 'Confirm'),
+      roles: ['imag'],
+      payload: z.object({ priority: z.number().int().min(1).max(1000).optional() }).strict(),
+    },
+    DEFER: { label: L('Zurückstellen', 'Defer'), roles: ['imag'], payload: reasonPayload },
+  },
+  data: { draft: draftProfileSchema, complete: completeProfileSchema },
+  editableStates: ['draft', 'revision'],
+  creatorRoles: ['applicant'],
+  deadlineRoles: ['wrl'],
+  submitEvents: ['SUBMIT'],
+  taskKinds: {
+    complete_profile: L('Steckbrief vervollständigen und einreichen', 'Complete and submit the profile'),
+    intake_check: L('Eingangsprüfung durchführen', 'Carry out the intake check'),
+    revise_profile: L('Steckbrief überarbeiten', 'Revise the profile'),
+    plan_agenda: L('Auf die Tagesordnung der Werkstatt setzen', 'Put on the Werkstatt agenda'),
+    werkstatt_votum: L('Votum der Werkstatt abgeben', 'Give the Werkstatt’s Votum'),
+    ministry_statement: L('Stellungnahme des Ressorts abgeben', 'Give the ministry’s statement'),
+    commissioner_approval: L('Zustimmung erteilen oder zurückverweisen', 'Approve or return'),
+    imag_decision: L('In der IMAG entscheiden', 'Decide in the IMAG'),
+    apply_at_ilb: L('Förderantrag bei der ILB stellen', 'Apply for funding at the ILB'),
+  },
+  tasks({ state, context }): TaskSpec[] {
+    const c = context as PipelineContext;
+    switch (state) {
+      case 'draft':
+        return [{ key: 'draft', kind: 'complete_profile', role: 'applicant', scope: 'owner' }];
+      case 'intake':
+        return [{ key: 'intake', kind: 'intake_check', role: 'wrl', due: { days: 10 } }];
+      case 'revision':
+        return [{ key: 'revision', kind: 'revise_profile', role: 'applicant', scope: 'owner', due: { days: 28 } }];
+      case 'qualification':
+        return [
+          { key: 'qualification:agenda', kind: 'plan_agenda', role: 'wrl' },
+          { key: 'qualification:votum', kind: 'werkstatt_votum', role: 'werkstatt', scope: `werkstatt:${c.werkstatt}` },
+        ];
+      case 'ministry_review':
+        return pendingMinistries(c).map((m) => ({
+          key: `ministry_review:${m}`,
+          kind: 'ministry_statement',
+          role: 'ministry',
+          scope: `ministry:${m}`,
+          due: { days: 21 },
+        }));
+      case 'commissioner_approval':
+        return [{ key: 'commissioner', kind: 'commissioner_approval', role: 'commissioner', due: { days: 14 } }];
+      case 'imag_pending':
+        return [{ key: 'imag', kind: 'imag_decision', role: 'imag' }];
+      case 'confirmed':
+        return [{ key: 'ilb', kind: 'apply_at_ilb', role: 'applicant', scope: 'owner' }];
+      default:
+        return [];
+    }
+  },
+  scope({ context, data }) {
+    const c = context as PipelineContext;
+    const werkstatt = c.werkstatt ?? (typeof data.werkstatt === 'number' ? data.werkstatt : null);
+    return {
+      ...(werkstatt !== null ? { werkstatt: [String(werkstatt)] } : {}),
+      ...(c.ministries.length ? { ministry: [...c.ministries] } : {}),
+    };
+  },
+  notifications({ from, to, openedTasks }) {
+    // SPEC §5: the applicant hears of every state change; a group hears of a new task for it.
+    const notices = from !== to ? [{ template: 'state_changed', role: 'applicant', scope: 'owner' }] : [];
+    for (const task of openedTasks) {
+      if (task.role !== 'applicant') notices.push({ template: 'task_assigned', role: task.role, scope: task.scope ?? '' });
+    }
+    return notices;
+  },
+});
