@@ -1,2 +1,2 @@
-export { loadConfig, ConfigError, configSchema } from './config.js';
 export type { Config } from './config.js';
+export { ConfigError, configSchema, loadConfig } from './config.js';

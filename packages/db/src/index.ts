@@ -1,5 +1,5 @@
-export { createDb } from './create-db.js';
 export type { Db, DbOptions } from './create-db.js';
-export { migrateToLatest, MigrationError } from './migrate.js';
+export { createDb } from './create-db.js';
 export { ensureDatabase } from './ensure-database.js';
+export { MigrationError, migrateToLatest } from './migrate.js';
 export type * from './types.js';

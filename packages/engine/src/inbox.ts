@@ -116,13 +116,16 @@ async function loadTaskFor(db: Db, deps: EngineDeps, actor: Actor, id: string) {
 }
 
 function inGroup(deps: EngineDeps, actor: Actor, task: { assignee_role: string; assignee_scope: string }) {
-  return taskGroupsOf(deps.registry.roles, actor).some(([r, s]) => r === task.assignee_role && s === task.assignee_scope);
+  return taskGroupsOf(deps.registry.roles, actor).some(
+    ([r, s]) => r === task.assignee_role && s === task.assignee_scope,
+  );
 }
 
 /** Claim an open task of one's group so that colleagues do not work it too. Claiming twice is harmless. */
 export async function claimTask(deps: EngineDeps, actor: Actor, id: string): Promise<InboxTask> {
   const task = await loadTaskFor(deps.db, deps, actor, id);
-  if (!inGroup(deps, actor, task)) throw new Forbidden('Die Aufgabe gehört nicht Ihrer Gruppe. / Not your group’s task.');
+  if (!inGroup(deps, actor, task))
+    throw new Forbidden('Die Aufgabe gehört nicht Ihrer Gruppe. / Not your group’s task.');
   const updated = await deps.db
     .updateTable('tasks')
     .set({ claimed_by: actor.userId, claimed_at: (deps.now ?? (() => new Date()))() })
@@ -146,7 +149,8 @@ export async function releaseTask(deps: EngineDeps, actor: Actor, id: string): P
   const task = await loadTaskFor(deps.db, deps, actor, id);
   const definition = deps.registry.get(task.workflow_id, task.workflow_version);
   const manager = definition.deadlineRoles.some((r) => hasRole(actor, r));
-  if (!inGroup(deps, actor, task) && !manager) throw new Forbidden('Die Aufgabe gehört nicht Ihrer Gruppe. / Not your group’s task.');
+  if (!inGroup(deps, actor, task) && !manager)
+    throw new Forbidden('Die Aufgabe gehört nicht Ihrer Gruppe. / Not your group’s task.');
   if (task.status !== 'open') throw new Conflict('Die Aufgabe ist bereits erledigt. / The task is closed.');
   if (task.claimed_by && task.claimed_by !== actor.userId && !manager) {
     throw new Conflict('Die Aufgabe wurde von jemand anderem übernommen. / Claimed by someone else.');
@@ -175,7 +179,12 @@ export async function setTaskDue(deps: EngineDeps, actor: Actor, id: string, due
         topic: 'task.due_changed',
         cause: `task.due_changed:${id}:${at.getTime()}`,
         profile_id: task.profile_id,
-        payload: JSON.stringify({ taskId: id, profileId: task.profile_id, dueAt: dueAt?.toISOString() ?? null, by: actor.userId }),
+        payload: JSON.stringify({
+          taskId: id,
+          profileId: task.profile_id,
+          dueAt: dueAt?.toISOString() ?? null,
+          by: actor.userId,
+        }),
         created_at: at,
       })
       .onConflict((oc) => oc.column('cause').doNothing())

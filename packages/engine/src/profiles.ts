@@ -1,4 +1,3 @@
-import type { Db } from '@steckbrief/db';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { initialTransition } from 'xstate';
 import { type Actor, canSee, hasRole, ownerKeyOf } from './access.js';
@@ -10,8 +9,8 @@ import type { WorkflowRegistry } from './registry.js';
 import { isUuid, loadProfile, type OutboxEntry, writeProfileChange } from './store.js';
 import { planTasks } from './tasks.js';
 import type { EngineDeps } from './transition.js';
-import { type ProfileView, profileView } from './views.js';
 import { parseOrThrow } from './validation.js';
+import { type ProfileView, profileView } from './views.js';
 
 const notFound = () => new NotFound('Profil nicht gefunden. / Profile not found.');
 
@@ -69,7 +68,17 @@ export async function createProfile(
       .executeTakeFirstOrThrow();
     await trx
       .insertInto('profile_history')
-      .values({ profile_id: id, seq: 1, event: 'CREATE', from_state: null, to_state: stored.value, actor_id: userId, payload: '{}', comment: null, at })
+      .values({
+        profile_id: id,
+        seq: 1,
+        event: 'CREATE',
+        from_state: null,
+        to_state: stored.value,
+        actor_id: userId,
+        payload: '{}',
+        comment: null,
+        at,
+      })
       .execute();
     if (tasks.open.length) {
       await trx
@@ -96,7 +105,12 @@ export async function createProfile(
             topic: 'task.opened',
             cause: `task.opened:${t.id}`,
             profile_id: id,
-            payload: JSON.stringify({ taskId: t.id, profileId: id, kind: t.kind, dueAt: t.due_at?.toISOString() ?? null }),
+            payload: JSON.stringify({
+              taskId: t.id,
+              profileId: id,
+              kind: t.kind,
+              dueAt: t.due_at?.toISOString() ?? null,
+            }),
             created_at: at,
           })),
         )
@@ -126,7 +140,9 @@ export async function patchProfileData(
   if (!profile || !canSee(registry.roles, actor, profile)) throw notFound();
   const definition = registry.get(profile.workflow_id, profile.workflow_version);
   const isOwner =
-    actor.userId !== null && profile.owner_key === ownerKeyOf(actor) && definition.creatorRoles.some((r) => hasRole(actor, r));
+    actor.userId !== null &&
+    profile.owner_key === ownerKeyOf(actor) &&
+    definition.creatorRoles.some((r) => hasRole(actor, r));
   if (!isOwner) throw new Forbidden('Nur der Projektträger darf das Profil bearbeiten. / Only the owner may edit.');
   if (input.expectedVersion !== profile.version) {
     throw new StaleVersion('Das Profil wurde inzwischen geändert. / The profile has changed since this version.');
@@ -166,7 +182,8 @@ export async function patchProfileData(
     openTasks: [],
     outbox: [] as OutboxEntry[],
   });
-  if (!ok) throw new StaleVersion('Das Profil wurde inzwischen geändert. / The profile has changed since this version.');
+  if (!ok)
+    throw new StaleVersion('Das Profil wurde inzwischen geändert. / The profile has changed since this version.');
   const after = { ...profile, data, version: profile.version + 1, updated_at: at };
   return profileView(registry, definition, actor, after, profile.openTasks);
 }
@@ -198,11 +215,14 @@ function encodeCursor(createdAt: Date, id: string) {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && isUuid(id)) return [at, id];
+    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && isUuid(id))
+      return [at, id];
   } catch {
     // fall through to the validation error
   }
-  throw new ValidationFailed('Ungültiger Cursor. / Invalid cursor.', [{ path: 'cursor', message: 'ungültig / invalid' }]);
+  throw new ValidationFailed('Ungültiger Cursor. / Invalid cursor.', [
+    { path: 'cursor', message: 'ungültig / invalid' },
+  ]);
 }
 
 /** The visibility rules of SPEC §2 as a WHERE clause: what any of the actor's grants reaches. */
@@ -233,7 +253,16 @@ export async function listProfiles(
   const limit = Math.min(Math.max(filters.limit ?? 20, 1), 100);
   let query = db
     .selectFrom('profiles as p')
-    .select(['p.id', 'p.workflow_id', 'p.workflow_version', 'p.state', 'p.title', 'p.version', 'p.created_at', 'p.updated_at'])
+    .select([
+      'p.id',
+      'p.workflow_id',
+      'p.workflow_version',
+      'p.state',
+      'p.title',
+      'p.version',
+      'p.created_at',
+      'p.updated_at',
+    ])
     .where(visibleTo(registry, actor))
     .orderBy('p.created_at', 'desc')
     .orderBy('p.id', 'desc')
@@ -286,7 +315,17 @@ export async function profileHistory({ db, registry }: EngineDeps, actor: Actor,
   const rows = await db
     .selectFrom('profile_history as h')
     .leftJoin('users as u', 'u.id', 'h.actor_id')
-    .select(['h.seq', 'h.event', 'h.from_state', 'h.to_state', 'h.actor_id', 'u.name', 'h.payload', 'h.comment', 'h.at'])
+    .select([
+      'h.seq',
+      'h.event',
+      'h.from_state',
+      'h.to_state',
+      'h.actor_id',
+      'u.name',
+      'h.payload',
+      'h.comment',
+      'h.at',
+    ])
     .where('h.profile_id', '=', id)
     .orderBy('h.seq')
     .execute();

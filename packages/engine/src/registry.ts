@@ -11,7 +11,12 @@ export interface WorkflowRegistry {
   defaultWorkflowId: string;
   /** Roles across all workflows; a role name means the same scope everywhere. */
   roles: ReadonlyMap<string, RoleSpec>;
-  dueFor(definition: WorkflowDefinition, kind: string, state: string, fallback: Duration | null | undefined): Duration | null;
+  dueFor(
+    definition: WorkflowDefinition,
+    kind: string,
+    state: string,
+    fallback: Duration | null | undefined,
+  ): Duration | null;
 }
 
 /** Engine-level roles that no workflow defines and that never see profile data. */
@@ -49,7 +54,8 @@ export function createRegistry(
     list: () => [...byId.keys()].map((id) => latest(id) as WorkflowDefinition),
     get(id, version) {
       const found = version === undefined ? latest(id) : byId.get(id)?.get(version);
-      if (!found) throw new NotFound(`Workflow ${id}${version ? `@${version}` : ''} ist unbekannt. / Unknown workflow.`);
+      if (!found)
+        throw new NotFound(`Workflow ${id}${version ? `@${version}` : ''} ist unbekannt. / Unknown workflow.`);
       return found;
     },
     dueFor(definition, kind, state, fallback) {

@@ -15,8 +15,8 @@ import {
   writeProfileChange,
 } from './store.js';
 import { planTasks } from './tasks.js';
-import { allRolesOf, type ProfileView, profileView, rolesFor } from './views.js';
 import { parseOrThrow } from './validation.js';
+import { allRolesOf, type ProfileView, profileView, rolesFor } from './views.js';
 
 export interface EventInput {
   profileId: string;
@@ -72,7 +72,9 @@ export async function applyEvent(deps: EngineDeps, actor: Actor, input: EventInp
       if (replay) return replay;
     }
     if (attempt >= MAX_ATTEMPTS) {
-      throw new Conflict('Das Profil wird gerade von anderen geändert; bitte erneut versuchen. / Concurrent changes, please retry.');
+      throw new Conflict(
+        'Das Profil wird gerade von anderen geändert; bitte erneut versuchen. / Concurrent changes, please retry.',
+      );
     }
   }
 }
@@ -127,7 +129,9 @@ export function planEvent(
   }
   const senderRoles = reachingRoles(registry.roles, actor, profile, rolesFor(spec.roles, from));
   if (!senderRoles.length) {
-    throw new Forbidden(`Ihre Rolle darf "${input.type}" in diesem Status nicht senden. / Not your role in this state.`);
+    throw new Forbidden(
+      `Ihre Rolle darf "${input.type}" in diesem Status nicht senden. / Not your role in this state.`,
+    );
   }
   const payload = parseOrThrow(spec.payload, input.payload ?? {}, {
     prefix: 'payload',
@@ -160,7 +164,12 @@ export function planEvent(
   const seq = profile.version + 1;
   const markSubmitted = definition.submitEvents.includes(input.type);
   const scope = definition.scope({ state: to, context: next.context, data: profile.data });
-  const outbox = outboxFor(definition, profile, { seq, from, to, type: input.type, payload, context: next.context }, tasks);
+  const outbox = outboxFor(
+    definition,
+    profile,
+    { seq, from, to, type: input.type, payload, context: next.context },
+    tasks,
+  );
 
   const after = {
     ...profile,

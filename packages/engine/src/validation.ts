@@ -41,7 +41,10 @@ export function parseOrThrow<S extends z.ZodType>(
   {
     prefix = '',
     detail = 'Die Eingabe ist ungültig. / The input is invalid.',
-    error = ValidationFailed as new (detail: string, issues: Issue[]) => DomainError,
+    error = ValidationFailed as new (
+      detail: string,
+      issues: Issue[],
+    ) => DomainError,
   } = {},
 ): z.output<S> {
   const result = schema.safeParse(value, { error: bilingualErrors });

@@ -86,7 +86,9 @@ export function availableEvents(
 }
 
 export function rolesFor(roles: readonly string[] | Readonly<Record<string, readonly string[]>>, state: string) {
-  return Array.isArray(roles) ? (roles as readonly string[]) : ((roles as Record<string, readonly string[]>)[state] ?? []);
+  return Array.isArray(roles)
+    ? (roles as readonly string[])
+    : ((roles as Record<string, readonly string[]>)[state] ?? []);
 }
 
 export function allRolesOf(roles: readonly string[] | Readonly<Record<string, readonly string[]>>): string[] {

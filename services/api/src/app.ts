@@ -70,7 +70,8 @@ export function createApp({ db, redis, registry, logger, adminToken, now }: AppD
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
       serializers: {
         req: (req) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res) => ({ statusCode: res.statusCode }),
@@ -87,13 +88,17 @@ export function createApp({ db, redis, registry, logger, adminToken, now }: AppD
       withTimeout(sql`select 1`.execute(db), 2000),
       withTimeout(redis.ping(), 2000),
     ]);
-    const checks = { postgres: pg.status === 'fulfilled' ? 'ok' : 'down', redis: rd.status === 'fulfilled' ? 'ok' : 'down' };
+    const checks = {
+      postgres: pg.status === 'fulfilled' ? 'ok' : 'down',
+      redis: rd.status === 'fulfilled' ? 'ok' : 'down',
+    };
     res.status(checks.postgres === 'ok' && checks.redis === 'ok' ? 200 : 503).json({ checks });
   });
 
   const api = express.Router();
-  api.use(requireJson, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  // Authenticate first: an anonymous caller's body is not even parsed.
   api.use(authenticate({ db, adminToken }));
+  api.use(requireJson, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   api.use('/users', userRoutes(db, registry));
   api.use('/workflows', workflowRoutes(registry));
   api.use('/profiles', profileRoutes(deps));

@@ -25,9 +25,10 @@ export function idempotencyKey(req: Request): string | undefined {
   const raw = req.get('idempotency-key');
   if (raw === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,200}$/.test(raw)) {
-    throw new ValidationFailed('Idempotency-Key: 1 bis 200 sichtbare ASCII-Zeichen. / 1 to 200 visible ASCII characters.', [
-      { path: 'header.Idempotency-Key', message: 'ungültig / invalid' },
-    ]);
+    throw new ValidationFailed(
+      'Idempotency-Key: 1 bis 200 sichtbare ASCII-Zeichen. / 1 to 200 visible ASCII characters.',
+      [{ path: 'header.Idempotency-Key', message: 'ungültig / invalid' }],
+    );
   }
   return raw;
 }

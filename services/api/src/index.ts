@@ -1,4 +1,4 @@
-export { createApp } from './app.js';
 export type { AppDeps } from './app.js';
-export { buildRegistry, WORKFLOWS } from './registry.js';
+export { createApp } from './app.js';
 export { hashToken, issueToken } from './auth.js';
+export { buildRegistry, WORKFLOWS } from './registry.js';

@@ -72,7 +72,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   }
   const bodyError = typeof error?.type === 'string' ? BODY_ERRORS[error.type] : undefined;
   if (bodyError) {
-    sendProblem(res, { type: problemType(bodyError.code), ...bodyError, requestId });
+    const { code, ...rest } = bodyError;
+    sendProblem(res, { type: problemType(code), ...rest, requestId });
     return;
   }
   req.log.error({ err: error }, 'unhandled error');

@@ -1,10 +1,10 @@
 import { defineWorkflow, type Issue, type Label, type TaskSpec, toIssues } from '@steckbrief/engine';
 import { z } from 'zod';
-import { MINISTRIES, type PipelineContext, machine, pendingMinistries, statementMinistry } from './machine.js';
+import { MINISTRIES, machine, type PipelineContext, pendingMinistries, statementMinistry } from './machine.js';
 import { completeProfileSchema, draftProfileSchema } from './profile-schema.js';
 
-export { MINISTRIES, machine } from './machine.js';
 export type { PipelineContext } from './machine.js';
+export { MINISTRIES, machine } from './machine.js';
 export * from './profile-schema.js';
 
 const L = (de: string, en: string): Label => ({ de, en });
@@ -16,7 +16,11 @@ const ministry = z.enum(MINISTRIES);
 
 const votePayload = z.discriminatedUnion('votum', [
   z
-    .object({ votum: z.literal('positive'), leadMinistry: ministry, ministries: z.array(ministry).max(MINISTRIES.length).default([]) })
+    .object({
+      votum: z.literal('positive'),
+      leadMinistry: ministry,
+      ministries: z.array(ministry).max(MINISTRIES.length).default([]),
+    })
     .strict(),
   z.object({ votum: z.literal('further_qualification'), reason }).strict(),
   z.object({ votum: z.literal('negative'), reason }).strict(),
@@ -40,7 +44,10 @@ export const lausitzBrandenburg = defineWorkflow({
       label: L('Werkstatt', 'Werkstatt'),
       scope: { kind: 'attribute', attribute: 'werkstatt', values: z.number().int().min(1).max(5) },
     },
-    ministry: { label: L('Ressort', 'Ministry'), scope: { kind: 'attribute', attribute: 'ministry', values: ministry } },
+    ministry: {
+      label: L('Ressort', 'Ministry'),
+      scope: { kind: 'attribute', attribute: 'ministry', values: ministry },
+    },
     commissioner: { label: L('Lausitz-Beauftragter', 'Lausitz commissioner'), scope: { kind: 'all' } },
     imag: { label: L('IMAG-Geschäftsstelle', 'IMAG secretariat'), scope: { kind: 'all' } },
   },
@@ -81,7 +88,8 @@ export const lausitzBrandenburg = defineWorkflow({
       explain: () => [
         {
           path: 'actor',
-          message: 'Nur das federführende Ressort kann eine Überarbeitung anfordern. / Only the lead ministry can request a revision.',
+          message:
+            'Nur das federführende Ressort kann eine Überarbeitung anfordern. / Only the lead ministry can request a revision.',
         },
       ],
     },
@@ -95,7 +103,11 @@ export const lausitzBrandenburg = defineWorkflow({
       label: L('Stellungnahme abgeben', 'Give statement'),
       roles: ['ministry'],
       payload: z
-        .object({ opinion: z.enum(['endorse', 'concerns']), text: z.string().trim().min(1).max(10_000), ministry: ministry.optional() })
+        .object({
+          opinion: z.enum(['endorse', 'concerns']),
+          text: z.string().trim().min(1).max(10_000),
+          ministry: ministry.optional(),
+        })
         .strict(),
       explain: ({ event, context }) => {
         const c = context as PipelineContext;
@@ -180,7 +192,8 @@ export const lausitzBrandenburg = defineWorkflow({
     // SPEC §5: the applicant hears of every state change; a group hears of a new task for it.
     const notices = from !== to ? [{ template: 'state_changed', role: 'applicant', scope: 'owner' }] : [];
     for (const task of openedTasks) {
-      if (task.role !== 'applicant') notices.push({ template: 'task_assigned', role: task.role, scope: task.scope ?? '' });
+      if (task.role !== 'applicant')
+        notices.push({ template: 'task_assigned', role: task.role, scope: task.scope ?? '' });
     }
     return notices;
   },

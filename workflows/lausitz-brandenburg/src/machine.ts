@@ -80,7 +80,10 @@ export const machine = setup({
     }),
     takeWerkstattFromPayload: assign({ werkstatt: ({ event }) => event.payload.werkstatt as number }),
     revisionFromIntake: assign({ revisionFrom: 'intake', revisions: ({ context }) => context.revisions + 1 }),
-    revisionFromQualification: assign({ revisionFrom: 'qualification', revisions: ({ context }) => context.revisions + 1 }),
+    revisionFromQualification: assign({
+      revisionFrom: 'qualification',
+      revisions: ({ context }) => context.revisions + 1,
+    }),
     revisionFromMinistryReview: assign({
       revisionFrom: 'ministry_review',
       revisions: ({ context }) => context.revisions + 1,

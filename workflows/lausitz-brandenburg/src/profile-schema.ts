@@ -63,7 +63,8 @@ export const FIELD_LABELS = {
 } as const;
 
 type Field = keyof typeof FIELD_LABELS;
-const say = (field: Field, de: string, en: string) => `${FIELD_LABELS[field].de}: ${de} / ${FIELD_LABELS[field].en}: ${en}`;
+const say = (field: Field, de: string, en: string) =>
+  `${FIELD_LABELS[field].de}: ${de} / ${FIELD_LABELS[field].en}: ${en}`;
 
 /** Error for missing vs. wrongly typed values of one field. */
 const typeError = (field: Field, de: string, en: string) => (iss: { input?: unknown }) =>
@@ -128,11 +129,17 @@ function profileSchema(mode: Mode) {
   const contact = z
     .object({
       name: opt(text('contact.name', 2, 200, mode)),
-      email: opt(z.email({ error: typeError('contact.email', 'ist keine gültige E-Mail-Adresse.', 'is not a valid e-mail address.') })),
+      email: opt(
+        z.email({
+          error: typeError('contact.email', 'ist keine gültige E-Mail-Adresse.', 'is not a valid e-mail address.'),
+        }),
+      ),
       phone: opt(
         z
           .string({ error: typeError('contact.phone', 'muss ein Text sein.', 'must be text.') })
-          .regex(/^\+?[0-9 ()/-]{5,30}$/, { error: say('contact.phone', 'ist keine gültige Telefonnummer.', 'is not a valid phone number.') }),
+          .regex(/^\+?[0-9 ()/-]{5,30}$/, {
+            error: say('contact.phone', 'ist keine gültige Telefonnummer.', 'is not a valid phone number.'),
+          }),
       ),
     })
     .strict();
@@ -162,39 +169,69 @@ function profileSchema(mode: Mode) {
     requestedFundingEur: opt(euros('requestedFundingEur')),
     startDate: opt(isoDate('startDate')),
     endDate: opt(isoDate('endDate')),
-    measureStarted: opt(z.boolean({ error: typeError('measureStarted', 'muss ja oder nein sein.', 'must be true or false.') })),
+    measureStarted: opt(
+      z.boolean({ error: typeError('measureStarted', 'muss ja oder nein sein.', 'must be true or false.') }),
+    ),
     jobsCreated: opt(count('jobsCreated')),
     jobsSecured: opt(count('jobsSecured')),
     trainingPlaces: opt(count('trainingPlaces')),
     contribution: opt(text('contribution', 20, 5000, mode)),
-    partners: z.array(partner, { error: say('partners', 'muss eine Liste sein.', 'must be a list.') }).max(50).optional(),
+    partners: z
+      .array(partner, { error: say('partners', 'muss eine Liste sein.', 'must be a list.') })
+      .max(50)
+      .optional(),
     permitsStatus: text('permitsStatus', 0, 2000, 'draft').optional(),
     sustainability: text('sustainability', 0, 5000, 'draft').optional(),
   };
-  const object = z.object(shape, { error: 'Die Profildaten müssen ein Objekt sein. / Profile data must be an object.' }).strict();
+  const object = z
+    .object(shape, { error: 'Die Profildaten müssen ein Objekt sein. / Profile data must be an object.' })
+    .strict();
   if (mode === 'draft') return object;
   return object.superRefine((d, ctx) => {
     const issue = (path: Field, message: string) => ctx.addIssue({ code: 'custom', path: path.split('.'), message });
-    if (d.totalCostEur !== undefined && d.totalCostEur <= 0) issue('totalCostEur', say('totalCostEur', 'muss größer als 0 sein.', 'must be greater than 0.'));
+    if (d.totalCostEur !== undefined && d.totalCostEur <= 0)
+      issue('totalCostEur', say('totalCostEur', 'muss größer als 0 sein.', 'must be greater than 0.'));
     if (d.requestedFundingEur !== undefined && d.requestedFundingEur < MIN_FUNDING_EUR) {
       issue('requestedFundingEur', say('requestedFundingEur', 'mindestens 25.000 EUR.', 'at least EUR 25,000.'));
     }
-    if (d.requestedFundingEur !== undefined && d.totalCostEur !== undefined && toCents(d.requestedFundingEur) > toCents(d.totalCostEur)) {
-      issue('requestedFundingEur', say('requestedFundingEur', 'darf die Gesamtkosten nicht übersteigen.', 'must not exceed the total cost.'));
+    if (
+      d.requestedFundingEur !== undefined &&
+      d.totalCostEur !== undefined &&
+      toCents(d.requestedFundingEur) > toCents(d.totalCostEur)
+    ) {
+      issue(
+        'requestedFundingEur',
+        say('requestedFundingEur', 'darf die Gesamtkosten nicht übersteigen.', 'must not exceed the total cost.'),
+      );
     }
     if (d.startDate && d.endDate && d.endDate <= d.startDate) {
       issue('endDate', say('endDate', 'muss nach dem Beginn liegen.', 'must be after the start date.'));
     }
     // No funding for measures already begun (Verbot des vorzeitigen Maßnahmebeginns).
     if (d.measureStarted === true) {
-      issue('measureStarted', say('measureStarted', 'begonnene Maßnahmen können nicht gefördert werden.', 'measures already started cannot be funded.'));
+      issue(
+        'measureStarted',
+        say(
+          'measureStarted',
+          'begonnene Maßnahmen können nicht gefördert werden.',
+          'measures already started cannot be funded.',
+        ),
+      );
     }
-    if (d.werkstatt === 4 && !d.subArea) issue('subArea', say('subArea', 'für Werkstatt 4 erforderlich.', 'required for Werkstatt 4.'));
+    if (d.werkstatt === 4 && !d.subArea)
+      issue('subArea', say('subArea', 'für Werkstatt 4 erforderlich.', 'required for Werkstatt 4.'));
     if (d.werkstatt !== undefined && d.werkstatt !== 4 && d.subArea) {
       issue('subArea', say('subArea', 'gibt es nur in Werkstatt 4.', 'exists only in Werkstatt 4.'));
     }
     if (d.sponsor?.kind === 'company' && !(d.partners ?? []).some((p) => PUBLIC_SPONSOR_KINDS.includes(p.kind))) {
-      issue('partners', say('partners', 'ein Unternehmen braucht mindestens einen öffentlichen Partner.', 'a company needs at least one public partner.'));
+      issue(
+        'partners',
+        say(
+          'partners',
+          'ein Unternehmen braucht mindestens einen öffentlichen Partner.',
+          'a company needs at least one public partner.',
+        ),
+      );
     }
   });
 }

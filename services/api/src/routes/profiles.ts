@@ -13,7 +13,9 @@ import { z } from 'zod';
 import { actorOf } from '../auth.js';
 import { body, etag, idempotencyKey, ifMatchVersion, query } from '../http.js';
 
-const createBody = z.object({ workflow: z.string().min(1).max(100).optional(), data: z.record(z.string(), z.unknown()).default({}) }).strict();
+const createBody = z
+  .object({ workflow: z.string().min(1).max(100).optional(), data: z.record(z.string(), z.unknown()).default({}) })
+  .strict();
 const patchBody = z.object({ data: z.record(z.string(), z.unknown()) }).strict();
 const eventBody = z
   .object({

@@ -52,11 +52,17 @@ export function userRoutes(db: Db, registry: WorkflowRegistry): Router {
     const created = await db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto('users')
-        .values({ email: input.email, name: input.name, organisation: input.organisation ?? null, roles: JSON.stringify(input.roles) })
+        .values({
+          email: input.email,
+          name: input.name,
+          organisation: input.organisation ?? null,
+          roles: JSON.stringify(input.roles),
+        })
         .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
         .returning('id')
         .executeTakeFirst();
-      if (!row) throw new Conflict('Diese E-Mail-Adresse ist bereits registriert. / This e-mail is already registered.');
+      if (!row)
+        throw new Conflict('Diese E-Mail-Adresse ist bereits registriert. / This e-mail is already registered.');
       return { id: row.id, token: await issueToken(trx, row.id, 'initial') };
     });
     res.status(201).location(`/api/v1/users/${created.id}`).json(created);

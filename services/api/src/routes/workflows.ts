@@ -8,7 +8,11 @@ function describe(definition: WorkflowDefinition) {
     final: definition.machine.root.states[id]?.type === 'final',
     events: [...eventsHandledIn(definition, id)],
   }));
-  const events = Object.entries(definition.events).map(([type, spec]) => ({ type, label: spec.label, roles: spec.roles }));
+  const events = Object.entries(definition.events).map(([type, spec]) => ({
+    type,
+    label: spec.label,
+    roles: spec.roles,
+  }));
   const roles = Object.entries(definition.roles).map(([id, spec]) => ({
     id,
     label: spec.label,
