@@ -39,7 +39,13 @@ export const configSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.infer<typeof configSchema> & {
+  /** True when ADMIN_TOKEN was not set and the development default is in use (never in production). */
+  adminTokenIsDevDefault: boolean;
+};
+
+/** Lets `pnpm start` on a developer machine work without any setting; production must choose its own. */
+export const DEV_ADMIN_TOKEN = 'steckbrief-dev-admin-token-change-me';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -56,5 +62,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
-  return result.data;
+  const useDevToken = !result.data.ADMIN_TOKEN && result.data.NODE_ENV === 'development';
+  return {
+    ...result.data,
+    ADMIN_TOKEN: useDevToken ? DEV_ADMIN_TOKEN : result.data.ADMIN_TOKEN,
+    adminTokenIsDevDefault: useDevToken,
+  };
 }

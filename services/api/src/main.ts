@@ -34,6 +34,9 @@ if (cfg.MIGRATE_ON_START) {
 const redis = new Redis(cfg.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
 
+if (cfg.adminTokenIsDevDefault) {
+  logger.warn('ADMIN_TOKEN is not set: the development default admin token is active (see README); set ADMIN_TOKEN in production');
+}
 const app = createApp({ db, redis, registry: buildRegistry(cfg), logger, adminToken: cfg.ADMIN_TOKEN });
 const server: Server = app.listen(cfg.PORT, cfg.HOST, () => {
   logger.info({ port: cfg.PORT, host: cfg.HOST, adminToken: Boolean(cfg.ADMIN_TOKEN) }, 'api listening');
