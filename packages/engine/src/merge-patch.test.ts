@@ -12,7 +12,11 @@ describe('mergePatch (RFC 7396)', () => {
     [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
     [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
     [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['c', 'd'],
+    ],
     [{ a: 'b' }, ['c'], ['c']],
     [{ a: 'foo' }, null, null],
     [{ a: 'foo' }, 'bar', 'bar'],
@@ -33,7 +37,12 @@ describe('mergePatch (RFC 7396)', () => {
   });
 
   it('replaces arrays as a whole instead of merging them element by element', () => {
-    const target = { partners: [{ name: 'A', kind: 'county' }, { name: 'B', kind: 'company' }] };
+    const target = {
+      partners: [
+        { name: 'A', kind: 'county' },
+        { name: 'B', kind: 'company' },
+      ],
+    };
     expect(mergePatch(target, { partners: [{ name: 'C', kind: 'municipality' }] })).toEqual({
       partners: [{ name: 'C', kind: 'municipality' }],
     });
@@ -64,7 +73,7 @@ describe('mergePatch (RFC 7396)', () => {
     const patch = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}');
     const result = mergePatch({}, patch) as Record<string, unknown>;
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+    expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
     expect(result.a).toBe(1);
     expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
     expect(result.polluted).toBeUndefined();
