@@ -16,6 +16,62 @@ const durationOverrides = z
   })
   .pipe(z.record(z.string(), z.record(z.string(), z.object({ days: z.number().positive() }).strict())));
 
+const DAY_MS = 86_400_000;
+const UNIT_MS = { d: DAY_MS, h: 3_600_000, m: 60_000, s: 1_000 } as const;
+
+/** `7d,1d` → [604800000, 86400000] (largest first). */
+const durationList = z.string().transform((raw, ctx) => {
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const values: number[] = [];
+  for (const part of parts) {
+    const m = /^(\d+)([dhms])$/.exec(part);
+    if (!m || Number(m[1]) <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not a duration like 7d, 12h, 30m or 10s` });
+      return z.NEVER;
+    }
+    values.push(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
+  }
+  return [...new Set(values)].sort((a, b) => b - a);
+});
+
+const jsonString = <T extends z.ZodType>(inner: T) =>
+  z
+    .string()
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(inner);
+
+const fundingPeriods = z
+  .array(
+    z
+      .object({
+        id: z.string().min(1),
+        from: z.iso.date(),
+        to: z.iso.date(),
+        budgetEur: z.number().int().positive(),
+      })
+      .strict(),
+  )
+  .min(1);
+
+/**
+ * Funding periods of the Land arm (about 3.6 bn EUR in all): 1.44 bn EUR for 2020–2026 (SPEC §4 of issue 4);
+ * the remaining 2.16 bn for 2027–2038 is our assumption until the WRL office configures its own figures.
+ */
+const DEFAULT_FUNDING_PERIODS = JSON.stringify([
+  { id: '2020-2026', from: '2020-01-01', to: '2026-12-31', budgetEur: 1_440_000_000 },
+  { id: '2027-2038', from: '2027-01-01', to: '2038-12-31', budgetEur: 2_160_000_000 },
+]);
+
 const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const configSchema = z.object({
@@ -36,7 +92,31 @@ export const configSchema = z.object({
   MIGRATE_ON_START: booleanString.default(true),
   /** Per-deployment deadline overrides: {"<workflow>": {"<state>": {"days": 14}}}. */
   WORKFLOW_DEADLINES: durationOverrides.optional(),
+  /** JSON list of {id, from, to, budgetEur} for the budget view. */
+  FUNDING_PERIODS: jsonString(fundingPeriods).prefault(DEFAULT_FUNDING_PERIODS),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  // --- worker (services/worker) ---
+  /** SMTP server for notices, e.g. smtp://user:pass@mail.example.org:587 (smtps:// for implicit TLS). Default: a local Mailpit. */
+  SMTP_URL: z.url().default('smtp://127.0.0.1:1025'),
+  /** Pooled SMTP connections per worker process. */
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+  /** Sender of all notices; its domain also names the stable Message-IDs. */
+  MAIL_FROM: z.string().min(3).default('Steckbrief <noreply@steckbrief.localhost>'),
+  /** Attempts per mail before it ends in the visible `failed` state; retries back off exponentially from MAIL_BACKOFF_MS. */
+  MAIL_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  MAIL_BACKOFF_MS: z.coerce.number().int().min(10).default(5_000),
+  /** How long one worker owns a send; a crashed worker's mail is retried by another after this. */
+  MAIL_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
+  /** Reminders before a task's due date, e.g. `7d,1d` (units d, h, m, s). */
+  REMINDER_OFFSETS: durationList.default([7 * DAY_MS, DAY_MS]),
+  /** How often the worker rebuilds from PostgreSQL what Redis should hold (also done at start). */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Outbox polling fallback when no NOTIFY arrives. */
+  RELAY_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  /** Jobs one worker process runs at once, per queue. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
+  /** BullMQ job lock: a killed worker's active jobs return to the queue after this. */
+  JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
 });
 
 export type Config = z.infer<typeof configSchema> & {

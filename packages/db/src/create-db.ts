@@ -11,12 +11,19 @@ export interface DbOptions {
 
 export type Db = Kysely<Database>;
 
+const DATE_OID = 1082;
+
 /** One pool per process. Each connection's search_path is the configured schema, so tests can isolate per schema. */
 export function createDb({ url, schema = 'public', poolMax = 10 }: DbOptions): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
     options: `-c search_path=${schema}`,
+    // Calendar dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone.
+    types: {
+      getTypeParser: ((oid: number, format?: any) =>
+        oid === DATE_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -1,9 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResult, Migrator, sql } from 'kysely';
 import * as m001 from './migrations/001_core.js';
+import * as m002 from './migrations/002_worker.js';
+import * as m003 from './migrations/003_sessions.js';
 
 /** Migrations are imported statically so a bundled service carries them with it. */
 const migrations: Record<string, Migration> = {
   '001_core': m001,
+  '002_worker': m002,
+  '003_sessions': m003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -50,6 +50,14 @@ export interface ProfilesTable {
   submitted_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  summary: Json<ProfileSummaryFields>;
+}
+
+/** What lists, inboxes, minutes and budgets show of a profile; money as integer cents. */
+export interface ProfileSummaryFields {
+  title?: string | null;
+  sponsor?: string | null;
+  amountCents?: number | null;
 }
 
 export interface ProfileHistoryTable {
@@ -110,6 +118,81 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
+export interface SessionsTable {
+  id: Generated<string>;
+  workflow_id: string;
+  kind: string;
+  /** The scope attribute value a session is limited to (e.g. Werkstatt '4'), '' for none. */
+  scope_value: ColumnType<string, string | undefined, string>;
+  date: ColumnType<string, string, string>;
+  title: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SessionAgendaTable {
+  session_id: string;
+  profile_id: string;
+  position: number;
+  added_at: CreatedAt;
+  carried_from: string | null;
+  decision_event: string | null;
+  decision_payload: Json<unknown> | null;
+  decision_seq: number | null;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  to_state: string | null;
+  carried_to: string | null;
+}
+
+export interface CalendarTokensTable {
+  user_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+}
+
+export type MailStatus = 'pending' | 'sending' | 'delivered' | 'failed';
+
+/** One e-mail to one recipient for one cause; (cause, recipient_id) is unique: the exactly-once guard. */
+export interface MailDeliveriesTable {
+  id: Generated<string>;
+  cause: string;
+  recipient_id: string;
+  email: string;
+  /** Stable per cause and recipient, so a re-send after a crash is recognisable as the same mail. */
+  message_id: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: ColumnType<MailStatus, MailStatus | undefined, MailStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** While a worker sends, no other worker may; a crashed worker's lease runs out. */
+  lease_until: NullableTimestamp;
+  smtp_response: string | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  delivered_at: NullableTimestamp;
+}
+
+export type TimerKind = 'reminder' | 'escalation';
+export type TimerStatus = 'planned' | 'fired' | 'skipped' | 'cancelled';
+
+/** A reminder or escalation planned for one task and one due date; Redis only carries its timing. */
+export interface TaskTimersTable {
+  id: Generated<string>;
+  /** `reminder:<taskId>:<dueMs>:<offsetMs>` or `escalation:<taskId>:<dueMs>`. */
+  cause: string;
+  task_id: string;
+  kind: TimerKind;
+  offset_ms: ColumnType<string, number | string | undefined, number | string>;
+  due_at: Timestamp;
+  fire_at: Timestamp;
+  status: ColumnType<TimerStatus, TimerStatus | undefined, TimerStatus>;
+  created_at: CreatedAt;
+  fired_at: NullableTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -118,6 +201,9 @@ export interface Database {
   tasks: TasksTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
+  sessions: SessionsTable;
+  session_agenda: SessionAgendaTable;
+  calendar_tokens: CalendarTokensTable;
 }
 
 export type ProfileRow = Selectable<ProfilesTable>;
@@ -125,3 +211,5 @@ export type TaskRow = Selectable<TasksTable>;
 export type NewTask = Insertable<TasksTable>;
 export type HistoryRow = Selectable<ProfileHistoryTable>;
 export type UserRow = Selectable<UsersTable>;
+export type MailDeliveryRow = Selectable<MailDeliveriesTable>;
+export type TaskTimerRow = Selectable<TaskTimersTable>;

@@ -82,6 +82,21 @@ export interface NotificationSpec {
   scope?: string;
 }
 
+/** A kind of meeting that decides on many profiles at once (a Werkstatt session, an IMAG session). */
+export interface SessionKindSpec {
+  label: Label;
+  /** States a profile must be in to be put on the agenda. */
+  agendaStates: readonly string[];
+  /** Sessions of this kind are held per value of this scope attribute (e.g. one per Werkstatt). */
+  scopeAttribute?: string;
+  /** States a favourable decision leads to, counted in the minutes' totals. */
+  approvedStates: readonly string[];
+  /** Events that defer a profile to the next session of the same kind. */
+  deferEvents?: readonly string[];
+  /** Roles that take part: they see the session and its minutes and record decisions (each event still checks its own roles). */
+  memberRoles: readonly string[];
+}
+
 export interface WorkflowDefinition {
   id: string;
   version: number;
@@ -106,6 +121,20 @@ export interface WorkflowDefinition {
   /** Visibility attributes of a profile, e.g. `{werkstatt: ['4'], ministry: ['MIL']}`. */
   scope(args: { state: string; context: any; data: Record<string, unknown> }): Record<string, string[]>;
   notifications(transition: TransitionInfo): NotificationSpec[];
+  /** Title, sponsor and requested amount (integer cents) of a profile, for lists, inboxes, minutes and budgets. */
+  summary(data: Record<string, unknown>): { title: string | null; sponsor: string | null; amountCents: number | null };
+  sessions?: Readonly<Record<string, SessionKindSpec>>;
+  /** Roles that plan sessions and their agendas. */
+  sessionManagerRoles?: readonly string[];
+  /** How funding is counted for the budget view. */
+  budget?: {
+    /** States whose profiles count as committed, dated by when they entered the state. */
+    committedStates: readonly string[];
+    /** States whose profiles count as pending (in the pipeline, not yet committed). */
+    pendingStates: readonly string[];
+    /** Scope attribute to break the figures down by (e.g. 'werkstatt'). */
+    groupBy?: string;
+  };
 }
 
 export class DefinitionError extends Error {

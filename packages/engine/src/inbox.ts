@@ -17,6 +17,7 @@ export interface InboxTask {
   scope: string | null;
   status: string;
   title: string | null;
+  sponsor: string | null;
   dueAt: string | null;
   overdue: boolean;
   claimedBy: string | null;
@@ -25,6 +26,12 @@ export interface InboxTask {
 
 export interface InboxFilters {
   status?: 'open' | 'done' | 'cancelled';
+  workflow?: string;
+  /** Profile scope attributes to match, e.g. {werkstatt: '4'} or {ministry: 'MIL'}. */
+  scope?: Record<string, string>;
+  overdue?: boolean;
+  dueBefore?: Date;
+  sort?: 'due' | 'created';
   limit?: number;
 }
 
@@ -48,6 +55,7 @@ function selectTasks(db: Db) {
       't.claimed_by',
       't.created_at',
       'p.title',
+      'p.summary',
     ]);
 }
 
@@ -67,6 +75,7 @@ function toInboxTask(deps: EngineDeps, r: TaskSelection, at: Date): InboxTask {
     scope: r.assignee_scope || null,
     status: r.status,
     title: r.title,
+    sponsor: r.summary.sponsor ?? null,
     dueAt: r.due_at?.toISOString() ?? null,
     overdue: r.status === 'open' && r.due_at !== null && r.due_at < at,
     claimedBy: r.claimed_by,
@@ -75,20 +84,58 @@ function toInboxTask(deps: EngineDeps, r: TaskSelection, at: Date): InboxTask {
 }
 
 /** Tasks of the caller's groups (role and scope), soonest due first, then oldest. */
+function inGroups(groups: Array<[string, string]>) {
+  return sql<SqlBool>`(t.assignee_role, t.assignee_scope) in (${sql.join(groups.map(([r, s]) => sql`(${r}, ${s})`))})`;
+}
+
+/** Tasks of the caller's groups (role and scope), soonest due first by default. */
 export async function listTasks(deps: EngineDeps, actor: Actor, filters: InboxFilters = {}): Promise<InboxTask[]> {
   const groups = taskGroupsOf(deps.registry.roles, actor);
   if (!groups.length) return [];
-  const rows = await selectTasks(deps.db)
-    .where('t.status', '=', filters.status ?? 'open')
-    .where(
-      sql<SqlBool>`(t.assignee_role, t.assignee_scope) in (${sql.join(groups.map(([r, s]) => sql`(${r}, ${s})`))})`,
-    )
-    .orderBy(sql`t.due_at asc nulls last`)
-    .orderBy('t.created_at')
-    .limit(Math.min(Math.max(filters.limit ?? 100, 1), 500))
-    .execute();
   const at = (deps.now ?? (() => new Date()))();
+  let query = selectTasks(deps.db)
+    .where('t.status', '=', filters.status ?? 'open')
+    .where(inGroups(groups));
+  if (filters.workflow) query = query.where('t.workflow_id', '=', filters.workflow);
+  if (filters.scope && Object.keys(filters.scope).length) {
+    const match = JSON.stringify(Object.fromEntries(Object.entries(filters.scope).map(([k, v]) => [k, [v]])));
+    query = query.where(sql<SqlBool>`p.scope @> ${match}::jsonb`);
+  }
+  if (filters.overdue) query = query.where('t.due_at', '<', at);
+  if (filters.dueBefore) query = query.where('t.due_at', '<', filters.dueBefore);
+  query =
+    filters.sort === 'created'
+      ? query.orderBy('t.created_at', 'desc').orderBy('t.id')
+      : query.orderBy(sql`t.due_at asc nulls last`).orderBy('t.created_at').orderBy('t.id');
+  const rows = await query.limit(Math.min(Math.max(filters.limit ?? 100, 1), 500)).execute();
   return rows.map((r) => toInboxTask(deps, r, at));
+}
+
+/** Open tasks of the caller's groups per stage, and how many are overdue: the inbox badge. */
+export async function taskCounts(
+  deps: EngineDeps,
+  actor: Actor,
+): Promise<{ total: number; overdue: number; byState: Record<string, number> }> {
+  const groups = taskGroupsOf(deps.registry.roles, actor);
+  if (!groups.length) return { total: 0, overdue: 0, byState: {} };
+  const at = (deps.now ?? (() => new Date()))();
+  const rows = await deps.db
+    .selectFrom('tasks as t')
+    .select([
+      't.state',
+      sql<string>`count(*)`.as('n'),
+      sql<string>`count(*) filter (where t.due_at < ${at})`.as('late'),
+    ])
+    .where('t.status', '=', 'open')
+    .where(inGroups(groups))
+    .groupBy('t.state')
+    .execute();
+  const byState = Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  return {
+    total: rows.reduce((sum, r) => sum + Number(r.n), 0),
+    overdue: rows.reduce((sum, r) => sum + Number(r.late), 0),
+    byState,
+  };
 }
 
 async function loadTaskFor(db: Db, deps: EngineDeps, actor: Actor, id: string) {

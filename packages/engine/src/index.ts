@@ -1,5 +1,7 @@
 export type { Actor } from './access.js';
 export { canSee, hasRole, ownerKeyOf, taskGroupsOf } from './access.js';
+export type { BudgetView, FundingPeriod } from './budget.js';
+export { budgetView } from './budget.js';
 export type {
   ActorInfo,
   Duration,
@@ -9,6 +11,7 @@ export type {
   NotificationSpec,
   RoleScope,
   RoleSpec,
+  SessionKindSpec,
   TaskSpec,
   TransitionInfo,
   WorkflowDefinition,
@@ -16,7 +19,7 @@ export type {
 export { DefinitionError, defineWorkflow, machineEventTypes, machineStateIds } from './definition.js';
 export * from './errors.js';
 export type { InboxFilters, InboxTask } from './inbox.js';
-export { claimTask, listTasks, releaseTask, setTaskDue } from './inbox.js';
+export { claimTask, listTasks, releaseTask, setTaskDue, taskCounts } from './inbox.js';
 export { eventsHandledIn } from './machine.js';
 export { mergePatch } from './merge-patch.js';
 export { mermaidDiagram } from './mermaid.js';
@@ -24,6 +27,8 @@ export type { HistoryItem, ListFilters, ProfileSummary } from './profiles.js';
 export { createProfile, getProfile, listProfiles, patchProfileData, profileHistory } from './profiles.js';
 export type { DeadlineOverrides, WorkflowRegistry } from './registry.js';
 export { createRegistry, SYSTEM_ROLES } from './registry.js';
+export type { AgendaItem, DecisionResult, Minutes, SessionView } from './sessions.js';
+export { applyDecisions, createSession, getSession, listSessions, sessionMinutes, setAgenda } from './sessions.js';
 export type { EngineDeps, EventInput, EventResult } from './transition.js';
 export { applyEvent, planEvent } from './transition.js';
 export { bilingualErrors, parseOrThrow, toIssues } from './validation.js';

@@ -61,6 +61,7 @@ export async function createProfile(
         owner_key: ownerKey,
         created_by: userId,
         scope: JSON.stringify(scope),
+        summary: JSON.stringify(definition.summary(data)),
         created_at: at,
         updated_at: at,
       })
@@ -169,6 +170,7 @@ export async function patchProfileData(
     snapshot,
     data,
     scope: definition.scope({ state: profile.state, context: snapshot.context, data }),
+    summary: definition.summary(data),
     markSubmitted: false,
     history: {
       event: 'EDIT',

@@ -109,6 +109,10 @@ export interface ProfileWrite {
   openTasks: TaskInsert[];
   outbox: OutboxEntry[];
   idempotency?: { userId: string; key: string; requestHash: string; status: number; body: unknown };
+  /** Written when the data changed. */
+  summary?: Record<string, unknown>;
+  /** A decision taken in a session: recorded on its agenda item; a deferral also lands on `carryTo`'s agenda. */
+  session?: { sessionId: string; carryTo: string | null };
 }
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -132,6 +136,7 @@ export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boole
         state = ${w.state},
         snapshot = ${json(w.snapshot)}::jsonb,
         data = coalesce(${w.data === undefined ? null : json(w.data)}::jsonb, data),
+        summary = coalesce(${w.summary === undefined ? null : json(w.summary)}::jsonb, summary),
         scope = ${json(w.scope)}::jsonb,
         version = version + 1,
         updated_at = ${w.at},
@@ -168,6 +173,22 @@ export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boole
       select ${idem?.userId ?? null}::uuid, ${idem?.key ?? null}, upd.id, ${idem?.requestHash ?? null},
              ${idem?.status ?? null}::int, ${idem ? json(idem.body) : null}::jsonb, ${w.at}
       from upd where ${idem !== undefined}
+    ),
+    agenda as (
+      update session_agenda a set
+        decision_event = ${w.history.event}, decision_payload = ${json(w.history.payload ?? {})}::jsonb,
+        decision_seq = upd.version, decided_by = ${w.history.actorId}, decided_at = ${w.at}, to_state = ${w.state},
+        carried_to = ${w.session?.carryTo ?? null}::uuid
+      from upd
+      where a.session_id = ${w.session?.sessionId ?? null}::uuid and a.profile_id = upd.id
+    ),
+    carried as (
+      insert into session_agenda (session_id, profile_id, position, added_at, carried_from)
+      select ${w.session?.carryTo ?? null}::uuid, upd.id,
+             coalesce((select max(position) from session_agenda where session_id = ${w.session?.carryTo ?? null}::uuid), 0) + 1,
+             ${w.at}, ${w.session?.sessionId ?? null}::uuid
+      from upd where ${w.session?.carryTo ?? null}::uuid is not null
+      on conflict do nothing
     )
     select version from upd
   `.execute(db);

@@ -26,6 +26,8 @@ export interface EventInput {
   /** From `If-Match`: the change applies only to this version (else 412). Without it, a lost race is retried. */
   expectedVersion?: number;
   idempotencyKey?: string;
+  /** Set when the event is a decision taken in a session (see sessions.ts). */
+  session?: { sessionId: string; carryTo: string | null };
 }
 
 export interface EventResult {
@@ -193,6 +195,7 @@ export function planEvent(
     closeTasks: tasks.close.map(({ task, status }) => ({ id: task.id, status })),
     openTasks: tasks.open.map(({ spec: _spec, claimed_by: _c, created_at: _a, ...t }) => t),
     outbox,
+    session: input.session,
     idempotency:
       input.idempotencyKey && actor.userId
         ? { userId: actor.userId, key: input.idempotencyKey, requestHash: requestHash(input), status: 200, body: view }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@steckbrief/db';
-import type { EngineDeps, WorkflowRegistry } from '@steckbrief/engine';
+import type { EngineDeps, FundingPeriod, WorkflowRegistry } from '@steckbrief/engine';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -9,7 +9,10 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth.js';
 import { errorHandler, notFoundRoute, sendProblem } from './problem.js';
+import { budgetRoutes } from './routes/budget.js';
+import { calendarFeedRoutes, calendarTokenRoutes } from './routes/calendar.js';
 import { profileRoutes } from './routes/profiles.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { taskRoutes } from './routes/tasks.js';
 import { userRoutes } from './routes/users.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -21,6 +24,9 @@ export interface AppDeps {
   logger: Logger;
   adminToken?: string;
   now?: () => Date;
+  /** Base of links in calendar feeds. */
+  publicUrl?: string;
+  fundingPeriods?: FundingPeriod[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -55,7 +61,16 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-export function createApp({ db, redis, registry, logger, adminToken, now }: AppDeps): express.Express {
+export function createApp({
+  db,
+  redis,
+  registry,
+  logger,
+  adminToken,
+  now,
+  publicUrl = 'http://localhost:3000',
+  fundingPeriods = [],
+}: AppDeps): express.Express {
   const deps: EngineDeps = { db, registry, now };
   const app = express();
   app.disable('x-powered-by');
@@ -103,7 +118,11 @@ export function createApp({ db, redis, registry, logger, adminToken, now }: AppD
   api.use('/workflows', workflowRoutes(registry));
   api.use('/profiles', profileRoutes(deps));
   api.use('/tasks', taskRoutes(deps));
+  api.use('/sessions', sessionRoutes(deps));
+  api.use('/budget', budgetRoutes(deps, fundingPeriods));
+  api.use('/calendar', calendarTokenRoutes(db, publicUrl));
   app.use('/api/v1', api);
+  app.use('/calendar', calendarFeedRoutes(deps, publicUrl));
 
   app.use(notFoundRoute);
   app.use(errorHandler);

@@ -35,9 +35,24 @@ const redis = new Redis(cfg.REDIS_URL, { lazyConnect: false, maxRetriesPerReques
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
 
 if (cfg.adminTokenIsDevDefault) {
-  logger.warn('ADMIN_TOKEN is not set: the development default admin token is active (see README); set ADMIN_TOKEN in production');
+  logger.warn(
+    'ADMIN_TOKEN is not set: the development default admin token is active (see README); set ADMIN_TOKEN in production',
+  );
 }
-const app = createApp({ db, redis, registry: buildRegistry(cfg), logger, adminToken: cfg.ADMIN_TOKEN });
+const app = createApp({
+  db,
+  redis,
+  registry: buildRegistry(cfg),
+  logger,
+  adminToken: cfg.ADMIN_TOKEN,
+  publicUrl: cfg.PUBLIC_URL,
+  fundingPeriods: cfg.FUNDING_PERIODS.map((p) => ({
+    id: p.id,
+    from: p.from,
+    to: p.to,
+    budgetCents: p.budgetEur * 100,
+  })),
+});
 const server: Server = app.listen(cfg.PORT, cfg.HOST, () => {
   logger.info({ port: cfg.PORT, host: cfg.HOST, adminToken: Boolean(cfg.ADMIN_TOKEN) }, 'api listening');
 });

@@ -1,7 +1,7 @@
 import { defineWorkflow, type Issue, type Label, type TaskSpec, toIssues } from '@steckbrief/engine';
 import { z } from 'zod';
 import { MINISTRIES, machine, type PipelineContext, pendingMinistries, statementMinistry } from './machine.js';
-import { completeProfileSchema, draftProfileSchema } from './profile-schema.js';
+import { completeProfileSchema, draftProfileSchema, toCents } from './profile-schema.js';
 
 export type { PipelineContext } from './machine.js';
 export { MINISTRIES, machine } from './machine.js';
@@ -112,14 +112,21 @@ export const lausitzBrandenburg = defineWorkflow({
       explain: ({ event, context }) => {
         const c = context as PipelineContext;
         const m = statementMinistry(c, event);
+        // Without a named ministry, a sender none of whose involved ministries is pending has answered already.
+        const own = c.ministries.filter((x) =>
+          event.actor.grants.some((g) => g.role === 'ministry' && g.ministry === x),
+        );
+        const answered = own.length > 0 && own.every((x) => !pendingMinistries(c).includes(x));
         const message =
-          m === null
-            ? 'Bitte das Ressort angeben, für das Sie Stellung nehmen. / Please name the ministry you speak for.'
-            : !c.ministries.includes(m)
-              ? `Das Ressort ${m} ist nicht beteiligt. / Ministry ${m} is not involved.`
-              : !pendingMinistries(c).includes(m)
-                ? `Das Ressort ${m} hat bereits Stellung genommen. / Ministry ${m} has already given its statement.`
-                : `Sie gehören nicht zum Ressort ${m}. / You do not belong to ministry ${m}.`;
+          m === null && answered
+            ? `Das Ressort ${own.join(', ')} hat bereits Stellung genommen. / Ministry ${own.join(', ')} has already given its statement.`
+            : m === null
+              ? 'Bitte das Ressort angeben, für das Sie Stellung nehmen. / Please name the ministry you speak for.'
+              : !c.ministries.includes(m)
+                ? `Das Ressort ${m} ist nicht beteiligt. / Ministry ${m} is not involved.`
+                : !pendingMinistries(c).includes(m)
+                  ? `Das Ressort ${m} hat bereits Stellung genommen. / Ministry ${m} has already given its statement.`
+                  : `Sie gehören nicht zum Ressort ${m}. / You do not belong to ministry ${m}.`;
         return [{ path: 'payload.ministry', message }];
       },
     },
@@ -187,6 +194,38 @@ export const lausitzBrandenburg = defineWorkflow({
       ...(werkstatt !== null ? { werkstatt: [String(werkstatt)] } : {}),
       ...(c.ministries.length ? { ministry: [...c.ministries] } : {}),
     };
+  },
+  summary(data) {
+    const sponsor = data.sponsor as { name?: unknown } | undefined;
+    return {
+      title: typeof data.title === 'string' ? data.title : null,
+      sponsor: typeof sponsor?.name === 'string' ? sponsor.name : null,
+      amountCents: typeof data.requestedFundingEur === 'number' ? toCents(data.requestedFundingEur) : null,
+    };
+  },
+  sessionManagerRoles: ['wrl'],
+  sessions: {
+    // Werkstatt sessions qualify profiles and give the Votum (SPEC §1.2); held per Werkstatt.
+    werkstatt: {
+      label: L('Werkstattsitzung', 'Werkstatt session'),
+      agendaStates: ['qualification'],
+      scopeAttribute: 'werkstatt',
+      approvedStates: ['ministry_review'],
+      memberRoles: ['werkstatt'],
+    },
+    // IMAG sessions confirm projects in batches; deferred ones go on the next session's agenda (SPEC §3).
+    imag: {
+      label: L('IMAG-Sitzung', 'IMAG session'),
+      agendaStates: ['imag_pending'],
+      approvedStates: ['confirmed'],
+      deferEvents: ['DEFER'],
+      memberRoles: ['imag', 'commissioner'],
+    },
+  },
+  budget: {
+    committedStates: ['confirmed'],
+    pendingStates: ['intake', 'revision', 'qualification', 'ministry_review', 'commissioner_approval', 'imag_pending'],
+    groupBy: 'werkstatt',
   },
   notifications({ from, to, openedTasks }) {
     // SPEC §5: the applicant hears of every state change; a group hears of a new task for it.

@@ -1,0 +1,449 @@
+import type { Db } from '@steckbrief/db';
+import { sql } from 'kysely';
+import { type Actor, hasRole } from './access.js';
+import type { Label, SessionKindSpec, WorkflowDefinition } from './definition.js';
+import { Conflict, DomainError, Forbidden, type Issue, NotFound, ValidationFailed } from './errors.js';
+import { isUuid } from './store.js';
+import { applyEvent, type EngineDeps } from './transition.js';
+
+export interface AgendaItem {
+  profileId: string;
+  position: number;
+  title: string | null;
+  sponsor: string | null;
+  amountCents: number | null;
+  state: string;
+  stateLabel: Label;
+  carriedFrom: string | null;
+  carriedTo: string | null;
+  decision: {
+    event: string;
+    payload: unknown;
+    toState: string | null;
+    decidedAt: string;
+    decidedBy: string | null;
+  } | null;
+}
+
+export interface SessionView {
+  id: string;
+  workflow: string;
+  kind: string;
+  kindLabel: Label;
+  scopeValue: string | null;
+  date: string;
+  title: string;
+  createdAt: string;
+  agenda: AgendaItem[];
+}
+
+export interface DecisionResult {
+  profileId: string;
+  status: 'applied' | 'failed';
+  state?: string;
+  version?: number;
+  problem?: { type: string; title: string; status: number; detail: string; errors?: Issue[] };
+}
+
+const sessionNotFound = () => new NotFound('Sitzung nicht gefunden. / Session not found.');
+
+function kindOf(definition: WorkflowDefinition, kind: string): SessionKindSpec {
+  const spec = definition.sessions?.[kind];
+  if (!spec) {
+    throw new ValidationFailed('Unbekannte Sitzungsart. / Unknown session kind.', [
+      { path: 'body.kind', message: `Erlaubt / allowed: ${Object.keys(definition.sessions ?? {}).join(', ')}` },
+    ]);
+  }
+  return spec;
+}
+
+const isManager = (definition: WorkflowDefinition, actor: Actor) =>
+  actor.userId !== null && (definition.sessionManagerRoles ?? []).some((r) => hasRole(actor, r));
+
+/** Managers see every session; members see the sessions of their kind (and of their Werkstatt, where scoped). */
+function canSeeSession(
+  definition: WorkflowDefinition,
+  actor: Actor,
+  session: { kind: string; scope_value: string },
+): boolean {
+  if (isManager(definition, actor)) return true;
+  const spec = definition.sessions?.[session.kind];
+  if (!spec || !actor.userId) return false;
+  return actor.grants.some(
+    (g) =>
+      spec.memberRoles.includes(g.role) &&
+      (!spec.scopeAttribute ||
+        g[spec.scopeAttribute] === undefined ||
+        String(g[spec.scopeAttribute]) === session.scope_value),
+  );
+}
+
+async function loadSession(deps: EngineDeps, actor: Actor, id: string) {
+  if (!isUuid(id)) throw sessionNotFound();
+  const session = await deps.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!session) throw sessionNotFound();
+  const definition = deps.registry.get(session.workflow_id);
+  if (!canSeeSession(definition, actor, session)) throw sessionNotFound();
+  return { session, definition, spec: kindOf(definition, session.kind) };
+}
+
+export async function createSession(
+  deps: EngineDeps,
+  actor: Actor,
+  input: { workflow?: string; kind: string; scopeValue?: string; date: string; title: string },
+): Promise<SessionView> {
+  const definition = deps.registry.get(input.workflow ?? deps.registry.defaultWorkflowId);
+  if (!isManager(definition, actor)) {
+    throw new Forbidden('Nur die Geschäftsstelle plant Sitzungen. / Only the process office plans sessions.');
+  }
+  const spec = kindOf(definition, input.kind);
+  const scopeValue = spec.scopeAttribute ? input.scopeValue : undefined;
+  if (spec.scopeAttribute && !scopeValue) {
+    throw new ValidationFailed('Für diese Sitzungsart fehlt die Zuordnung. / This session kind needs a scope.', [
+      { path: `body.${spec.scopeAttribute}`, message: 'Angabe fehlt / required' },
+    ]);
+  }
+  const at = (deps.now ?? (() => new Date()))();
+  const id = await deps.db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('sessions')
+      .values({
+        workflow_id: definition.id,
+        kind: input.kind,
+        scope_value: scopeValue ?? '',
+        date: input.date,
+        title: input.title,
+        created_by: actor.userId,
+        created_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // Profiles deferred in an earlier session that had no later session yet come onto this agenda.
+    const waiting = await trx
+      .selectFrom('session_agenda as a')
+      .innerJoin('sessions as s', 's.id', 'a.session_id')
+      .innerJoin('profiles as p', 'p.id', 'a.profile_id')
+      .select(['a.session_id', 'a.profile_id'])
+      .where('s.workflow_id', '=', definition.id)
+      .where('s.kind', '=', input.kind)
+      .where('s.scope_value', '=', scopeValue ?? '')
+      .where('s.date', '<', input.date)
+      .where('a.decision_event', 'in', spec.deferEvents?.length ? [...spec.deferEvents] : ['\u0000'])
+      .where('a.carried_to', 'is', null)
+      .where('p.state', 'in', [...spec.agendaStates])
+      .orderBy('a.decided_at')
+      .forUpdate('a')
+      .execute();
+    let position = 0;
+    for (const item of waiting) {
+      position += 1;
+      await trx
+        .insertInto('session_agenda')
+        .values({ session_id: id, profile_id: item.profile_id, position, added_at: at, carried_from: item.session_id })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      await trx
+        .updateTable('session_agenda')
+        .set({ carried_to: id })
+        .where('session_id', '=', item.session_id)
+        .where('profile_id', '=', item.profile_id)
+        .execute();
+    }
+    return id;
+  });
+  return getSession(deps, actor, id);
+}
+
+export async function listSessions(deps: EngineDeps, actor: Actor): Promise<Omit<SessionView, 'agenda'>[]> {
+  const rows = await deps.db
+    .selectFrom('sessions')
+    .selectAll()
+    .orderBy('date', 'desc')
+    .orderBy('id')
+    .limit(500)
+    .execute();
+  return rows
+    .filter((s) => canSeeSession(deps.registry.get(s.workflow_id), actor, s))
+    .map((s) => sessionHeader(deps.registry.get(s.workflow_id), s));
+}
+
+function sessionHeader(
+  definition: WorkflowDefinition,
+  s: {
+    id: string;
+    workflow_id: string;
+    kind: string;
+    scope_value: string;
+    date: string;
+    title: string;
+    created_at: Date;
+  },
+) {
+  return {
+    id: s.id,
+    workflow: s.workflow_id,
+    kind: s.kind,
+    kindLabel: definition.sessions?.[s.kind]?.label ?? { de: s.kind, en: s.kind },
+    scopeValue: s.scope_value || null,
+    date: s.date,
+    title: s.title,
+    createdAt: s.created_at.toISOString(),
+  };
+}
+
+export async function getSession(deps: EngineDeps, actor: Actor, id: string): Promise<SessionView> {
+  const { session, definition } = await loadSession(deps, actor, id);
+  const rows = await deps.db
+    .selectFrom('session_agenda as a')
+    .innerJoin('profiles as p', 'p.id', 'a.profile_id')
+    .select([
+      'a.profile_id',
+      'a.position',
+      'a.carried_from',
+      'a.carried_to',
+      'a.decision_event',
+      'a.decision_payload',
+      'a.to_state',
+      'a.decided_at',
+      'a.decided_by',
+      'p.state',
+      'p.summary',
+    ])
+    .where('a.session_id', '=', id)
+    .orderBy('a.position')
+    .execute();
+  return {
+    ...sessionHeader(definition, session),
+    agenda: rows.map((r) => ({
+      profileId: r.profile_id,
+      position: r.position,
+      title: r.summary.title ?? null,
+      sponsor: r.summary.sponsor ?? null,
+      amountCents: r.summary.amountCents ?? null,
+      state: r.state,
+      stateLabel: definition.states[r.state] ?? { de: r.state, en: r.state },
+      carriedFrom: r.carried_from,
+      carriedTo: r.carried_to,
+      decision:
+        r.decision_event && r.decided_at
+          ? {
+              event: r.decision_event,
+              payload: r.decision_payload,
+              toState: r.to_state,
+              decidedAt: r.decided_at.toISOString(),
+              decidedBy: r.decided_by,
+            }
+          : null,
+    })),
+  };
+}
+
+/**
+ * Replace the agenda with `profileIds` in that order. Every profile must be in a state the session kind
+ * decides on (and in its Werkstatt, where scoped); items already decided stay on the agenda.
+ */
+export async function setAgenda(
+  deps: EngineDeps,
+  actor: Actor,
+  id: string,
+  profileIds: string[],
+): Promise<SessionView> {
+  const { session, definition, spec } = await loadSession(deps, actor, id);
+  if (!isManager(definition, actor)) {
+    throw new Forbidden('Nur die Geschäftsstelle plant Tagesordnungen. / Only the process office plans agendas.');
+  }
+  const unique = [...new Set(profileIds)];
+  const valid = unique.filter(isUuid);
+  const found = valid.length
+    ? await deps.db
+        .selectFrom('profiles')
+        .select(['id', 'state', 'scope', 'workflow_id'])
+        .where('id', 'in', valid)
+        .execute()
+    : [];
+  const byId = new Map(found.map((p) => [p.id, p]));
+  const current = await deps.db
+    .selectFrom('session_agenda')
+    .select(['profile_id', 'decision_event'])
+    .where('session_id', '=', id)
+    .execute();
+  const decided = new Set(current.filter((c) => c.decision_event).map((c) => c.profile_id));
+  const issues: Issue[] = [];
+  unique.forEach((pid, i) => {
+    const p = byId.get(pid);
+    const path = `body.profileIds.${profileIds.indexOf(pid) >= 0 ? profileIds.indexOf(pid) : i}`;
+    if (!p || p.workflow_id !== definition.id) {
+      issues.push({ path, message: 'Profil nicht gefunden / profile not found' });
+    } else if (!decided.has(pid) && !spec.agendaStates.includes(p.state)) {
+      issues.push({
+        path,
+        message: `Profil ist im Status "${definition.states[p.state]?.de ?? p.state}", nicht in ${spec.agendaStates.join(', ')} / wrong state`,
+      });
+    } else if (spec.scopeAttribute && !(p.scope[spec.scopeAttribute] ?? []).includes(session.scope_value)) {
+      issues.push({ path, message: 'Profil gehört nicht zu dieser Werkstatt / not in this session’s scope' });
+    }
+  });
+  for (const pid of decided) {
+    if (!unique.includes(pid)) {
+      issues.push({
+        path: 'body.profileIds',
+        message: `Bereits entschiedenes Profil ${pid} bleibt auf der Tagesordnung / decided items stay`,
+      });
+    }
+  }
+  if (issues.length) throw new ValidationFailed('Die Tagesordnung ist ungültig. / The agenda is invalid.', issues);
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom('session_agenda')
+      .where('session_id', '=', id)
+      .where('decision_event', 'is', null)
+      .where('profile_id', 'not in', unique.length ? unique : ['00000000-0000-0000-0000-000000000000'])
+      .execute();
+    for (const [index, pid] of unique.entries()) {
+      await trx
+        .insertInto('session_agenda')
+        .values({ session_id: id, profile_id: pid, position: index + 1 })
+        .onConflict((oc) => oc.columns(['session_id', 'profile_id']).doUpdateSet({ position: index + 1 }))
+        .execute();
+    }
+  });
+  return getSession(deps, actor, id);
+}
+
+/** The next session of the same kind (and scope) after this one, if one is planned. */
+async function nextSessionId(
+  db: Db,
+  s: { id: string; workflow_id: string; kind: string; scope_value: string; date: string },
+) {
+  const next = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('workflow_id', '=', s.workflow_id)
+    .where('kind', '=', s.kind)
+    .where('scope_value', '=', s.scope_value)
+    .where((eb) => eb.or([eb('date', '>', s.date), eb.and([eb('date', '=', s.date), eb('id', '>', s.id)])]))
+    .orderBy('date')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return next?.id ?? null;
+}
+
+/**
+ * Apply many decisions of one session. Each is its own transition (its own transaction), so one bad item
+ * never blocks the others; the answer has a result per profile.
+ */
+export async function applyDecisions(
+  deps: EngineDeps,
+  actor: Actor,
+  id: string,
+  decisions: Array<{ profileId: string; type: string; payload?: Record<string, unknown>; comment?: string }>,
+): Promise<{ results: DecisionResult[] }> {
+  const { session, spec } = await loadSession(deps, actor, id);
+  const agenda = await deps.db
+    .selectFrom('session_agenda')
+    .select(['profile_id', 'decision_event'])
+    .where('session_id', '=', id)
+    .execute();
+  const onAgenda = new Map(agenda.map((a) => [a.profile_id, a.decision_event]));
+  let carryTo: string | null | undefined;
+  const results: DecisionResult[] = [];
+  for (const d of decisions) {
+    try {
+      if (!onAgenda.has(d.profileId)) {
+        throw new Conflict('Das Profil steht nicht auf der Tagesordnung. / The profile is not on the agenda.');
+      }
+      if (onAgenda.get(d.profileId)) {
+        throw new Conflict(
+          'Über das Profil wurde in dieser Sitzung bereits entschieden. / Already decided in this session.',
+        );
+      }
+      const defers = spec.deferEvents?.includes(d.type) ?? false;
+      if (defers && carryTo === undefined) carryTo = await nextSessionId(deps.db, session);
+      const { profile } = await applyEvent(deps, actor, {
+        profileId: d.profileId,
+        type: d.type,
+        payload: d.payload,
+        comment: d.comment,
+        session: { sessionId: id, carryTo: defers ? (carryTo ?? null) : null },
+      });
+      onAgenda.set(d.profileId, d.type);
+      results.push({ profileId: d.profileId, status: 'applied', state: profile.state, version: profile.version });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      results.push({
+        profileId: d.profileId,
+        status: 'failed',
+        problem: {
+          type: `/problems/${error.code}`,
+          title: error.title,
+          status: error.status,
+          detail: error.message,
+          ...(error.issues.length ? { errors: error.issues } : {}),
+        },
+      });
+    }
+  }
+  return { results };
+}
+
+export interface Minutes {
+  session: Omit<SessionView, 'agenda'>;
+  participants: Array<{ role: string; label: Label }>;
+  items: Array<AgendaItem & { decisionLabel: Label | null; toStateLabel: Label | null }>;
+  totals: {
+    projects: number;
+    decided: number;
+    byDecision: Record<string, { count: number; amountCents: number }>;
+    /** Items this session decided favourably (their state is one of the kind's `approvedStates`) and their funding. */
+    approvedCount: number;
+    approvedAmountCents: number;
+  };
+}
+
+/** The Ergebnisprotokoll's content, from what was recorded (members and managers only). */
+export async function sessionMinutes(deps: EngineDeps, actor: Actor, id: string): Promise<Minutes> {
+  const view = await getSession(deps, actor, id);
+  const { definition, spec } = await loadSession(deps, actor, id);
+  const deciders = await deps.db
+    .selectFrom('session_agenda as a')
+    .innerJoin('users as u', 'u.id', 'a.decided_by')
+    .select(sql<unknown>`u.roles`.as('roles'))
+    .where('a.session_id', '=', id)
+    .execute();
+  const roles = new Set<string>([...(definition.sessionManagerRoles ?? []), ...spec.memberRoles]);
+  for (const d of deciders)
+    for (const g of d.roles as Array<{ role: string }>) if (definition.roles[g.role]) roles.add(g.role);
+  const items = view.agenda.map((item) => ({
+    ...item,
+    decisionLabel: item.decision ? (definition.events[item.decision.event]?.label ?? null) : null,
+    toStateLabel: item.decision?.toState ? (definition.states[item.decision.toState] ?? null) : null,
+  }));
+  const byDecision: Minutes['totals']['byDecision'] = {};
+  let approvedCount = 0;
+  let approvedAmountCents = 0;
+  for (const item of items) {
+    if (!item.decision) continue;
+    const key = item.decision.event;
+    byDecision[key] ??= { count: 0, amountCents: 0 };
+    byDecision[key].count += 1;
+    byDecision[key].amountCents += item.amountCents ?? 0;
+    if (item.decision.toState && spec.approvedStates.includes(item.decision.toState)) {
+      approvedCount += 1;
+      approvedAmountCents += item.amountCents ?? 0;
+    }
+  }
+  const { agenda: _agenda, ...session } = view;
+  return {
+    session,
+    participants: [...roles].map((role) => ({ role, label: definition.roles[role]?.label ?? { de: role, en: role } })),
+    items,
+    totals: {
+      projects: items.length,
+      decided: items.filter((i) => i.decision).length,
+      byDecision,
+      approvedCount,
+      approvedAmountCents,
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '@steckbrief/db';
+import { type Actor, type EngineDeps, listSessions, listTasks, NotFound } from '@steckbrief/engine';
+import { Router } from 'express';
+import { ICalCalendar } from 'ical-generator';
+import { actorOf } from '../auth.js';
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** POST /api/v1/calendar/token: create or rotate the caller's secret feed URL (shown once). */
+export function calendarTokenRoutes(db: Db, publicUrl: string): Router {
+  const router = Router();
+  router.post('/token', async (req, res) => {
+    const actor = actorOf(req);
+    if (!actor.userId) throw new NotFound('Nur für Benutzerkonten. / Only for user accounts.');
+    const token = randomBytes(24).toString('base64url');
+    await db
+      .insertInto('calendar_tokens')
+      .values({ user_id: actor.userId, token_hash: hash(token) })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ token_hash: hash(token) }))
+      .execute();
+    res.status(201).json({ url: new URL(`/calendar/${token}.ics`, publicUrl).toString() });
+  });
+  return router;
+}
+
+/**
+ * GET /calendar/{secret}.ics: sessions and the caller's task due dates for Outlook or Thunderbird.
+ * Calendar clients cannot send bearer tokens, so the unguessable URL is the credential; rotating it
+ * (POST /api/v1/calendar/token) revokes the old one.
+ */
+export function calendarFeedRoutes(deps: EngineDeps, publicUrl: string): Router {
+  const router = Router();
+  router.get('/:file', async (req, res) => {
+    const match = /^([A-Za-z0-9_-]{20,64})\.ics$/.exec(req.params.file);
+    const user = match?.[1]
+      ? await deps.db
+          .selectFrom('calendar_tokens as c')
+          .innerJoin('users as u', 'u.id', 'c.user_id')
+          .select(['u.id', 'u.organisation', 'u.roles'])
+          .where('c.token_hash', '=', hash(match[1]))
+          .where('u.disabled_at', 'is', null)
+          .executeTakeFirst()
+      : undefined;
+    if (!user) throw new NotFound('Kalender nicht gefunden. / Calendar not found.');
+    const actor: Actor = { userId: user.id, organisation: user.organisation, grants: user.roles };
+    const calendar = new ICalCalendar({
+      name: 'Steckbrief',
+      timezone: 'Europe/Berlin',
+      prodId: '//Steckbrief//Kalender//DE',
+    });
+    for (const s of await listSessions(deps, actor)) {
+      const start = new Date(`${s.date}T00:00:00Z`);
+      calendar.createEvent({
+        id: `session-${s.id}@steckbrief`,
+        start,
+        allDay: true,
+        summary: `${s.kindLabel.de}: ${s.title}`,
+        url: new URL(`/api/v1/sessions/${s.id}`, publicUrl).toString(),
+      });
+    }
+    for (const t of await listTasks(deps, actor, { status: 'open', limit: 500 })) {
+      if (!t.dueAt) continue;
+      const due = new Date(t.dueAt);
+      calendar.createEvent({
+        id: `task-${t.id}@steckbrief`,
+        start: due,
+        end: new Date(due.getTime() + 30 * 60_000),
+        summary: `Frist / Due: ${t.label.de} – ${t.title ?? ''}`.trim(),
+        description: `${t.stateLabel.de} / ${t.stateLabel.en}`,
+        url: new URL(`/api/v1/profiles/${t.profileId}`, publicUrl).toString(),
+      });
+    }
+    res.setHeader('Cache-Control', 'private, max-age=300');
+    res.type('text/calendar; charset=utf-8').send(calendar.toString());
+  });
+  return router;
+}
