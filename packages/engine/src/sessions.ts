@@ -119,21 +119,24 @@ export async function createSession(
       .returning('id')
       .executeTakeFirstOrThrow();
     // Profiles deferred in an earlier session that had no later session yet come onto this agenda.
-    const waiting = await trx
-      .selectFrom('session_agenda as a')
-      .innerJoin('sessions as s', 's.id', 'a.session_id')
-      .innerJoin('profiles as p', 'p.id', 'a.profile_id')
-      .select(['a.session_id', 'a.profile_id'])
-      .where('s.workflow_id', '=', definition.id)
-      .where('s.kind', '=', input.kind)
-      .where('s.scope_value', '=', scopeValue ?? '')
-      .where('s.date', '<', input.date)
-      .where('a.decision_event', 'in', spec.deferEvents?.length ? [...spec.deferEvents] : ['\u0000'])
-      .where('a.carried_to', 'is', null)
-      .where('p.state', 'in', [...spec.agendaStates])
-      .orderBy('a.decided_at')
-      .forUpdate('a')
-      .execute();
+    const deferEvents = spec.deferEvents ?? [];
+    const waiting = !deferEvents.length
+      ? []
+      : await trx
+          .selectFrom('session_agenda as a')
+          .innerJoin('sessions as s', 's.id', 'a.session_id')
+          .innerJoin('profiles as p', 'p.id', 'a.profile_id')
+          .select(['a.session_id', 'a.profile_id'])
+          .where('s.workflow_id', '=', definition.id)
+          .where('s.kind', '=', input.kind)
+          .where('s.scope_value', '=', scopeValue ?? '')
+          .where('s.date', '<', input.date)
+          .where('a.decision_event', 'in', [...deferEvents])
+          .where('a.carried_to', 'is', null)
+          .where('p.state', 'in', [...spec.agendaStates])
+          .orderBy('a.decided_at')
+          .forUpdate('a')
+          .execute();
     let position = 0;
     for (const item of waiting) {
       position += 1;

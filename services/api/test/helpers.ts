@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -33,7 +33,14 @@ export interface TestApi {
 let counter = 0;
 
 /** The real app on a random port, against its own PostgreSQL schema; Redis is only used for readiness. */
-export async function startTestApi(label: string, options: { deadlines?: Record<string, Record<string, { days: number }>> } = {}): Promise<TestApi> {
+export async function startTestApi(
+  label: string,
+  options: {
+    deadlines?: Record<string, Record<string, { days: number }>>;
+    fundingPeriods?: Array<{ id: string; from: string; to: string; budgetCents: number }>;
+    now?: () => Date;
+  } = {},
+): Promise<TestApi> {
   const database = await createTestDatabase(label, 20);
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
@@ -43,6 +50,9 @@ export async function startTestApi(label: string, options: { deadlines?: Record<
     registry: buildRegistry({ WORKFLOW_DEADLINES: options.deadlines }),
     logger: pino({ level: 'silent' }),
     adminToken: ADMIN_TOKEN,
+    publicUrl: 'https://steckbrief.test',
+    fundingPeriods: options.fundingPeriods,
+    now: options.now,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
