@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { actorForToken, hashToken } from '@steckbrief/accounts';
 import type { Db } from '@steckbrief/db';
 import { type Actor, Forbidden, hasRole, Unauthenticated } from '@steckbrief/engine';
 import type { RequestHandler } from 'express';
@@ -9,20 +10,6 @@ declare global {
       actor?: Actor;
     }
   }
-}
-
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-/** 256 random bits, prefixed so that leaked tokens are recognisable by secret scanners. */
-export const newToken = () => `stb_${randomBytes(32).toString('base64url')}`;
-
-export function issueToken(db: Db, userId: string, label: string | null = null) {
-  const token = newToken();
-  return db
-    .insertInto('api_tokens')
-    .values({ user_id: userId, token_hash: hashToken(token), label })
-    .execute()
-    .then(() => token);
 }
 
 const BOOTSTRAP_ADMIN: Actor = { userId: null, organisation: null, grants: [{ role: 'admin' }] };
@@ -38,22 +25,14 @@ export function authenticate({ db, adminToken }: { db: Db; adminToken?: string }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw new Unauthenticated('Bitte mit einem Bearer-Token anmelden. / A bearer token is required.');
     const token = match[1];
-    const hash = hashToken(token);
-    if (adminHash && timingSafeEqual(adminHash, Buffer.from(hash, 'hex'))) {
+    if (adminHash && timingSafeEqual(adminHash, Buffer.from(hashToken(token), 'hex'))) {
       req.actor = BOOTSTRAP_ADMIN;
       return next();
     }
-    const user = await db
-      .selectFrom('api_tokens as t')
-      .innerJoin('users as u', 'u.id', 't.user_id')
-      .select(['u.id', 'u.organisation', 'u.roles'])
-      .where('t.token_hash', '=', hash)
-      .where('t.revoked_at', 'is', null)
-      .where('u.disabled_at', 'is', null)
-      .executeTakeFirst();
-    if (!user) throw new Unauthenticated('Das Token ist ungültig oder widerrufen. / The token is invalid or revoked.');
-    req.actor = { userId: user.id, organisation: user.organisation, grants: user.roles };
-    req.log = req.log.child({ userId: user.id });
+    const actor = await actorForToken(db, token);
+    if (!actor) throw new Unauthenticated('Das Token ist ungültig oder widerrufen. / The token is invalid or revoked.');
+    req.actor = actor;
+    req.log = req.log.child({ userId: actor.userId });
     next();
   };
 }

@@ -1,11 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken as hash } from '@steckbrief/accounts';
 import type { Db } from '@steckbrief/db';
 import { type Actor, type EngineDeps, listSessions, listTasks, NotFound } from '@steckbrief/engine';
 import { Router } from 'express';
 import { ICalCalendar } from 'ical-generator';
 import { actorOf } from '../auth.js';
-
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** POST /api/v1/calendar/token: create or rotate the caller's secret feed URL (shown once). */
 export function calendarTokenRoutes(db: Db, publicUrl: string): Router {

@@ -1,35 +1,13 @@
+import { createUser, issueToken, newUserSchema } from '@steckbrief/accounts';
 import type { Db } from '@steckbrief/db';
-import { Conflict, NotFound, SYSTEM_ROLES, type WorkflowRegistry } from '@steckbrief/engine';
+import { NotFound, type WorkflowRegistry } from '@steckbrief/engine';
 import { Router } from 'express';
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { actorOf, issueToken, requireRole } from '../auth.js';
+import { actorOf, requireRole } from '../auth.js';
 import { body } from '../http.js';
 
-/** A grant per known role; scoped roles require their attribute (e.g. `werkstatt` 1–5, `ministry` code). */
-function grantSchema(registry: WorkflowRegistry) {
-  const variants = [...registry.roles.entries()].map(([role, spec]) =>
-    spec.scope.kind === 'attribute'
-      ? z.object({ role: z.literal(role), [spec.scope.attribute]: spec.scope.values }).strict()
-      : z.object({ role: z.literal(role) }).strict(),
-  );
-  for (const role of SYSTEM_ROLES) variants.push(z.object({ role: z.literal(role) }).strict());
-  const known = [...registry.roles.keys(), ...SYSTEM_ROLES];
-  return z.discriminatedUnion('role', variants as unknown as [z.ZodObject, ...z.ZodObject[]], {
-    error: (iss) =>
-      iss.code === 'invalid_union' ? `Unbekannte Rolle; erlaubt: ${known.join(', ')} / Unknown role` : undefined,
-  });
-}
-
 export function userRoutes(db: Db, registry: WorkflowRegistry): Router {
-  const createBody = z
-    .object({
-      email: z.email().max(320),
-      name: z.string().trim().min(1).max(200),
-      organisation: z.string().trim().min(1).max(200).optional(),
-      roles: z.array(grantSchema(registry)).min(1).max(50),
-    })
-    .strict();
+  const createBody = newUserSchema(registry);
   const tokenBody = z.object({ label: z.string().max(200).optional() }).strict();
   const router = Router();
 
@@ -48,23 +26,7 @@ export function userRoutes(db: Db, registry: WorkflowRegistry): Router {
   });
 
   router.post('/', requireRole('admin'), async (req, res) => {
-    const input = body(createBody, req);
-    const created = await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('users')
-        .values({
-          email: input.email,
-          name: input.name,
-          organisation: input.organisation ?? null,
-          roles: JSON.stringify(input.roles),
-        })
-        .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!row)
-        throw new Conflict('Diese E-Mail-Adresse ist bereits registriert. / This e-mail is already registered.');
-      return { id: row.id, token: await issueToken(trx, row.id, 'initial') };
-    });
+    const created = await createUser(db, body(createBody, req));
     res.status(201).location(`/api/v1/users/${created.id}`).json(created);
   });
 

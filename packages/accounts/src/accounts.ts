@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '@steckbrief/db';
+import { type Actor, Conflict, SYSTEM_ROLES, type WorkflowRegistry } from '@steckbrief/engine';
+import { sql } from 'kysely';
+import { z } from 'zod';
+
+/** Tokens are 256-bit random values, so SHA-256 (not a slow password hash) is enough and lookups stay O(1). */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Prefixed so that leaked tokens are recognisable by secret scanners. */
+export const newToken = () => `stb_${randomBytes(32).toString('base64url')}`;
+
+export async function issueToken(db: Db, userId: string, label: string | null = null): Promise<string> {
+  const token = newToken();
+  await db
+    .insertInto('api_tokens')
+    .values({ user_id: userId, token_hash: hashToken(token), label })
+    .execute();
+  return token;
+}
+
+/** The user behind a bearer token, unless the token is revoked or the user disabled. */
+export async function actorForToken(db: Db, token: string): Promise<Actor | undefined> {
+  const user = await db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['u.id', 'u.organisation', 'u.roles'])
+    .where('t.token_hash', '=', hashToken(token))
+    .where('t.revoked_at', 'is', null)
+    .where('u.disabled_at', 'is', null)
+    .executeTakeFirst();
+  return user ? { userId: user.id, organisation: user.organisation, grants: user.roles } : undefined;
+}
+
+/** A grant per known role; scoped roles require their attribute (e.g. `werkstatt` 1–5, `ministry` code). */
+export function grantSchema(registry: WorkflowRegistry) {
+  const variants = [...registry.roles.entries()].map(([role, spec]) =>
+    spec.scope.kind === 'attribute'
+      ? z.object({ role: z.literal(role), [spec.scope.attribute]: spec.scope.values }).strict()
+      : z.object({ role: z.literal(role) }).strict(),
+  );
+  for (const role of SYSTEM_ROLES) variants.push(z.object({ role: z.literal(role) }).strict());
+  const known = [...registry.roles.keys(), ...SYSTEM_ROLES];
+  return z.discriminatedUnion('role', variants as unknown as [z.ZodObject, ...z.ZodObject[]], {
+    error: (iss) =>
+      iss.code === 'invalid_union' ? `Unbekannte Rolle; erlaubt: ${known.join(', ')} / Unknown role` : undefined,
+  });
+}
+
+export function newUserSchema(registry: WorkflowRegistry) {
+  return z
+    .object({
+      email: z.email().max(320),
+      name: z.string().trim().min(1).max(200),
+      organisation: z.string().trim().min(1).max(200).optional(),
+      roles: z.array(grantSchema(registry)).min(1).max(50),
+    })
+    .strict();
+}
+
+export type NewUser = z.output<ReturnType<typeof newUserSchema>>;
+
+/** Create a user with a first token (returned once). A taken e-mail (case-insensitive) is a Conflict. */
+export async function createUser(db: Db, user: NewUser): Promise<{ id: string; token: string }> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('users')
+      .values({
+        email: user.email,
+        name: user.name,
+        organisation: user.organisation ?? null,
+        roles: JSON.stringify(user.roles),
+      })
+      .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) throw new Conflict('Diese E-Mail-Adresse ist bereits registriert. / This e-mail is already registered.');
+    return { id: row.id, token: await issueToken(trx, row.id, 'initial') };
+  });
+}
