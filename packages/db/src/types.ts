@@ -204,6 +204,8 @@ export interface Database {
   sessions: SessionsTable;
   session_agenda: SessionAgendaTable;
   calendar_tokens: CalendarTokensTable;
+  mail_deliveries: MailDeliveriesTable;
+  task_timers: TaskTimersTable;
 }
 
 export type ProfileRow = Selectable<ProfilesTable>;

@@ -1,0 +1,18 @@
+import type { Db } from '@steckbrief/db';
+import type { WorkflowRegistry } from '@steckbrief/engine';
+import type { Logger } from 'pino';
+import type { Queues } from './queues.js';
+
+/** Everything the job handlers share, built once at start. */
+export interface WorkerContext {
+  db: Db;
+  registry: WorkflowRegistry;
+  queues: Queues;
+  logger: Logger;
+  publicUrl: string;
+  /** Domain of the sender, used in Message-IDs. */
+  mailDomain: string;
+  /** Reminder offsets before the due date in ms, largest first. */
+  reminderOffsets: number[];
+  now: () => Date;
+}

@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig } from '@steckbrief/config';
+import { createDb } from '@steckbrief/db';
+import { pino } from 'pino';
+import { createSmtpTransport } from './mailer.js';
+import { buildRegistry } from './registry.js';
+import { startWorker } from './worker.js';
+
+function config() {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+const cfg = config();
+const logger = pino({ level: cfg.LOG_LEVEL, base: { service: 'worker' }, redact: ['*.password', '*.token'] });
+const db = createDb({ url: cfg.DATABASE_URL, schema: cfg.DATABASE_SCHEMA, poolMax: cfg.DATABASE_POOL_MAX });
+
+// The API (or the one-shot `migrate` step) owns migrations; the worker expects an up-to-date schema.
+const worker = await startWorker({
+  db,
+  databaseUrl: cfg.DATABASE_URL,
+  schema: cfg.DATABASE_SCHEMA,
+  redisUrl: cfg.REDIS_URL,
+  redisPrefix: `${cfg.REDIS_PREFIX}:bull`,
+  registry: buildRegistry(cfg.WORKFLOW_DEADLINES ?? {}),
+  transport: createSmtpTransport(cfg.SMTP_URL, cfg.SMTP_POOL_SIZE),
+  logger,
+  publicUrl: cfg.PUBLIC_URL,
+  mailFrom: cfg.MAIL_FROM,
+  mailAttempts: cfg.MAIL_ATTEMPTS,
+  mailBackoffMs: cfg.MAIL_BACKOFF_MS,
+  mailLeaseMs: cfg.MAIL_LEASE_MS,
+  reminderOffsets: cfg.REMINDER_OFFSETS,
+  reconcileIntervalMs: cfg.RECONCILE_INTERVAL_MS,
+  relayPollMs: cfg.RELAY_POLL_MS,
+  concurrency: cfg.WORKER_CONCURRENCY,
+  jobLockMs: cfg.JOB_LOCK_MS,
+});
+logger.info({ schema: cfg.DATABASE_SCHEMA, prefix: `${cfg.REDIS_PREFIX}:bull` }, 'worker started');
+process.send?.({ ready: true });
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: no new jobs, finishing jobs in flight');
+  const force = setTimeout(() => {
+    logger.error('shutdown timed out; exiting (unfinished jobs return to the queue)');
+    process.exit(1);
+  }, cfg.SHUTDOWN_TIMEOUT_MS);
+  force.unref();
+  await worker.stop();
+  await db.destroy();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

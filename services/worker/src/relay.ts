@@ -1,0 +1,135 @@
+import type { Db } from '@steckbrief/db';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { enqueueOutbox, type Queues } from './queues.js';
+
+export const OUTBOX_CHANNEL = 'steckbrief_outbox';
+const BATCH = 500;
+
+/**
+ * Move committed, unpublished outbox rows into the `outbox` queue. Rows are locked with SKIP LOCKED
+ * so concurrent relays split the work; if two still race (e.g. after a reconciliation), the job id
+ * `outbox-<id>` makes the second add a no-op. Rows are marked published, never deleted.
+ */
+export async function relayBatch(db: Db, queues: Queues, now: Date = new Date()): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('outbox')
+      .select(['id', 'topic'])
+      .where('published_at', 'is', null)
+      .orderBy('id')
+      .limit(BATCH)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (!rows.length) return 0;
+    await enqueueOutbox(queues, rows);
+    await trx
+      .updateTable('outbox')
+      .set({ published_at: now })
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    return rows.length;
+  });
+}
+
+export interface RelayOptions {
+  db: Db;
+  queues: Queues;
+  databaseUrl: string;
+  schema: string;
+  pollMs: number;
+  logger: Logger;
+}
+
+export interface Relay {
+  /** Look for rows now (also what a NOTIFY does). */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+/** Woken by LISTEN/NOTIFY (payload: the schema name); polls every `pollMs` in case a notification is lost. */
+export function startRelay({ db, queues, databaseUrl, schema, pollMs, logger }: RelayOptions): Relay {
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  let pending = true;
+  let listener: pg.Client | null = null;
+  let reconnectTimer: NodeJS.Timeout | null = null;
+
+  const kick = () => {
+    pending = true;
+    wake?.();
+  };
+
+  const listen = async () => {
+    if (stopped) return;
+    const client = new pg.Client({ connectionString: databaseUrl });
+    listener = client;
+    const retry = () => {
+      if (stopped || listener !== client) return;
+      listener = null;
+      client.end().catch(() => undefined);
+      reconnectTimer = setTimeout(() => void listen(), 1_000);
+    };
+    client.on('error', (err) => {
+      logger.warn({ err: err.message }, 'outbox listener lost its connection; polling until it is back');
+      retry();
+    });
+    client.on('end', retry);
+    client.on('notification', (msg) => {
+      if (msg.channel === OUTBOX_CHANNEL && msg.payload === schema) kick();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      kick(); // rows committed while we were not listening
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'outbox listener could not connect');
+      retry();
+    }
+  };
+
+  const loop = (async () => {
+    while (!stopped) {
+      if (pending) {
+        pending = false;
+        try {
+          while (!stopped && (await relayBatch(db, queues)) === BATCH) {}
+        } catch (err) {
+          logger.warn({ err: (err as Error).message }, 'outbox relay batch failed; will retry');
+        }
+      }
+      if (stopped || pending) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          pending = true;
+          resolve();
+        }, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  })();
+
+  void listen();
+
+  return {
+    kick,
+    async stop() {
+      stopped = true;
+      wake?.();
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      const client = listener;
+      listener = null;
+      await loop;
+      await client?.end().catch(() => undefined);
+    },
+  };
+}

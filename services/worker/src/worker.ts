@@ -1,0 +1,124 @@
+import type { Db } from '@steckbrief/db';
+import type { WorkflowRegistry } from '@steckbrief/engine';
+import { senderDomain } from '@steckbrief/notifications';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { WorkerContext } from './context.js';
+import { fireTimer } from './deadlines.js';
+import { type MailTransport, sendDelivery } from './mailer.js';
+import { processOutboxJob } from './outbox.js';
+import { createQueues, QUEUE_NAMES, type Queues } from './queues.js';
+import { type ReconcileReport, reconcile } from './reconcile.js';
+import { type Relay, startRelay } from './relay.js';
+
+export interface WorkerOptions {
+  db: Db;
+  databaseUrl: string;
+  schema: string;
+  redisUrl: string;
+  /** BullMQ key prefix; one per deployment (and per test). */
+  redisPrefix: string;
+  registry: WorkflowRegistry;
+  transport: MailTransport;
+  logger: Logger;
+  publicUrl: string;
+  mailFrom: string;
+  mailAttempts: number;
+  mailBackoffMs: number;
+  mailLeaseMs: number;
+  reminderOffsets: number[];
+  reconcileIntervalMs: number;
+  relayPollMs: number;
+  concurrency: number;
+  jobLockMs: number;
+  now?: () => Date;
+}
+
+export interface RunningWorker {
+  context: WorkerContext;
+  queues: Queues;
+  reconcile(): Promise<ReconcileReport>;
+  /** Stop taking jobs, finish those in flight, close connections. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One worker process: the outbox relay, the three queue consumers (outbox, mail, timers) and the
+ * periodic reconciliation. Any number of them may run against the same database and Redis.
+ */
+export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
+  const logger = o.logger;
+  // BullMQ consumers block on Redis; they must never give up on a request while Redis restarts.
+  const connection = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
+  const queues = createQueues({ connection, prefix: o.redisPrefix, mailAttempts: o.mailAttempts, mailBackoffMs: o.mailBackoffMs });
+  const context: WorkerContext = {
+    db: o.db,
+    registry: o.registry,
+    queues,
+    logger,
+    publicUrl: o.publicUrl,
+    mailDomain: senderDomain(o.mailFrom),
+    reminderOffsets: o.reminderOffsets,
+    now: o.now ?? (() => new Date()),
+  };
+  const common = { connection, prefix: o.redisPrefix, lockDuration: o.jobLockMs, maxStalledCount: 1_000 };
+  const workers = [
+    new Worker(QUEUE_NAMES.outbox, (job) => processOutboxJob(context, job), { ...common, concurrency: o.concurrency }),
+    new Worker(
+      QUEUE_NAMES.mail,
+      (job, token) =>
+        sendDelivery(
+          { db: o.db, transport: o.transport, from: o.mailFrom, leaseMs: o.mailLeaseMs, maxAttempts: o.mailAttempts, logger },
+          job,
+          token,
+        ),
+      { ...common, concurrency: o.concurrency },
+    ),
+    new Worker(QUEUE_NAMES.timers, (job, token) => fireTimer(context, job, token), { ...common, concurrency: o.concurrency }),
+  ];
+  for (const w of workers) {
+    // Errors of the transport (e.g. a job's keys vanished in a FLUSHALL) are logged; PostgreSQL and reconciliation repair.
+    w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'queue worker error'));
+    w.on('failed', (job, err) => logger.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
+  }
+
+  let reconciling: Promise<ReconcileReport> | null = null;
+  const runReconcile = () => {
+    reconciling ??= reconcile(context)
+      .then((report) => {
+        if (report.outbox || report.mails || report.timers || report.plannedTasks) logger.info(report, 'reconciled redis from postgresql');
+        return report;
+      })
+      .finally(() => {
+        reconciling = null;
+      });
+    return reconciling;
+  };
+
+  await runReconcile();
+  const relay: Relay = startRelay({ db: o.db, queues, databaseUrl: o.databaseUrl, schema: o.schema, pollMs: o.relayPollMs, logger });
+  const interval = setInterval(() => {
+    runReconcile().catch((err) => logger.warn({ err: (err as Error).message }, 'reconciliation failed; will retry'));
+  }, o.reconcileIntervalMs);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    context,
+    queues,
+    reconcile: runReconcile,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(interval);
+        await relay.stop();
+        await Promise.all(workers.map((w) => w.close()));
+        await reconciling?.catch(() => undefined);
+        await queues.close();
+        o.transport.close();
+        await connection.quit().catch(() => connection.disconnect());
+      })();
+      return stopping;
+    },
+  };
+}
