@@ -42,7 +42,12 @@ export interface EngineDeps {
   now?: () => Date;
 }
 
-const MAX_ATTEMPTS = 5;
+/**
+ * A request loses a race only when another request's change commits between its read and its write,
+ * and each request commits at most once; so with up to MAX_ATTEMPTS - 1 concurrent writers (e.g. all
+ * seven ministries answering at once) every request gets through.
+ */
+const MAX_ATTEMPTS = 10;
 
 function requestHash(input: EventInput): string {
   return createHash('sha256')
@@ -63,7 +68,8 @@ export async function applyEvent(deps: EngineDeps, actor: Actor, input: EventInp
   }
   for (let attempt = 1; ; attempt++) {
     const profile = await loadProfile(db, input.profileId);
-    const plan = planEvent(deps, actor, input, profile);
+    const plan = await planOrReplay(deps, actor, input, profile);
+    if ('replayed' in plan) return plan;
     if (await writeProfileChange(db, plan.write).catch((e) => onWriteError(e, input))) {
       return { profile: plan.view, replayed: false };
     }
@@ -78,6 +84,26 @@ export async function applyEvent(deps: EngineDeps, actor: Actor, input: EventInp
         'Das Profil wird gerade von anderen geändert; bitte erneut versuchen. / Concurrent changes, please retry.',
       );
     }
+  }
+}
+
+/**
+ * Plan the event; if that fails and the request carries an Idempotency-Key, a concurrent request with
+ * the same key may have committed between the first replay check and this read (its change is what
+ * makes the event fail now): answer with that response instead of the error.
+ */
+async function planOrReplay(
+  deps: EngineDeps,
+  actor: Actor,
+  input: EventInput,
+  profile: LoadedProfile | undefined,
+): Promise<ReturnType<typeof planEvent> | EventResult> {
+  try {
+    return planEvent(deps, actor, input, profile);
+  } catch (error) {
+    const replay = input.idempotencyKey && actor.userId ? await replayIfKnown(deps, actor.userId, input) : undefined;
+    if (replay) return replay;
+    throw error;
   }
 }
 
