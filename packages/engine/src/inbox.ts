@@ -106,7 +106,8 @@ export async function listTasks(deps: EngineDeps, actor: Actor, filters: InboxFi
   query =
     filters.sort === 'created'
       ? query.orderBy('t.created_at', 'desc').orderBy('t.id')
-      : query.orderBy(sql`t.due_at asc nulls last`).orderBy('t.created_at').orderBy('t.id');
+      : // Matches the index order (assignee_role, assignee_scope, due_at, id): the first page is an index range.
+        query.orderBy(sql`t.due_at asc nulls last`).orderBy('t.id');
   const rows = await query.limit(Math.min(Math.max(filters.limit ?? 100, 1), 500)).execute();
   return rows.map((r) => toInboxTask(deps, r, at));
 }

@@ -79,8 +79,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('closed_at', 'timestamptz')
     .addCheckConstraint('tasks_status_check', sql`status in ('open', 'done', 'cancelled')`)
     .execute();
-  // The inbox: open tasks of one group, soonest due first.
-  await sql`create index tasks_open_group_due_idx on tasks (assignee_role, assignee_scope, due_at, id) where status = 'open'`.execute(
+  // The inbox: open tasks of one group, soonest due first, read as an ordered index range; `state` is
+  // included so the inbox badge (counts per stage) is an index-only scan.
+  await sql`create index tasks_open_group_due_idx on tasks (assignee_role, assignee_scope, due_at, id) include (state) where status = 'open'`.execute(
     db,
   );
   // At most one open task per key and profile: a double open is a bug, not a duplicate row.
