@@ -1,3 +1,3 @@
-export { escapeHtml, formatDate, NOTICE_KINDS, renderNotice } from './templates.js';
-export type { Bilingual, NoticeInput, NoticeKind, NoticeTask, RenderedMail } from './templates.js';
 export { messageIdFor, profileLink, senderDomain } from './identity.js';
+export type { Bilingual, NoticeInput, NoticeKind, NoticeTask, RenderedMail } from './templates.js';
+export { escapeHtml, formatDate, NOTICE_KINDS, renderNotice } from './templates.js';

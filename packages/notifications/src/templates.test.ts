@@ -29,7 +29,12 @@ describe('renderNotice', () => {
     const mail = renderNotice({
       ...base,
       kind: 'task_assigned',
-      tasks: [{ label: { de: 'Eingangsprüfung durchführen', en: 'Carry out the intake check' }, dueAt: new Date('2026-01-15T10:30:00Z') }],
+      tasks: [
+        {
+          label: { de: 'Eingangsprüfung durchführen', en: 'Carry out the intake check' },
+          dueAt: new Date('2026-01-15T10:30:00Z'),
+        },
+      ],
     });
     expect(mail.subject).toContain('Neue Aufgabe: Eingangsprüfung durchführen');
     expect(mail.text).toContain('- Eingangsprüfung durchführen – bis 15. Januar 2026 um 11:30 Uhr');
@@ -53,14 +58,27 @@ describe('renderNotice', () => {
   });
 
   it('renders reminders, escalations and session results with their own subjects', () => {
-    const tasks = [{ label: { de: 'Steckbrief überarbeiten', en: 'Revise the profile' }, dueAt: new Date('2026-07-01T08:00:00Z') }];
-    expect(renderNotice({ ...base, kind: 'reminder', tasks }).subject).toMatch(/^Erinnerung: Steckbrief überarbeiten bis 1\. Juli 2026 um 10:00 Uhr/);
-    const escalation = renderNotice({ ...base, kind: 'escalation', tasks, assignee: { de: 'Projektträger', en: 'Project sponsor' } });
+    const tasks = [
+      { label: { de: 'Steckbrief überarbeiten', en: 'Revise the profile' }, dueAt: new Date('2026-07-01T08:00:00Z') },
+    ];
+    expect(renderNotice({ ...base, kind: 'reminder', tasks }).subject).toMatch(
+      /^Erinnerung: Steckbrief überarbeiten bis 1\. Juli 2026 um 10:00 Uhr/,
+    );
+    const escalation = renderNotice({
+      ...base,
+      kind: 'escalation',
+      tasks,
+      assignee: { de: 'Projektträger', en: 'Project sponsor' },
+    });
     expect(escalation.subject).toMatch(/^Frist überschritten: Steckbrief überarbeiten/);
     expect(escalation.text).toContain('(zuständig: Projektträger)');
-    expect(renderNotice({ ...base, kind: 'session_result', state: { de: 'Von der IMAG bestätigt', en: 'Confirmed by the IMAG' } }).subject).toMatch(
-      /^Ergebnis der Sitzung: Von der IMAG bestätigt/,
-    );
+    expect(
+      renderNotice({
+        ...base,
+        kind: 'session_result',
+        state: { de: 'Von der IMAG bestätigt', en: 'Confirmed by the IMAG' },
+      }).subject,
+    ).toMatch(/^Ergebnis der Sitzung: Von der IMAG bestätigt/);
   });
 
   it('copes with a profile without a title', () => {

@@ -11,7 +11,13 @@ export interface Bilingual {
 
 export type NoticeKind = 'state_changed' | 'task_assigned' | 'reminder' | 'escalation' | 'session_result';
 
-export const NOTICE_KINDS: readonly NoticeKind[] = ['state_changed', 'task_assigned', 'reminder', 'escalation', 'session_result'];
+export const NOTICE_KINDS: readonly NoticeKind[] = [
+  'state_changed',
+  'task_assigned',
+  'reminder',
+  'escalation',
+  'session_result',
+];
 
 export interface NoticeTask {
   label: Bilingual;
@@ -48,8 +54,11 @@ export function escapeHtml(value: string): string {
 
 /** Header-safe: no control characters (a line break in a subject could inject headers), bounded length. */
 function oneLine(value: string, max = 120): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const flat = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = [...value]
+    .map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -109,7 +118,9 @@ function textsFor(input: NoticeInput, title: Bilingual): Texts {
         },
       };
     case 'escalation': {
-      const who = input.assignee ? { de: ` (zuständig: ${input.assignee.de})`, en: ` (assigned to: ${input.assignee.en})` } : { de: '', en: '' };
+      const who = input.assignee
+        ? { de: ` (zuständig: ${input.assignee.de})`, en: ` (assigned to: ${input.assignee.en})` }
+        : { de: '', en: '' };
       return {
         subject: { de: `Frist überschritten: ${task.de}`, en: `Overdue: ${task.en}` },
         intro: {
@@ -137,14 +148,26 @@ function taskLines(input: NoticeInput, lang: 'de' | 'en'): string[] {
 }
 
 const HEADINGS = {
-  de: { todo: 'Was ist zu tun?', link: 'Zum Projektsteckbrief (Anmeldung erforderlich):', hello: 'Guten Tag', note: 'Diese Nachricht wurde automatisch versandt.' },
-  en: { todo: 'What needs to be done?', link: 'Open the project profile (sign-in required):', hello: 'Hello', note: 'This message was sent automatically.' },
+  de: {
+    todo: 'Was ist zu tun?',
+    link: 'Zum Projektsteckbrief (Anmeldung erforderlich):',
+    hello: 'Guten Tag',
+    note: 'Diese Nachricht wurde automatisch versandt.',
+  },
+  en: {
+    todo: 'What needs to be done?',
+    link: 'Open the project profile (sign-in required):',
+    hello: 'Hello',
+    note: 'This message was sent automatically.',
+  },
 } as const;
 
 /** Render one notice for one recipient. The subject carries both languages; the body German, then English. */
 export function renderNotice(input: NoticeInput): RenderedMail {
   const rawTitle = input.projectTitle?.trim() || null;
-  const quoted: Bilingual = rawTitle ? { de: `„${rawTitle}“`, en: `“${rawTitle}”` } : { de: '(ohne Titel)', en: '(untitled)' };
+  const quoted: Bilingual = rawTitle
+    ? { de: `„${rawTitle}“`, en: `“${rawTitle}”` }
+    : { de: '(ohne Titel)', en: '(untitled)' };
   const texts = textsFor(input, quoted);
   const subjectTitle = rawTitle ? ` – ${oneLine(rawTitle, 80)}` : '';
   const subject = oneLine(`${texts.subject.de}${subjectTitle} / ${texts.subject.en}`, 250);

@@ -1,7 +1,7 @@
 import type { Db, TaskTimerRow } from '@steckbrief/db';
 import type { WorkflowDefinition } from '@steckbrief/engine';
 import { type Bilingual, profileLink, renderNotice } from '@steckbrief/notifications';
-import { type Job, DelayedError } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { sql } from 'kysely';
 import type { WorkerContext } from './context.js';
 import { type OutgoingMail, recordDeliveries, unfinishedDeliveryIds } from './deliveries.js';
@@ -15,7 +15,8 @@ import { resolveGroups } from './recipients.js';
  * task closed or its due date moved, so a stale or duplicated job is harmless.
  */
 
-export const reminderCause = (taskId: string, due: Date, offsetMs: number) => `reminder:${taskId}:${due.getTime()}:${offsetMs}`;
+export const reminderCause = (taskId: string, due: Date, offsetMs: number) =>
+  `reminder:${taskId}:${due.getTime()}:${offsetMs}`;
 export const escalationCause = (taskId: string, due: Date) => `escalation:${taskId}:${due.getTime()}`;
 
 /**
@@ -23,8 +24,17 @@ export const escalationCause = (taskId: string, due: Date) => `escalation:${task
  * whose time lies before `basis` (when the due date was set) are not planned: a task due in three
  * days gets no "due in seven days" reminder. Returns the ids of cancelled timers.
  */
-export async function planTaskTimers(db: Db, taskId: string, basis: Date, offsets: number[]): Promise<{ cancelled: string[] }> {
-  const task = await db.selectFrom('tasks').select(['id', 'status', 'due_at']).where('id', '=', taskId).executeTakeFirst();
+export async function planTaskTimers(
+  db: Db,
+  taskId: string,
+  basis: Date,
+  offsets: number[],
+): Promise<{ cancelled: string[] }> {
+  const task = await db
+    .selectFrom('tasks')
+    .select(['id', 'status', 'due_at'])
+    .where('id', '=', taskId)
+    .executeTakeFirst();
   const due = task?.status === 'open' ? task.due_at : null;
   const cancelled = await db
     .updateTable('task_timers')
@@ -46,13 +56,22 @@ export async function planTaskTimers(db: Db, taskId: string, basis: Date, offset
           due_at: due,
           fire_at: new Date(due.getTime() - offset),
         })),
-      { cause: escalationCause(task.id, due), task_id: task.id, kind: 'escalation' as const, offset_ms: 0, due_at: due, fire_at: due },
+      {
+        cause: escalationCause(task.id, due),
+        task_id: task.id,
+        kind: 'escalation' as const,
+        offset_ms: 0,
+        due_at: due,
+        fire_at: due,
+      },
     ];
     // A due date moved back to an earlier value revives its cancelled timers (same causes).
     await db
       .insertInto('task_timers')
       .values(rows)
-      .onConflict((oc) => oc.column('cause').doUpdateSet({ status: 'planned' }).where('task_timers.status', '=', 'cancelled'))
+      .onConflict((oc) =>
+        oc.column('cause').doUpdateSet({ status: 'planned' }).where('task_timers.status', '=', 'cancelled'),
+      )
       .execute();
   }
   return { cancelled: cancelled.map((c) => c.id) };
@@ -89,8 +108,13 @@ function groupLabel(definition: WorkflowDefinition, role: string, scope: string)
 
 type Decision = 'fire' | 'skip' | { laterAt: Date };
 
-function decide(timer: TaskTimerRow, task: { status: string; due_at: Date | null } | undefined, now: Date, offsets: number[]): Decision {
-  if (!task || task.status !== 'open' || task.due_at?.getTime() !== timer.due_at.getTime()) return 'skip';
+function decide(
+  timer: TaskTimerRow,
+  task: { status: string; due_at: Date | null } | undefined,
+  now: Date,
+  offsets: number[],
+): Decision {
+  if (task?.status !== 'open' || task.due_at?.getTime() !== timer.due_at.getTime()) return 'skip';
   // Delayed jobs fire on time; a job added early (clock skew between hosts) waits for its instant.
   if (timer.fire_at.getTime() - now.getTime() > 1_000) return { laterAt: timer.fire_at };
   if (timer.kind === 'escalation') return 'fire';
@@ -107,14 +131,31 @@ export async function fireTimer(ctx: WorkerContext, job: Job, token: string | un
   let cause: string | null = null;
   let laterAt: Date | null = null;
   await ctx.db.transaction().execute(async (trx) => {
-    const timer = await trx.selectFrom('task_timers').selectAll().where('id', '=', timerId).forUpdate().executeTakeFirst();
+    const timer = await trx
+      .selectFrom('task_timers')
+      .selectAll()
+      .where('id', '=', timerId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!timer) return;
     if (timer.status === 'fired') cause = timer.cause; // a repeat: make sure its mails are queued
     if (timer.status !== 'planned') return;
     const task = await trx
       .selectFrom('tasks as t')
       .innerJoin('profiles as p', 'p.id', 't.profile_id')
-      .select(['t.id', 't.status', 't.due_at', 't.kind', 't.state', 't.assignee_role', 't.assignee_scope', 'p.id as profile_id', 'p.title', 'p.workflow_id', 'p.workflow_version'])
+      .select([
+        't.id',
+        't.status',
+        't.due_at',
+        't.kind',
+        't.state',
+        't.assignee_role',
+        't.assignee_scope',
+        'p.id as profile_id',
+        'p.title',
+        'p.workflow_id',
+        'p.workflow_version',
+      ])
       .where('t.id', '=', timer.task_id)
       .executeTakeFirst();
     const now = ctx.now();
@@ -124,7 +165,11 @@ export async function fireTimer(ctx: WorkerContext, job: Job, token: string | un
       return;
     }
     if (decision === 'skip' || !task) {
-      await trx.updateTable('task_timers').set({ status: 'skipped', fired_at: now }).where('id', '=', timer.id).execute();
+      await trx
+        .updateTable('task_timers')
+        .set({ status: 'skipped', fired_at: now })
+        .where('id', '=', timer.id)
+        .execute();
       return;
     }
     const definition = ctx.registry.get(task.workflow_id, task.workflow_version);
@@ -164,7 +209,14 @@ export async function planMissingTimers(ctx: WorkerContext, limit = 1_000): Prom
     .where('t.status', '=', 'open')
     .where('t.due_at', 'is not', null)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('task_timers as tt').select(sql`1`.as('one')).whereRef('tt.task_id', '=', 't.id').whereRef('tt.due_at', '=', 't.due_at'))),
+      not(
+        exists(
+          selectFrom('task_timers as tt')
+            .select(sql`1`.as('one'))
+            .whereRef('tt.task_id', '=', 't.id')
+            .whereRef('tt.due_at', '=', 't.due_at'),
+        ),
+      ),
     )
     .limit(limit)
     .execute();

@@ -12,7 +12,12 @@ export interface OutgoingMail {
  * Record the mails one cause sends, one row per recipient. A second write of the same cause (a
  * retried job, a rebuilt timer) inserts nothing: the (cause, recipient) key is the exactly-once guard.
  */
-export async function recordDeliveries(trx: Transaction<Database> | Db, cause: string, mails: OutgoingMail[], domain: string): Promise<void> {
+export async function recordDeliveries(
+  trx: Transaction<Database> | Db,
+  cause: string,
+  mails: OutgoingMail[],
+  domain: string,
+): Promise<void> {
   if (!mails.length) return;
   await trx
     .insertInto('mail_deliveries')
@@ -58,11 +63,20 @@ export async function claimDelivery(db: Db, id: string, leaseMs: number): Promis
       updated_at: sql`now()`,
     })
     .where('id', '=', id)
-    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', sql<Date>`now()`)])]))
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'pending'),
+        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', sql<Date>`now()`)]),
+      ]),
+    )
     .returningAll()
     .executeTakeFirst();
   if (row) return { kind: 'claimed', row };
-  const current = await db.selectFrom('mail_deliveries').select(['status', 'lease_until']).where('id', '=', id).executeTakeFirst();
+  const current = await db
+    .selectFrom('mail_deliveries')
+    .select(['status', 'lease_until'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!current || current.status === 'delivered' || current.status === 'failed') return { kind: 'finished' };
   return { kind: 'leased', until: current.lease_until ?? new Date() };
 }
@@ -70,7 +84,14 @@ export async function claimDelivery(db: Db, id: string, leaseMs: number): Promis
 export async function markDelivered(db: Db, id: string, smtpResponse: string): Promise<void> {
   await db
     .updateTable('mail_deliveries')
-    .set({ status: 'delivered', smtp_response: smtpResponse, last_error: null, lease_until: null, delivered_at: sql`now()`, updated_at: sql`now()` })
+    .set({
+      status: 'delivered',
+      smtp_response: smtpResponse,
+      last_error: null,
+      lease_until: null,
+      delivered_at: sql`now()`,
+      updated_at: sql`now()`,
+    })
     .where('id', '=', id)
     .execute();
 }
@@ -79,7 +100,12 @@ export async function markDelivered(db: Db, id: string, smtpResponse: string): P
 export async function markSendFailed(db: Db, id: string, error: string, final: boolean): Promise<void> {
   await db
     .updateTable('mail_deliveries')
-    .set({ status: final ? 'failed' : 'pending', last_error: error.slice(0, 2_000), lease_until: null, updated_at: sql`now()` })
+    .set({
+      status: final ? 'failed' : 'pending',
+      last_error: error.slice(0, 2_000),
+      lease_until: null,
+      updated_at: sql`now()`,
+    })
     .where('id', '=', id)
     .where('status', '=', 'sending')
     .execute();

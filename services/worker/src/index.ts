@@ -1,8 +1,8 @@
-export { startWorker } from './worker.js';
-export type { RunningWorker, WorkerOptions } from './worker.js';
-export { createSmtpTransport } from './mailer.js';
 export type { MailTransport, SentInfo } from './mailer.js';
-export { buildRegistry, WORKFLOWS } from './registry.js';
+export { createSmtpTransport } from './mailer.js';
+export { jobIds, QUEUE_NAMES } from './queues.js';
 export { reconcile } from './reconcile.js';
-export { relayBatch, OUTBOX_CHANNEL } from './relay.js';
-export { QUEUE_NAMES, jobIds } from './queues.js';
+export { buildRegistry, WORKFLOWS } from './registry.js';
+export { OUTBOX_CHANNEL, relayBatch } from './relay.js';
+export type { RunningWorker, WorkerOptions } from './worker.js';
+export { startWorker } from './worker.js';

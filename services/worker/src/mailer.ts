@@ -46,7 +46,10 @@ export interface SendDeps {
 
 function smtpError(error: unknown): string {
   const e = error as { message?: string; responseCode?: number; response?: string; code?: string };
-  return [e.responseCode, e.code, e.response ?? e.message].filter((x) => x !== undefined && x !== '').join(' ') || String(error);
+  return (
+    [e.responseCode, e.code, e.response ?? e.message].filter((x) => x !== undefined && x !== '').join(' ') ||
+    String(error)
+  );
 }
 
 /**
@@ -80,7 +83,10 @@ export async function sendDelivery(deps: SendDeps, job: Job, token: string | und
   } catch (error) {
     const final = row.attempts >= deps.maxAttempts;
     await markSendFailed(deps.db, row.id, smtpError(error), final);
-    deps.logger.warn({ deliveryId: row.id, cause: row.cause, attempt: row.attempts, final, err: smtpError(error) }, 'mail send failed');
+    deps.logger.warn(
+      { deliveryId: row.id, cause: row.cause, attempt: row.attempts, final, err: smtpError(error) },
+      'mail send failed',
+    );
     // The delivery log counts attempts across Redis losses; BullMQ only schedules the backoff.
     throw final ? new UnrecoverableError(smtpError(error)) : error;
   }

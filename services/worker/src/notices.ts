@@ -31,7 +31,12 @@ export async function fanOutNotice(ctx: WorkerContext, row: OutboxRow): Promise<
   const kind = NOTICE_KINDS.find((k) => k === notice.template);
   const { db } = ctx;
   await db.transaction().execute(async (trx) => {
-    const fresh = await trx.selectFrom('outbox').select('processed_at').where('id', '=', row.id).forUpdate().executeTakeFirst();
+    const fresh = await trx
+      .selectFrom('outbox')
+      .select('processed_at')
+      .where('id', '=', row.id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!fresh || fresh.processed_at) return;
     const profile = await trx
       .selectFrom('profiles')
@@ -39,10 +44,16 @@ export async function fanOutNotice(ctx: WorkerContext, row: OutboxRow): Promise<
       .where('id', '=', notice.profileId)
       .executeTakeFirst();
     if (!kind || !profile) {
-      ctx.logger.error({ outboxId: row.id, template: notice.template, profileId: notice.profileId }, 'notification cannot be rendered');
+      ctx.logger.error(
+        { outboxId: row.id, template: notice.template, profileId: notice.profileId },
+        'notification cannot be rendered',
+      );
       await trx
         .updateTable('outbox')
-        .set({ processed_at: ctx.now(), last_error: kind ? 'profile not found' : `unknown template ${notice.template}` })
+        .set({
+          processed_at: ctx.now(),
+          last_error: kind ? 'profile not found' : `unknown template ${notice.template}`,
+        })
         .where('id', '=', row.id)
         .execute();
       return;
@@ -76,12 +87,19 @@ export async function fanOutNotice(ctx: WorkerContext, row: OutboxRow): Promise<
         kind,
         projectTitle: profile.title,
         state: definition.states[notice.to] ?? { de: notice.to, en: notice.to },
-        tasks: tasks.map((t) => ({ label: definition.taskKinds[t.kind] ?? { de: t.kind, en: t.kind }, dueAt: t.due_at })),
+        tasks: tasks.map((t) => ({
+          label: definition.taskKinds[t.kind] ?? { de: t.kind, en: t.kind },
+          dueAt: t.due_at,
+        })),
         link,
         recipientName: recipient.name,
       }),
     }));
     await recordDeliveries(trx, row.cause, mails, ctx.mailDomain);
-    await trx.updateTable('outbox').set({ processed_at: ctx.now(), last_error: null }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('outbox')
+      .set({ processed_at: ctx.now(), last_error: null })
+      .where('id', '=', row.id)
+      .execute();
   });
 }

@@ -33,13 +33,22 @@ export async function processOutboxJob(ctx: WorkerContext, job: Job): Promise<vo
         let cancelled: string[] = [];
         if (!row.processed_at) {
           cancelled = await ctx.db.transaction().execute(async (trx) => {
-            const fresh = await trx.selectFrom('outbox').select('processed_at').where('id', '=', row.id).forUpdate().executeTakeFirst();
+            const fresh = await trx
+              .selectFrom('outbox')
+              .select('processed_at')
+              .where('id', '=', row.id)
+              .forUpdate()
+              .executeTakeFirst();
             if (!fresh || fresh.processed_at) return [];
             const result =
               row.topic === 'task.closed'
                 ? await cancelTaskTimers(trx, taskId)
                 : await planTaskTimers(trx, taskId, row.created_at, ctx.reminderOffsets);
-            await trx.updateTable('outbox').set({ processed_at: ctx.now(), last_error: null }).where('id', '=', row.id).execute();
+            await trx
+              .updateTable('outbox')
+              .set({ processed_at: ctx.now(), last_error: null })
+              .where('id', '=', row.id)
+              .execute();
             return result.cancelled;
           });
         }

@@ -40,7 +40,12 @@ export function createQueues({ connection, prefix, mailAttempts, mailBackoffMs }
   const common = { connection, prefix };
   const outbox = new Queue(QUEUE_NAMES.outbox, {
     ...common,
-    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: KEEP_FAILED },
+    defaultJobOptions: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: true,
+      removeOnFail: KEEP_FAILED,
+    },
   });
   const mail = new Queue(QUEUE_NAMES.mail, {
     ...common,
@@ -53,7 +58,12 @@ export function createQueues({ connection, prefix, mailAttempts, mailBackoffMs }
   });
   const timers = new Queue(QUEUE_NAMES.timers, {
     ...common,
-    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: KEEP_FAILED },
+    defaultJobOptions: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: true,
+      removeOnFail: KEEP_FAILED,
+    },
   });
   return {
     outbox,
@@ -73,17 +83,25 @@ async function addInChunks<T>(items: T[], add: (chunk: T[]) => Promise<unknown>)
 
 export function enqueueOutbox(queues: Queues, rows: Array<{ id: string; topic: string }>): Promise<void> {
   return addInChunks(rows, (chunk) =>
-    queues.outbox.addBulk(chunk.map((r) => ({ name: r.topic, data: { outboxId: r.id }, opts: { jobId: jobIds.outbox(r.id) } }))),
+    queues.outbox.addBulk(
+      chunk.map((r) => ({ name: r.topic, data: { outboxId: r.id }, opts: { jobId: jobIds.outbox(r.id) } })),
+    ),
   );
 }
 
 export function enqueueMails(queues: Queues, ids: string[]): Promise<void> {
   return addInChunks(ids, (chunk) =>
-    queues.mail.addBulk(chunk.map((id) => ({ name: 'send', data: { deliveryId: id }, opts: { jobId: jobIds.mail(id) } }))),
+    queues.mail.addBulk(
+      chunk.map((id) => ({ name: 'send', data: { deliveryId: id }, opts: { jobId: jobIds.mail(id) } })),
+    ),
   );
 }
 
-export function enqueueTimers(queues: Queues, rows: Array<{ id: string; fire_at: Date }>, now = Date.now()): Promise<void> {
+export function enqueueTimers(
+  queues: Queues,
+  rows: Array<{ id: string; fire_at: Date }>,
+  now = Date.now(),
+): Promise<void> {
   return addInChunks(rows, (chunk) =>
     queues.timers.addBulk(
       chunk.map((r) => ({

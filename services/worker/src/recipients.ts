@@ -36,7 +36,9 @@ export async function resolveGroup(db: Db, role: string, scope: string): Promise
     .filter(
       (u) =>
         !attribute ||
-        (u.roles as RoleGrant[]).some((g) => g.role === role && g[attribute[0]] !== undefined && String(g[attribute[0]]) === attribute[1]),
+        (u.roles as RoleGrant[]).some(
+          (g) => g.role === role && g[attribute[0]] !== undefined && String(g[attribute[0]]) === attribute[1],
+        ),
     )
     .map(({ id, email, name }) => ({ id, email, name }));
 }

@@ -35,7 +35,11 @@ export async function reconcile(ctx: WorkerContext): Promise<ReconcileReport> {
     await db
       .updateTable('outbox')
       .set({ published_at: sql`now()` })
-      .where('id', 'in', rows.map((r) => r.id))
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .where('published_at', 'is', null)
       .execute();
     report.outbox += rows.length;
@@ -52,7 +56,10 @@ export async function reconcile(ctx: WorkerContext): Promise<ReconcileReport> {
       .limit(PAGE)
       .execute();
     if (!rows.length) break;
-    await enqueueMails(queues, rows.map((r) => r.id));
+    await enqueueMails(
+      queues,
+      rows.map((r) => r.id),
+    );
     report.mails += rows.length;
     after = (rows.at(-1) as { id: string }).id;
   }

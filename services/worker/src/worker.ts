@@ -52,7 +52,12 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   // BullMQ consumers block on Redis; they must never give up on a request while Redis restarts.
   const connection = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
-  const queues = createQueues({ connection, prefix: o.redisPrefix, mailAttempts: o.mailAttempts, mailBackoffMs: o.mailBackoffMs });
+  const queues = createQueues({
+    connection,
+    prefix: o.redisPrefix,
+    mailAttempts: o.mailAttempts,
+    mailBackoffMs: o.mailBackoffMs,
+  });
   const context: WorkerContext = {
     db: o.db,
     registry: o.registry,
@@ -63,32 +68,53 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     reminderOffsets: o.reminderOffsets,
     now: o.now ?? (() => new Date()),
   };
-  const common = { connection, prefix: o.redisPrefix, lockDuration: o.jobLockMs, maxStalledCount: 1_000 };
+  // A killed worker's active jobs count as stalled after the lock runs out and return to the queue; the
+  // delivery log and timer rows, not the stalled count, decide whether anything is sent.
+  const common = {
+    connection,
+    prefix: o.redisPrefix,
+    lockDuration: o.jobLockMs,
+    stalledInterval: o.jobLockMs,
+    maxStalledCount: 1_000,
+  };
   const workers = [
     new Worker(QUEUE_NAMES.outbox, (job) => processOutboxJob(context, job), { ...common, concurrency: o.concurrency }),
     new Worker(
       QUEUE_NAMES.mail,
       (job, token) =>
         sendDelivery(
-          { db: o.db, transport: o.transport, from: o.mailFrom, leaseMs: o.mailLeaseMs, maxAttempts: o.mailAttempts, logger },
+          {
+            db: o.db,
+            transport: o.transport,
+            from: o.mailFrom,
+            leaseMs: o.mailLeaseMs,
+            maxAttempts: o.mailAttempts,
+            logger,
+          },
           job,
           token,
         ),
       { ...common, concurrency: o.concurrency },
     ),
-    new Worker(QUEUE_NAMES.timers, (job, token) => fireTimer(context, job, token), { ...common, concurrency: o.concurrency }),
+    new Worker(QUEUE_NAMES.timers, (job, token) => fireTimer(context, job, token), {
+      ...common,
+      concurrency: o.concurrency,
+    }),
   ];
   for (const w of workers) {
     // Errors of the transport (e.g. a job's keys vanished in a FLUSHALL) are logged; PostgreSQL and reconciliation repair.
     w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'queue worker error'));
-    w.on('failed', (job, err) => logger.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
+    w.on('failed', (job, err) =>
+      logger.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+    );
   }
 
   let reconciling: Promise<ReconcileReport> | null = null;
   const runReconcile = () => {
     reconciling ??= reconcile(context)
       .then((report) => {
-        if (report.outbox || report.mails || report.timers || report.plannedTasks) logger.info(report, 'reconciled redis from postgresql');
+        if (report.outbox || report.mails || report.timers || report.plannedTasks)
+          logger.info(report, 'reconciled redis from postgresql');
         return report;
       })
       .finally(() => {
@@ -98,7 +124,14 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   };
 
   await runReconcile();
-  const relay: Relay = startRelay({ db: o.db, queues, databaseUrl: o.databaseUrl, schema: o.schema, pollMs: o.relayPollMs, logger });
+  const relay: Relay = startRelay({
+    db: o.db,
+    queues,
+    databaseUrl: o.databaseUrl,
+    schema: o.schema,
+    pollMs: o.relayPollMs,
+    logger,
+  });
   const interval = setInterval(() => {
     runReconcile().catch((err) => logger.warn({ err: (err as Error).message }, 'reconciliation failed; will retry'));
   }, o.reconcileIntervalMs);

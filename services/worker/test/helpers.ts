@@ -31,6 +31,9 @@ export interface SmtpSink {
   messages: ReceivedMail[];
   /** One per Message-ID: what a receiver that de-duplicates by Message-ID keeps. */
   mailbox(): Map<string, ReceivedMail>;
+  /** Hold every answer to DATA until `release()`: mails stay in flight, deterministically. */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -39,8 +42,12 @@ export interface SmtpSink {
  * have mails in flight); `reject` answers RCPT TO with a permanent error for chosen addresses.
  * A message is recorded just before the server answers 250, as a real server would commit it.
  */
-export async function startSmtpSink(options: { delayMs?: number; reject?: (address: string) => boolean } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(
+  options: { delayMs?: number; reject?: (address: string) => boolean } = {},
+): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
+  let gate: Promise<void> = Promise.resolve();
+  let open: () => void = () => undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -56,6 +63,7 @@ export async function startSmtpSink(options: { delayMs?: number; reject?: (addre
     onData(stream, session, callback) {
       simpleParser(stream)
         .then(async (parsed) => {
+          await gate;
           if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
           messages.push({
             messageId: parsed.messageId ? `<${parsed.messageId.replace(/^<|>$/g, '')}>` : '',
@@ -70,6 +78,8 @@ export async function startSmtpSink(options: { delayMs?: number; reject?: (addre
         .catch((err: Error) => callback(err));
     },
   });
+  // A client killed mid-conversation resets its socket; that is the scenario, not a test failure.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as { port: number }).port;
   return {
@@ -80,6 +90,15 @@ export async function startSmtpSink(options: { delayMs?: number; reject?: (addre
       const box = new Map<string, ReceivedMail>();
       for (const m of messages) if (!box.has(m.messageId)) box.set(m.messageId, m);
       return box;
+    },
+    hold() {
+      gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+    },
+    release() {
+      open();
+      gate = Promise.resolve();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -106,19 +125,28 @@ export interface RedisServer {
 /** A private redis-server child (no persistence), so FLUSHALL and crashes touch no other test's keys. */
 export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
-  await pollUntil(async () => {
-    try {
-      if (client.status !== 'ready') await client.connect().catch(() => undefined);
-      return (await client.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
-  }, 10_000, 'redis-server did not start');
+  client.on('error', () => undefined); // refused until the server listens
+  await pollUntil(
+    async () => {
+      try {
+        if (client.status !== 'ready') await client.connect().catch(() => undefined);
+        return (await client.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    10_000,
+    'redis-server did not start',
+  );
   return {
     url,
     async flushAll() {
@@ -133,7 +161,12 @@ export async function startRedisServer(): Promise<RedisServer> {
 }
 
 /** Poll `check` until it returns true; fail after `timeoutMs`. No sleeps where an observable result can be awaited. */
-export async function pollUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, message: string, everyMs = 50): Promise<void> {
+export async function pollUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  message: string,
+  everyMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -238,7 +271,11 @@ export interface Person extends Actor {
 /** The cast of the Brandenburg pipeline, plus people who must never receive these mails. */
 export async function seedPeople(db: Db) {
   const tag = randomBytes(3).toString('hex');
-  const add = async (key: string, roles: Array<Record<string, string | number>>, organisation: string | null = null): Promise<Person> => {
+  const add = async (
+    key: string,
+    roles: Array<Record<string, string | number>>,
+    organisation: string | null = null,
+  ): Promise<Person> => {
     const email = `${key}-${tag}@example.org`;
     const row = await db
       .insertInto('users')
@@ -266,6 +303,11 @@ export type People = Awaited<ReturnType<typeof seedPeople>>;
 
 /** Count delivery rows by status. */
 export async function deliveryCounts(db: Db): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('mail_deliveries').select(['status']).select((eb) => eb.fn.countAll<string>().as('n')).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('mail_deliveries')
+    .select(['status'])
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .groupBy('status')
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }

@@ -24,7 +24,14 @@ const bounce = (address: string) => address.startsWith('bounce-');
 beforeAll(async () => {
   database = await createTestDatabase('worker_notifications');
   sink = await startSmtpSink({ reject: bounce });
-  worker = await startTestWorker({ db: database.db, schema: database.schema, databaseUrl: database.url, smtpUrl: sink.url, mailAttempts: 2, mailBackoffMs: 50 });
+  worker = await startTestWorker({
+    db: database.db,
+    schema: database.schema,
+    databaseUrl: database.url,
+    smtpUrl: sink.url,
+    mailAttempts: 2,
+    mailBackoffMs: 50,
+  });
   people = await seedPeople(database.db);
   deps = { db: database.db, registry: buildRegistry() };
 });
@@ -60,7 +67,7 @@ async function mailsOf(profileId: string, seq: number) {
   const got: Record<string, string[]> = {};
   for (const m of sink.messages.filter((m) => m.cause.startsWith(prefix))) {
     const template = m.cause.slice(prefix.length).split(':')[0] as string;
-    (got[template] ??= []).push(m.to);
+    got[template] = [...(got[template] ?? []), m.to];
   }
   for (const list of Object.values(got)) list.sort();
   return got;
@@ -72,7 +79,8 @@ describe('notifications', () => {
   it('sends each transition of the pipeline to the expected people', async () => {
     const p = people;
     const profile = await createProfile(deps, p.applicant1, { data: completeProfile() });
-    const send = (actor: typeof p.wrl1, type: string, payload?: unknown) => applyEvent(deps, actor, { profileId: profile.id, type, payload });
+    const send = (actor: typeof p.wrl1, type: string, payload?: unknown) =>
+      applyEvent(deps, actor, { profileId: profile.id, type, payload });
 
     await send(p.applicant1, 'SUBMIT');
     expect(await mailsOf(profile.id, 2)).toEqual({
@@ -115,13 +123,17 @@ describe('notifications', () => {
     expect(applicantTemplate.length).toBe(1);
     expect(confirmed[applicantTemplate[0] as string]).toEqual(emails(p.applicant1, p.applicant2));
 
-    const confirmedMail = sink.messages.find((m) => m.cause.startsWith(`notify:${profile.id}:8:`) && m.to === p.applicant1.email);
+    const confirmedMail = sink.messages.find(
+      (m) => m.cause.startsWith(`notify:${profile.id}:8:`) && m.to === p.applicant1.email,
+    );
     expect(confirmedMail?.subject).toContain('Von der IMAG bestätigt – Kultur- und Sportzentrum Burg (Spreewald)');
     expect(confirmedMail?.text).toContain('Förderantrag bei der ILB stellen');
     expect(confirmedMail?.text).toContain(`https://steckbrief.example.org/profiles/${profile.id}`);
 
     const intakeMail = sink.messages.find((m) => m.cause === `notify:${profile.id}:2:task_assigned:wrl:`);
-    expect(intakeMail?.subject).toMatch(/^Neue Aufgabe: Eingangsprüfung durchführen – Kultur- und Sportzentrum Burg \(Spreewald\) \/ New task:/);
+    expect(intakeMail?.subject).toMatch(
+      /^Neue Aufgabe: Eingangsprüfung durchführen – Kultur- und Sportzentrum Burg \(Spreewald\) \/ New task:/,
+    );
     expect(intakeMail?.text).toMatch(/Eingangsprüfung durchführen – bis \d+\. \w+ \d{4} um \d{2}:\d{2} Uhr/);
 
     const outsiders = new Set(emails(p.otherApplicant, p.werkstatt3, p.mbjs));
@@ -131,7 +143,9 @@ describe('notifications', () => {
   });
 
   it('escapes a title like <script>alert(1)</script> in the HTML part', async () => {
-    const profile = await createProfile(deps, people.applicant1, { data: completeProfile({ title: '<script>alert(1)</script>' }) });
+    const profile = await createProfile(deps, people.applicant1, {
+      data: completeProfile({ title: '<script>alert(1)</script>' }),
+    });
     await applyEvent(deps, people.applicant1, { profileId: profile.id, type: 'SUBMIT' });
     await mailsOf(profile.id, 2);
     const mails = sink.messages.filter((m) => m.cause.startsWith(`notify:${profile.id}:`));
@@ -146,7 +160,12 @@ describe('notifications', () => {
   it('ends a mail the server refuses in a visible failed state with the SMTP error', async () => {
     const bounced = await database.db
       .insertInto('users')
-      .values({ email: 'bounce-wrl@example.org', name: 'Bounce', organisation: null, roles: JSON.stringify([{ role: 'wrl' }]) })
+      .values({
+        email: 'bounce-wrl@example.org',
+        name: 'Bounce',
+        organisation: null,
+        roles: JSON.stringify([{ role: 'wrl' }]),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const profile = await createProfile(deps, people.applicant1, { data: completeProfile() });
@@ -185,4 +204,3 @@ describe('notifications', () => {
     expect(counts.pending ?? 0).toBe(0);
   });
 });
-
