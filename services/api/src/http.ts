@@ -3,10 +3,46 @@ import type { Request } from 'express';
 import type { z } from 'zod';
 
 export const body = <S extends z.ZodType>(schema: S, req: Request): z.output<S> =>
-  parseOrThrow(schema, req.body ?? {}, { prefix: 'body' });
+  parseOrThrow(schema, storable(req.body ?? {}, 'body'), { prefix: 'body' });
 
 export const query = <S extends z.ZodType>(schema: S, req: Request): z.output<S> =>
-  parseOrThrow(schema, req.query, { prefix: 'query' });
+  parseOrThrow(schema, storable(req.query, 'query'), { prefix: 'query' });
+
+const MAX_DEPTH = 32;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const unstorable = (s: string) => s.includes('\u0000') || LONE_SURROGATE.test(s);
+
+/**
+ * PostgreSQL cannot hold NUL characters or unpaired surrogates in text or jsonb, and recursive code
+ * (merge patch) must not meet unbounded nesting: refuse both here as 422 instead of failing with a 500.
+ * Iterative, so that the check itself cannot overflow the stack.
+ */
+function storable<T>(value: T, prefix: string): T {
+  const pending: Array<[unknown, string, number]> = [[value, prefix, 0]];
+  while (pending.length) {
+    const [v, path, depth] = pending.pop() as [unknown, string, number];
+    if (typeof v === 'string' && unstorable(v)) {
+      throw new ValidationFailed('Die Eingabe enthält ungültige Zeichen. / The input contains invalid characters.', [
+        { path, message: 'NUL-Zeichen oder ungültiges Unicode / NUL character or invalid Unicode' },
+      ]);
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_DEPTH) {
+      throw new ValidationFailed('Die Eingabe ist zu tief verschachtelt. / The input is nested too deeply.', [
+        { path, message: `höchstens ${MAX_DEPTH} Ebenen / at most ${MAX_DEPTH} levels` },
+      ]);
+    }
+    for (const [key, child] of Object.entries(v)) {
+      if (unstorable(key)) {
+        throw new ValidationFailed('Die Eingabe enthält ungültige Zeichen. / The input contains invalid characters.', [
+          { path, message: 'Feldname mit NUL-Zeichen oder ungültigem Unicode / field name with invalid characters' },
+        ]);
+      }
+      pending.push([child, `${path}.${key}`, depth + 1]);
+    }
+  }
+  return value;
+}
 
 /** `If-Match: "<version>"` (weak or strong, one value). Absent → undefined; malformed → 400-class problem. */
 export function ifMatchVersion(req: Request): number | undefined {
