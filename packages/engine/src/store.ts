@@ -1,5 +1,5 @@
 import type { Db, TaskStatus } from '@steckbrief/db';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { StoredSnapshot } from './machine.js';
 import type { OpenTask } from './tasks.js';
@@ -130,8 +130,11 @@ export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boole
   const closeIds = w.closeTasks.filter((t) => t.status === 'done').map((t) => t.id);
   const cancelIds = w.closeTasks.filter((t) => t.status === 'cancelled').map((t) => t.id);
   const idem = w.idempotency;
-  const result = await sql<{ version: number }>`
-    with upd as (
+  const session = w.session;
+  // Only the parts this change needs: every CTE costs planning time on each call, and an insert into
+  // outbox fires its NOTIFY trigger even when it inserts nothing (see docs/benchmarks.md).
+  const parts: RawBuilder<unknown>[] = [
+    sql`upd as (
       update profiles set
         state = ${w.state},
         snapshot = ${json(w.snapshot)}::jsonb,
@@ -143,55 +146,66 @@ export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boole
         submitted_at = case when ${w.markSubmitted} then coalesce(submitted_at, ${w.at}) else submitted_at end
       where id = ${w.id} and version = ${w.expectedVersion}
       returning id, version
-    ),
-    hist as (
+    )`,
+    sql`hist as (
       insert into profile_history (profile_id, seq, event, from_state, to_state, actor_id, payload, comment, at)
       select id, version, ${w.history.event}, ${w.history.from}, ${w.history.to}, ${w.history.actorId},
              ${json(w.history.payload ?? {})}::jsonb, ${w.history.comment}, ${w.at}
       from upd
-    ),
-    closed as (
+    )`,
+  ];
+  if (w.closeTasks.length) {
+    parts.push(sql`closed as (
       update tasks set
         status = case when id = any(${closeIds}::uuid[]) then 'done' else 'cancelled' end,
         closed_at = ${w.at}
       where id = any(${[...closeIds, ...cancelIds]}::uuid[]) and status = 'open' and exists (select 1 from upd)
-    ),
-    opened as (
+    )`);
+  }
+  if (w.openTasks.length) {
+    parts.push(sql`opened as (
       insert into tasks (id, profile_id, workflow_id, key, kind, state, assignee_role, assignee_scope, due_at, created_at)
       select r.id, upd.id, ${w.workflowId}, r.key, r.kind, r.state, r.assignee_role, r.assignee_scope, r.due_at, ${w.at}
       from upd, jsonb_to_recordset(${json(w.openTasks)}::jsonb)
         as r(id uuid, key text, kind text, state text, assignee_role text, assignee_scope text, due_at timestamptz)
-    ),
-    queued as (
+    )`);
+  }
+  if (w.outbox.length) {
+    parts.push(sql`queued as (
       insert into outbox (topic, cause, profile_id, payload, created_at)
       select r.topic, r.cause, upd.id, r.payload, ${w.at}
       from upd, jsonb_to_recordset(${json(w.outbox)}::jsonb) as r(topic text, cause text, payload jsonb)
       on conflict (cause) do nothing
-    ),
-    idem as (
+    )`);
+  }
+  if (idem) {
+    parts.push(sql`idem as (
       insert into idempotency_keys (user_id, key, profile_id, request_hash, status, body, created_at)
-      select ${idem?.userId ?? null}::uuid, ${idem?.key ?? null}, upd.id, ${idem?.requestHash ?? null},
-             ${idem?.status ?? null}::int, ${idem ? json(idem.body) : null}::jsonb, ${w.at}
-      from upd where ${idem !== undefined}
-    ),
-    agenda as (
+      select ${idem.userId}::uuid, ${idem.key}, upd.id, ${idem.requestHash}, ${idem.status}::int, ${json(idem.body)}::jsonb, ${w.at}
+      from upd
+    )`);
+  }
+  if (session) {
+    parts.push(sql`agenda as (
       update session_agenda a set
         decision_event = ${w.history.event}, decision_payload = ${json(w.history.payload ?? {})}::jsonb,
         decision_seq = upd.version, decided_by = ${w.history.actorId}, decided_at = ${w.at}, to_state = ${w.state},
-        carried_to = ${w.session?.carryTo ?? null}::uuid
+        carried_to = ${session.carryTo}::uuid
       from upd
-      where a.session_id = ${w.session?.sessionId ?? null}::uuid and a.profile_id = upd.id
-    ),
-    carried as (
-      insert into session_agenda (session_id, profile_id, position, added_at, carried_from)
-      select ${w.session?.carryTo ?? null}::uuid, upd.id,
-             coalesce((select max(position) from session_agenda where session_id = ${w.session?.carryTo ?? null}::uuid), 0) + 1,
-             ${w.at}, ${w.session?.sessionId ?? null}::uuid
-      from upd where ${w.session?.carryTo ?? null}::uuid is not null
-      on conflict do nothing
-    )
-    select version from upd
-  `.execute(db);
+      where a.session_id = ${session.sessionId}::uuid and a.profile_id = upd.id
+    )`);
+    if (session.carryTo !== null) {
+      parts.push(sql`carried as (
+        insert into session_agenda (session_id, profile_id, position, added_at, carried_from)
+        select ${session.carryTo}::uuid, upd.id,
+               coalesce((select max(position) from session_agenda where session_id = ${session.carryTo}::uuid), 0) + 1,
+               ${w.at}, ${session.sessionId}::uuid
+        from upd
+        on conflict do nothing
+      )`);
+    }
+  }
+  const result = await sql<{ version: number }>`with ${sql.join(parts, sql`, `)} select version from upd`.execute(db);
   return result.rows.length === 1;
 }
 
