@@ -19,6 +19,12 @@ export abstract class DomainError extends Error {
   }
 }
 
+/** A malformed request outside the body's schema, e.g. an unparsable header. */
+export class BadRequest extends DomainError {
+  readonly code = 'bad-request';
+  readonly status = 400;
+  readonly title = 'Ungültige Anfrage / Bad request';
+}
 export class Unauthenticated extends DomainError {
   readonly code = 'unauthenticated';
   readonly status = 401;

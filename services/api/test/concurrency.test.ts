@@ -273,10 +273,11 @@ describe('Idempotency-Key', () => {
     expect((await history(id)).map((r) => r.event)).toEqual(['CREATE', 'SUBMIT', 'ACCEPT']);
   });
 
-  it('refuses a malformed key with 422 before doing anything', async () => {
+  it('refuses a malformed key with 400 before doing anything', async () => {
     const id = await profileInIntake();
     const res = await send(wrl, id, 'ACCEPT', { werkstatt: 4 }, { 'idempotency-key': 'ä'.repeat(3) });
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(400);
+    expect(res.body.type).toBe('/problems/bad-request');
     expect((await stored(id)).version).toBe(2);
   });
 });

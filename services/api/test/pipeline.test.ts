@@ -206,8 +206,11 @@ describe('SUBMIT (draft → intake)', () => {
         'data.jobsSecured',
         'data.location',
         'data.measureStarted',
+        // The cross-field rules are reported in the same round: a company needs a public partner, W4 a sub-area.
+        'data.partners',
         'data.requestedFundingEur',
         'data.startDate',
+        'data.subArea',
         'data.summary',
         'data.totalCostEur',
         'data.trainingPlaces',

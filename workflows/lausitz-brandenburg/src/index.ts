@@ -1,7 +1,7 @@
-import { defineWorkflow, type Issue, type Label, type TaskSpec, toIssues } from '@steckbrief/engine';
+import { defineWorkflow, type Issue, type Label, type TaskSpec } from '@steckbrief/engine';
 import { z } from 'zod';
 import { MINISTRIES, machine, type PipelineContext, pendingMinistries, statementMinistry } from './machine.js';
-import { completeProfileSchema, draftProfileSchema, toCents } from './profile-schema.js';
+import { completeProfileSchema, draftProfileSchema, submitIssues, toCents } from './profile-schema.js';
 
 export type { PipelineContext } from './machine.js';
 export { MINISTRIES, machine } from './machine.js';
@@ -27,10 +27,8 @@ const votePayload = z.discriminatedUnion('votum', [
 ]);
 
 /** Explain a failed SUBMIT/RESUBMIT guard: the fields that are missing or wrong. */
-const explainIncomplete = ({ event }: { event: { data: unknown } }): Issue[] => {
-  const result = completeProfileSchema.safeParse(event.data);
-  return result.success ? [] : toIssues(result.error, 'data');
-};
+const explainIncomplete = ({ event }: { event: { data: unknown } }): Issue[] =>
+  submitIssues(event.data).map((i) => ({ path: `data.${i.path}`, message: i.message }));
 
 export const lausitzBrandenburg = defineWorkflow({
   id: 'lausitz-brandenburg',

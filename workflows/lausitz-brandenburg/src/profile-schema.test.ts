@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeProfileSchema, draftProfileSchema } from './profile-schema.js';
+import { completeProfileSchema, draftProfileSchema, submitIssues } from './profile-schema.js';
 
 /** A profile that satisfies every SUBMIT rule of SPEC §4 (Werkstatt 4, municipality as sponsor). */
 const valid = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -274,5 +274,21 @@ describe('draftProfileSchema', () => {
     expect(draftProfileSchema.safeParse({ jobsCreated: -1 }).success).toBe(false);
     expect(draftProfileSchema.safeParse({ totalCostEur: 1.001 }).success).toBe(false);
     expect(draftProfileSchema.safeParse({ unknown: true }).success).toBe(false);
+  });
+});
+
+describe('submitIssues', () => {
+  it('reports missing fields and the cross-field rules in one round', () => {
+    const found = submitIssues({ title: 'Trampolinhalle Cottbus', sponsor: { kind: 'company' }, measureStarted: true });
+    const paths = found.map((i) => i.path);
+    expect(paths).toContain('summary');
+    expect(paths).toContain('sponsor.name');
+    expect(paths).toContain('partners');
+    expect(paths).toContain('measureStarted');
+    expect(found.find((i) => i.path === 'partners')?.message).toMatch(/^Partner: ein Unternehmen braucht/);
+  });
+
+  it('is empty for a complete profile', () => {
+    expect(submitIssues(valid())).toEqual([]);
   });
 });

@@ -188,54 +188,81 @@ function profileSchema(mode: Mode) {
     .strict();
   if (mode === 'draft') return object;
   return object.superRefine((d, ctx) => {
-    const issue = (path: Field, message: string) => ctx.addIssue({ code: 'custom', path: path.split('.'), message });
-    if (d.totalCostEur !== undefined && d.totalCostEur <= 0)
-      issue('totalCostEur', say('totalCostEur', 'muss größer als 0 sein.', 'must be greater than 0.'));
-    if (d.requestedFundingEur !== undefined && d.requestedFundingEur < MIN_FUNDING_EUR) {
-      issue('requestedFundingEur', say('requestedFundingEur', 'mindestens 25.000 EUR.', 'at least EUR 25,000.'));
-    }
-    if (
-      d.requestedFundingEur !== undefined &&
-      d.totalCostEur !== undefined &&
-      toCents(d.requestedFundingEur) > toCents(d.totalCostEur)
-    ) {
-      issue(
-        'requestedFundingEur',
-        say('requestedFundingEur', 'darf die Gesamtkosten nicht übersteigen.', 'must not exceed the total cost.'),
-      );
-    }
-    if (d.startDate && d.endDate && d.endDate <= d.startDate) {
-      issue('endDate', say('endDate', 'muss nach dem Beginn liegen.', 'must be after the start date.'));
-    }
-    // No funding for measures already begun (Verbot des vorzeitigen Maßnahmebeginns).
-    if (d.measureStarted === true) {
-      issue(
-        'measureStarted',
-        say(
-          'measureStarted',
-          'begonnene Maßnahmen können nicht gefördert werden.',
-          'measures already started cannot be funded.',
-        ),
-      );
-    }
-    if (d.werkstatt === 4 && !d.subArea)
-      issue('subArea', say('subArea', 'für Werkstatt 4 erforderlich.', 'required for Werkstatt 4.'));
-    if (d.werkstatt !== undefined && d.werkstatt !== 4 && d.subArea) {
-      issue('subArea', say('subArea', 'gibt es nur in Werkstatt 4.', 'exists only in Werkstatt 4.'));
-    }
-    if (d.sponsor?.kind === 'company' && !(d.partners ?? []).some((p) => PUBLIC_SPONSOR_KINDS.includes(p.kind))) {
-      issue(
-        'partners',
-        say(
-          'partners',
-          'ein Unternehmen braucht mindestens einen öffentlichen Partner.',
-          'a company needs at least one public partner.',
-        ),
-      );
-    }
+    for (const { path, message } of crossFieldIssues(d))
+      ctx.addIssue({ code: 'custom', path: path.split('.'), message });
   });
+}
+
+type DraftData = z.infer<ReturnType<typeof profileSchema>>;
+
+/**
+ * The rules that relate fields to each other. They also run on incomplete data (see
+ * `submitIssues`), so an applicant sees every problem at once instead of in two rounds.
+ */
+function crossFieldIssues(d: Partial<DraftData>): Array<{ path: Field; message: string }> {
+  const out: Array<{ path: Field; message: string }> = [];
+  const issue = (path: Field, message: string) => out.push({ path, message });
+  if (d.totalCostEur !== undefined && d.totalCostEur <= 0)
+    issue('totalCostEur', say('totalCostEur', 'muss größer als 0 sein.', 'must be greater than 0.'));
+  if (d.requestedFundingEur !== undefined && d.requestedFundingEur < MIN_FUNDING_EUR) {
+    issue('requestedFundingEur', say('requestedFundingEur', 'mindestens 25.000 EUR.', 'at least EUR 25,000.'));
+  }
+  if (
+    d.requestedFundingEur !== undefined &&
+    d.totalCostEur !== undefined &&
+    toCents(d.requestedFundingEur) > toCents(d.totalCostEur)
+  ) {
+    issue(
+      'requestedFundingEur',
+      say('requestedFundingEur', 'darf die Gesamtkosten nicht übersteigen.', 'must not exceed the total cost.'),
+    );
+  }
+  if (d.startDate && d.endDate && d.endDate <= d.startDate) {
+    issue('endDate', say('endDate', 'muss nach dem Beginn liegen.', 'must be after the start date.'));
+  }
+  // No funding for measures already begun (Verbot des vorzeitigen Maßnahmebeginns).
+  if (d.measureStarted === true) {
+    issue(
+      'measureStarted',
+      say(
+        'measureStarted',
+        'begonnene Maßnahmen können nicht gefördert werden.',
+        'measures already started cannot be funded.',
+      ),
+    );
+  }
+  if (d.werkstatt === 4 && !d.subArea)
+    issue('subArea', say('subArea', 'für Werkstatt 4 erforderlich.', 'required for Werkstatt 4.'));
+  if (d.werkstatt !== undefined && d.werkstatt !== 4 && d.subArea) {
+    issue('subArea', say('subArea', 'gibt es nur in Werkstatt 4.', 'exists only in Werkstatt 4.'));
+  }
+  if (d.sponsor?.kind === 'company' && !(d.partners ?? []).some((p) => PUBLIC_SPONSOR_KINDS.includes(p.kind))) {
+    issue(
+      'partners',
+      say(
+        'partners',
+        'ein Unternehmen braucht mindestens einen öffentlichen Partner.',
+        'a company needs at least one public partner.',
+      ),
+    );
+  }
+  return out;
 }
 
 export const draftProfileSchema = profileSchema('draft');
 export const completeProfileSchema = profileSchema('complete');
+
+/** Every reason a profile cannot be submitted yet: missing or invalid fields and the cross-field rules. */
+export function submitIssues(data: unknown): Array<{ path: string; message: string }> {
+  const complete = completeProfileSchema.safeParse(data);
+  if (complete.success) return [];
+  const issues = complete.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  const draft = draftProfileSchema.safeParse(data);
+  if (draft.success) {
+    for (const extra of crossFieldIssues(draft.data)) {
+      if (!issues.some((i) => i.path === extra.path && i.message === extra.message)) issues.push(extra);
+    }
+  }
+  return issues;
+}
 export type ProfileData = z.infer<typeof completeProfileSchema>;
