@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '@steckbrief/db';
+import type { Db, RoleGrant } from '@steckbrief/db';
 import { type Actor, Conflict, SYSTEM_ROLES, type WorkflowRegistry } from '@steckbrief/engine';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -77,4 +77,51 @@ export async function createUser(db: Db, user: NewUser): Promise<{ id: string; t
     if (!row) throw new Conflict('Diese E-Mail-Adresse ist bereits registriert. / This e-mail is already registered.');
     return { id: row.id, token: await issueToken(trx, row.id, 'initial') };
   });
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string;
+  organisation: string | null;
+  roles: RoleGrant[];
+  createdAt: Date;
+  disabledAt: Date | null;
+}
+
+const userColumns = ['id', 'email', 'name', 'organisation', 'roles', 'created_at', 'disabled_at'] as const;
+
+function toUserRecord(row: {
+  id: string;
+  email: string;
+  name: string;
+  organisation: string | null;
+  roles: RoleGrant[];
+  created_at: Date;
+  disabled_at: Date | null;
+}): UserRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    organisation: row.organisation,
+    roles: row.roles,
+    createdAt: row.created_at,
+    disabledAt: row.disabled_at,
+  };
+}
+
+/** E-mail addresses are unique case-insensitively (the `lower(email)` index), so lookups are too. */
+export async function findUserByEmail(db: Db, email: string): Promise<UserRecord | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(userColumns)
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+  return row ? toUserRecord(row) : undefined;
+}
+
+export async function listUsers(db: Db): Promise<UserRecord[]> {
+  const rows = await db.selectFrom('users').select(userColumns).orderBy('email').execute();
+  return rows.map(toUserRecord);
 }

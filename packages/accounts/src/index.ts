@@ -1,2 +1,12 @@
-export type { NewUser } from './accounts.js';
-export { actorForToken, createUser, grantSchema, hashToken, issueToken, newToken, newUserSchema } from './accounts.js';
+export type { NewUser, UserRecord } from './accounts.js';
+export {
+  actorForToken,
+  createUser,
+  findUserByEmail,
+  grantSchema,
+  hashToken,
+  issueToken,
+  listUsers,
+  newToken,
+  newUserSchema,
+} from './accounts.js';

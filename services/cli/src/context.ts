@@ -1,0 +1,62 @@
+import { createUser, findUserByEmail, newUserSchema } from '@steckbrief/accounts';
+import type { Config } from '@steckbrief/config';
+import { createDb, type Db, ensureDatabase, migrateToLatest } from '@steckbrief/db';
+import { type Actor, Conflict, createRegistry, type EngineDeps, type WorkflowRegistry } from '@steckbrief/engine';
+import { lausitzBrandenburg } from '@steckbrief/workflow-lausitz-brandenburg';
+
+/** The workflows this deployment runs; the same list as the API's and the worker's registry. */
+export const WORKFLOWS = [lausitzBrandenburg];
+
+export function buildRegistry(config: Pick<Config, 'WORKFLOW_DEADLINES'>): WorkflowRegistry {
+  return createRegistry(WORKFLOWS, { deadlines: config.WORKFLOW_DEADLINES ?? {} });
+}
+
+export interface CliContext {
+  db: Db;
+  registry: WorkflowRegistry;
+  deps: EngineDeps;
+  close(): Promise<void>;
+}
+
+/** Connect and bring the schema up to date first, so every command works on a fresh database. */
+export async function openContext(config: Config): Promise<CliContext> {
+  await ensureDatabase(config.DATABASE_URL);
+  const db = createDb({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolMax: 4 });
+  try {
+    await migrateToLatest(db, config.DATABASE_SCHEMA);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const registry = buildRegistry(config);
+  return { db, registry, deps: { db, registry }, close: () => db.destroy() };
+}
+
+/** The system user the CLI acts as; it holds only `operator` in the database and has no token. */
+export const CLI_USER_EMAIL = 'cli@steckbrief.local';
+
+/**
+ * The actor for operator reads (`profiles list/show/history`). The stored user is an `operator`, which sees
+ * no profile data through the API; here, in-process, it reads with the `wrl` office's grant, which sees every
+ * submitted profile. Whoever runs the CLI already holds the database credentials, so this widens nothing.
+ * Drafts stay private to their owners, exactly as for the office.
+ */
+export async function operatorActor(db: Db, registry: WorkflowRegistry): Promise<Actor> {
+  let user = await findUserByEmail(db, CLI_USER_EMAIL);
+  if (!user) {
+    // createUser also issues a first token; it is discarded unseen, and only its hash is stored, so it is unusable.
+    await createUser(
+      db,
+      newUserSchema(registry).parse({
+        email: CLI_USER_EMAIL,
+        name: 'Steckbrief CLI',
+        roles: [{ role: 'operator' }],
+      }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof Conflict)) throw error; // created concurrently by another CLI run
+    });
+    user = await findUserByEmail(db, CLI_USER_EMAIL);
+  }
+  if (!user) throw new Error(`system user ${CLI_USER_EMAIL} could not be created`);
+  return { userId: user.id, organisation: null, grants: [{ role: 'wrl' }] };
+}

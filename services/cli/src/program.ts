@@ -1,0 +1,108 @@
+import type { Config } from '@steckbrief/config';
+import { Command, InvalidArgumentError } from 'commander';
+import { type CliContext, openContext } from './context.js';
+import { profilesHistory, profilesList, profilesShow } from './profiles.js';
+import type { UsersCreateOptions } from './roles.js';
+import { seed } from './seed.js';
+import { type Out, table, usersCreate, usersList, usersToken } from './users.js';
+
+export interface Runtime {
+  config: Config;
+  out: Out;
+  /** Defaults to connecting to the configured database (and migrating it). */
+  open?: (config: Config) => Promise<CliContext>;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+};
+
+/** The command tree. Each action opens the database, runs, and closes it again. */
+export function buildProgram(runtime: Runtime): Command {
+  const { out } = runtime;
+  const withContext =
+    <A extends unknown[]>(run: (ctx: CliContext, ...args: A) => Promise<void>) =>
+    async (...args: A) => {
+      const ctx = await (runtime.open ?? openContext)(runtime.config);
+      try {
+        await run(ctx, ...args);
+      } finally {
+        await ctx.close();
+      }
+    };
+
+  const program = new Command('steckbrief')
+    .description('Steckbrief operator CLI: users, tokens, profiles and demo data (works on the database directly)')
+    .showHelpAfterError();
+
+  const users = program.command('users').description('create and list users, issue tokens');
+  users
+    .command('create')
+    .description('create a user and print its id and first token (shown once)')
+    .requiredOption('--email <email>', 'e-mail address (unique, case-insensitive)')
+    .requiredOption('--name <name>', 'display name')
+    .option('--organisation <name>', 'organisation; an applicant’s profiles belong to it')
+    .requiredOption(
+      '--role <role>',
+      'a role, repeatable: applicant, wrl, werkstatt:<1-5>, ministry:<code>, commissioner, imag, operator, admin',
+      collect,
+    )
+    .action(withContext((ctx, options: UsersCreateOptions) => usersCreate(ctx, options, out)));
+  users
+    .command('token')
+    .description('issue a new token for a user (earlier tokens stay valid)')
+    .argument('<email>')
+    .action(withContext((ctx, email: string) => usersToken(ctx, email, out)));
+  users
+    .command('list')
+    .description('list all users with their roles')
+    .action(withContext((ctx) => usersList(ctx, out)));
+
+  const profiles = program.command('profiles').description('read profiles as the WRL office sees them');
+  profiles
+    .command('list')
+    .description('list submitted profiles (drafts are private to their owners)')
+    .option('--state <state>', 'only this state, e.g. intake')
+    .option('--werkstatt <n>', 'only this Werkstatt (1-5)')
+    .option('--q <text>', 'title contains')
+    .option('--limit <n>', 'at most n profiles', positiveInt)
+    .action(withContext((ctx, options) => profilesList(ctx, options, out)));
+  profiles
+    .command('show')
+    .description('a profile with its open tasks')
+    .argument('<id>')
+    .action(withContext((ctx, id: string) => profilesShow(ctx, id, out)));
+  profiles
+    .command('history')
+    .description('the history of a profile')
+    .argument('<id>')
+    .action(withContext((ctx, id: string) => profilesHistory(ctx, id, out)));
+
+  program
+    .command('seed')
+    .description('create demo users, profiles in every stage and sessions (idempotent; prints fresh tokens)')
+    .action(
+      withContext(async (ctx) => {
+        const report = await seed(ctx.deps, { log: out });
+        out('');
+        table(
+          ['email', 'roles', 'token'],
+          report.users.map((u) => [u.email, u.roles, u.token]),
+          out,
+        );
+        out('');
+        table(
+          ['session', 'id', 'agenda', 'decided'],
+          report.sessions.map((s) => [s.title, s.id, String(s.agenda), String(s.decided)]),
+          out,
+        );
+        out('');
+        out('Demo tokens are printed on every run; use them as "Authorization: Bearer <token>".');
+      }),
+    );
+  return program;
+}
