@@ -1,11 +1,13 @@
+import { createUser } from '@steckbrief/accounts';
 import { loadConfig } from '@steckbrief/config';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import { applyEvent, createProfile } from '@steckbrief/engine';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRegistry } from '../src/context.js';
 import { buildProgram } from '../src/program.js';
 import { type SeedReport, seed } from '../src/seed.js';
-import { NAMED_PROJECTS, STAGES } from '../src/seed-data.js';
+import { NAMED_PROJECTS, SEED_USERS, STAGES, seedProfiles } from '../src/seed-data.js';
 
 let database: TestDatabase;
 const registry = buildRegistry({});
@@ -108,6 +110,36 @@ describe('seed', () => {
     expect(open.map((t) => t.kind)).toEqual(
       expect.arrayContaining(['intake_check', 'ministry_statement', 'imag_decision']),
     );
+  });
+});
+
+describe('seed after an interrupted run', () => {
+  it('resumes a profile that stopped half-way instead of creating it again', async () => {
+    const other = await createTestDatabase('cli_seed_resume');
+    try {
+      const deps = { db: other.db, registry };
+      const burg = SEED_USERS.find((u) => u.key === 'applicant:burg') as (typeof SEED_USERS)[number];
+      const { id: userId } = await createUser(other.db, {
+        email: burg.email,
+        name: burg.name,
+        organisation: burg.organisation,
+        roles: burg.roles,
+      });
+      const spec = seedProfiles().find((p) => p.data.title === NAMED_PROJECTS[0]);
+      const actor = { userId, organisation: burg.organisation ?? null, grants: burg.roles };
+      const draft = await createProfile(deps, actor, { data: spec?.data });
+      await applyEvent(deps, actor, { profileId: draft.id, type: 'SUBMIT' });
+      const report = await seed(deps);
+      const rows = await other.db
+        .selectFrom('profiles')
+        .select(['id', 'state'])
+        .where('title', '=', NAMED_PROJECTS[0])
+        .execute();
+      expect(rows).toEqual([{ id: draft.id, state: 'confirmed' }]);
+      expect(report.users.find((u) => u.email === burg.email)?.created).toBe(false);
+    } finally {
+      await other.destroy();
+    }
   });
 });
 
