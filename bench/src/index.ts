@@ -1,0 +1,1 @@
+export { BENCHMARKS } from './run.js';
