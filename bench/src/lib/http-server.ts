@@ -27,7 +27,9 @@ const redis = new Redis(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   lazyConnect: true,
   maxRetriesPerRequest: 1,
 });
-const app = createApp({ db, redis, registry: buildRegistry({ WORKFLOW_DEADLINES: {} }), logger });
+// As deployed: AUTH_CACHE_TTL_MS defaults to 5 s (packages/config).
+const authCacheTtlMs = Number(process.env.BENCH_AUTH_CACHE_TTL_MS ?? 5000);
+const app = createApp({ db, redis, registry: buildRegistry({ WORKFLOW_DEADLINES: {} }), logger, authCacheTtlMs });
 const server = app.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port });
 });

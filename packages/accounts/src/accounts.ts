@@ -20,12 +20,16 @@ export async function issueToken(db: Db, userId: string, label: string | null = 
 }
 
 /** The user behind a bearer token, unless the token is revoked or the user disabled. */
-export async function actorForToken(db: Db, token: string): Promise<Actor | undefined> {
+export function actorForToken(db: Db, token: string): Promise<Actor | undefined> {
+  return actorForTokenHash(db, hashToken(token));
+}
+
+export async function actorForTokenHash(db: Db, tokenHash: string): Promise<Actor | undefined> {
   const user = await db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
     .select(['u.id', 'u.organisation', 'u.roles'])
-    .where('t.token_hash', '=', hashToken(token))
+    .where('t.token_hash', '=', tokenHash)
     .where('t.revoked_at', 'is', null)
     .where('u.disabled_at', 'is', null)
     .executeTakeFirst();

@@ -1,6 +1,7 @@
 export type { NewUser, UserRecord } from './accounts.js';
 export {
   actorForToken,
+  actorForTokenHash,
   createUser,
   findUserByEmail,
   grantSchema,

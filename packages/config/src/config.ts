@@ -94,6 +94,8 @@ export const configSchema = z.object({
   WORKFLOW_DEADLINES: durationOverrides.optional(),
   /** JSON list of {id, from, to, budgetEur} for the budget view. */
   FUNDING_PERIODS: jsonString(fundingPeriods).prefault(DEFAULT_FUNDING_PERIODS),
+  /** How long a resolved bearer token is cached per API process; revocations take up to this long elsewhere. */
+  AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   // --- worker (services/worker) ---
   /** SMTP server for notices, e.g. smtp://user:pass@mail.example.org:587 (smtps:// for implicit TLS). Default: a local Mailpit. */

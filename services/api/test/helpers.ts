@@ -39,6 +39,7 @@ export async function startTestApi(
     deadlines?: Record<string, Record<string, { days: number }>>;
     fundingPeriods?: Array<{ id: string; from: string; to: string; budgetCents: number }>;
     now?: () => Date;
+    authCacheTtlMs?: number;
   } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase(label, 20);
@@ -53,6 +54,7 @@ export async function startTestApi(
     publicUrl: 'https://steckbrief.test',
     fundingPeriods: options.fundingPeriods,
     now: options.now,
+    authCacheTtlMs: options.authCacheTtlMs,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
