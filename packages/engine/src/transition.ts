@@ -40,6 +40,8 @@ export interface EngineDeps {
   db: Db;
   registry: WorkflowRegistry;
   now?: () => Date;
+  /** Called once per committed transition (never for an idempotent replay), e.g. to count it in metrics. */
+  onTransition?: (transition: { workflow: string; event: string }) => void;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function applyEvent(deps: EngineDeps, actor: Actor, input: EventInp
     const plan = await planOrReplay(deps, actor, input, profile);
     if ('replayed' in plan) return plan;
     if (await writeProfileChange(db, plan.write).catch((e) => onWriteError(e, input))) {
+      deps.onTransition?.({ workflow: plan.view.workflow, event: input.type });
       return { profile: plan.view, replayed: false };
     }
     // Lost a race for this version. With If-Match the caller asked for exactly that version.

@@ -7,7 +7,10 @@ import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { authenticate } from './auth.js';
+import { authenticate, requireRole } from './auth.js';
+import { createMetrics, type QueueCounts } from './metrics.js';
+import { docsRoutes } from './openapi/docs.js';
+import { openApiDocument } from './openapi/document.js';
 import { errorHandler, notFoundRoute, sendProblem } from './problem.js';
 import { budgetRoutes } from './routes/budget.js';
 import { calendarFeedRoutes, calendarTokenRoutes } from './routes/calendar.js';
@@ -27,6 +30,8 @@ export interface AppDeps {
   /** Base of links in calendar feeds. */
   publicUrl?: string;
   fundingPeriods?: FundingPeriod[];
+  /** BullMQ job counts for `steckbrief_queue_jobs`; see metrics.ts. */
+  queueCounts?: QueueCounts;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -70,8 +75,10 @@ export function createApp({
   now,
   publicUrl = 'http://localhost:3000',
   fundingPeriods = [],
+  queueCounts,
 }: AppDeps): express.Express {
-  const deps: EngineDeps = { db, registry, now };
+  const metrics = createMetrics({ db, now, queueCounts });
+  const deps: EngineDeps = { db, registry, now, onTransition: metrics.countTransition };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, uniquelocal');
@@ -93,6 +100,7 @@ export function createApp({
       },
     }),
   );
+  app.use(metrics.observeRequests);
   app.use(helmet());
 
   app.get('/healthz', (_req, res) => {
@@ -109,6 +117,9 @@ export function createApp({
     };
     res.status(checks.postgres === 'ok' && checks.redis === 'ok' ? 200 : 503).json({ checks });
   });
+
+  app.get('/metrics', authenticate({ db, adminToken }), requireRole('operator'), metrics.scrape);
+  app.use(docsRoutes(openApiDocument(registry)));
 
   const api = express.Router();
   // Authenticate first: an anonymous caller's body is not even parsed.

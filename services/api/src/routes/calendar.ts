@@ -5,6 +5,31 @@ import { type Actor, type EngineDeps, listSessions, listTasks, NotFound } from '
 import { Router } from 'express';
 import { ICalCalendar } from 'ical-generator';
 import { actorOf } from '../auth.js';
+import type { Operation } from '../openapi/operation.js';
+
+export const calendarOperations: Operation[] = [
+  {
+    method: 'post',
+    path: '/api/v1/calendar/token',
+    tag: 'Calendar',
+    summary: 'Create or rotate the secret calendar feed URL / Kalender-Abo-Adresse',
+    description: 'The URL is shown once; a new one revokes the old one.',
+    roles: 'user',
+    responses: { 201: { description: 'The feed URL', schema: 'CalendarUrl' } },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/calendar/{file}',
+    tag: 'Calendar',
+    summary: 'iCalendar feed: sessions and task due dates / Kalender-Feed',
+    description:
+      '`{file}` is `<secret>.ics` from POST /api/v1/calendar/token. Calendar clients cannot send bearer tokens, ' +
+      'so the unguessable URL is the credential.',
+    roles: 'public',
+    responses: { 200: { description: 'iCalendar', content: { 'text/calendar': { type: 'string' } } } },
+  },
+];
 
 /** POST /api/v1/calendar/token: create or rotate the caller's secret feed URL (shown once). */
 export function calendarTokenRoutes(db: Db, publicUrl: string): Router {

@@ -12,6 +12,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../auth.js';
 import { body, etag, idempotencyKey, ifMatchVersion, query } from '../http.js';
+import type { Operation } from '../openapi/operation.js';
 
 const createBody = z
   .object({ workflow: z.string().min(1).max(100).optional(), data: z.record(z.string(), z.unknown()).default({}) })
@@ -33,6 +34,72 @@ const listQuery = z
     cursor: z.string().max(500).optional(),
   })
   .strict();
+
+const profile = (description: string, headers = ['ETag']) => ({ description, schema: 'ProfileView', headers });
+
+export const profileOperations: Operation[] = [
+  {
+    method: 'post',
+    path: '/api/v1/profiles',
+    tag: 'Profiles',
+    summary: 'Create a profile in draft / Steckbrief anlegen',
+    description: '`data` may be incomplete in draft; the workflow’s ProfileData schema applies on submission.',
+    roles: ['applicant'],
+    body: createBody,
+    responses: { 201: profile('Created in draft', ['ETag', 'Location']) },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/profiles',
+    tag: 'Profiles',
+    summary: 'List visible profiles, newest first / Steckbriefe auflisten',
+    roles: 'user',
+    query: listQuery,
+    responses: { 200: { description: 'One page; pass nextCursor as cursor for the next', schema: 'ProfilePage' } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/profiles/{id}',
+    tag: 'Profiles',
+    summary: 'Read a profile / Steckbrief lesen',
+    roles: 'user',
+    responses: { 200: profile('The profile') },
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/profiles/{id}',
+    tag: 'Profiles',
+    summary: 'Change the data (JSON Merge Patch) / Daten ändern',
+    description: 'Owner only, in draft or revision. If-Match is required.',
+    roles: ['applicant'],
+    body: patchBody,
+    headers: ['If-Match'],
+    responses: { 200: profile('Changed') },
+    problems: [409, 412, 428],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/profiles/{id}/events',
+    tag: 'Profiles',
+    summary: 'Send an event, e.g. SUBMIT / Ereignis senden',
+    description:
+      'Which roles may send which event in which state, and each payload: see GET /api/v1/workflows/{id} and the ' +
+      'schema <workflow>.EventRequest. 409 when the state does not allow the event, 422 when the payload or a guard fails.',
+    roles: 'user',
+    body: eventBody,
+    headers: ['If-Match', 'Idempotency-Key'],
+    responses: { 200: profile('The profile after the transition', ['ETag', 'Idempotent-Replayed']) },
+    problems: [403, 409, 412],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/profiles/{id}/history',
+    tag: 'Profiles',
+    summary: 'Transitions of a profile / Verlauf',
+    roles: 'user',
+    responses: { 200: { description: 'Oldest first', schema: 'History' } },
+  },
+];
 
 export function profileRoutes(deps: EngineDeps): Router {
   const router = Router();

@@ -11,6 +11,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../auth.js';
 import { body, query } from '../http.js';
+import type { Operation } from '../openapi/operation.js';
 import { minutesMarkdown, minutesPdf } from '../render/minutes.js';
 
 const createBody = z
@@ -41,6 +42,72 @@ const decisionsBody = z
   })
   .strict();
 const minutesQuery = z.object({ format: z.enum(['md', 'pdf']).optional() }).strict();
+
+export const sessionOperations: Operation[] = [
+  {
+    method: 'get',
+    path: '/api/v1/sessions',
+    tag: 'Sessions',
+    summary: 'Sessions the caller takes part in / Sitzungen',
+    roles: 'user',
+    responses: { 200: { description: 'Sessions', schema: 'SessionList' } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sessions',
+    tag: 'Sessions',
+    summary: 'Plan a session / Sitzung anlegen',
+    roles: ['wrl'],
+    body: createBody,
+    responses: { 201: { description: 'Created', schema: 'SessionView', headers: ['Location'] } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/sessions/{id}',
+    tag: 'Sessions',
+    summary: 'A session with its agenda / Sitzung mit Tagesordnung',
+    roles: 'user',
+    responses: { 200: { description: 'The session', schema: 'SessionView' } },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/sessions/{id}/agenda',
+    tag: 'Sessions',
+    summary: 'Replace the agenda / Tagesordnung festlegen',
+    roles: ['wrl'],
+    body: agendaBody,
+    responses: { 200: { description: 'The session', schema: 'SessionView' } },
+    problems: [409],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sessions/{id}/decisions',
+    tag: 'Sessions',
+    summary: 'Record decisions, each atomic on its own / Beschlüsse erfassen',
+    description: 'Each decision is an event on its profile; a failed one does not stop the others.',
+    roles: ['wrl', 'werkstatt', 'imag'],
+    body: decisionsBody,
+    responses: { 200: { description: 'One result per decision', schema: 'DecisionResults' } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/sessions/{id}/minutes',
+    tag: 'Sessions',
+    summary: 'Minutes as Markdown or PDF / Ergebnisprotokoll',
+    description: '`format` wins over the Accept header; Markdown by default.',
+    roles: 'user',
+    query: minutesQuery,
+    responses: {
+      200: {
+        description: 'The Ergebnisprotokoll',
+        content: {
+          'text/markdown': { type: 'string' },
+          'application/pdf': { type: 'string', contentMediaType: 'application/pdf' },
+        },
+      },
+    },
+  },
+];
 
 export function sessionRoutes(deps: EngineDeps): Router {
   const router = Router();

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../auth.js';
 import { body, query } from '../http.js';
+import type { Operation } from '../openapi/operation.js';
 
 const listQuery = z
   .object({
@@ -20,6 +21,56 @@ const listQuery = z
   })
   .strict();
 const patchBody = z.object({ dueAt: z.iso.datetime({ offset: true }).nullable() }).strict();
+
+const task = (description: string) => ({ description, schema: 'InboxTask' });
+
+export const taskOperations: Operation[] = [
+  {
+    method: 'get',
+    path: '/api/v1/tasks',
+    tag: 'Tasks',
+    summary: 'Inbox: tasks of the caller’s roles and scopes / Aufgaben',
+    roles: 'user',
+    query: listQuery,
+    responses: { 200: { description: 'Tasks and the inbox badge', schema: 'TaskList' } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/tasks/counts',
+    tag: 'Tasks',
+    summary: 'Open and overdue tasks per state / Aufgaben zählen',
+    roles: 'user',
+    responses: { 200: { description: 'Counts', schema: 'TaskCounts' } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/tasks/{id}/claim',
+    tag: 'Tasks',
+    summary: 'Claim a task of one’s group / Aufgabe übernehmen',
+    roles: 'user',
+    responses: { 200: task('Claimed') },
+    problems: [403, 409],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/tasks/{id}/release',
+    tag: 'Tasks',
+    summary: 'Release a claimed task / Aufgabe freigeben',
+    roles: 'user',
+    responses: { 200: task('Released') },
+    problems: [403, 409],
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/tasks/{id}',
+    tag: 'Tasks',
+    summary: 'Move the due date / Frist ändern',
+    roles: ['wrl'],
+    body: patchBody,
+    responses: { 200: task('Changed') },
+    problems: [409],
+  },
+];
 
 export function taskRoutes(deps: EngineDeps): Router {
   const router = Router();

@@ -5,10 +5,45 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf, requireRole } from '../auth.js';
 import { body } from '../http.js';
+import type { Operation } from '../openapi/operation.js';
+
+const tokenBody = z.object({ label: z.string().max(200).optional() }).strict();
+
+/** The roles a user may get depend on the deployment's workflows, so the table is built from the registry. */
+export const userOperations = (registry: WorkflowRegistry): Operation[] => [
+  {
+    method: 'post',
+    path: '/api/v1/users',
+    tag: 'Users',
+    summary: 'Create a user with a first token / Benutzer anlegen',
+    roles: ['admin'],
+    body: newUserSchema(registry),
+    responses: {
+      201: { description: 'Created; the token is shown once', schema: 'CreatedUser', headers: ['Location'] },
+    },
+    problems: [409],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/users/me',
+    tag: 'Users',
+    summary: 'The caller / Eigenes Konto',
+    roles: 'user',
+    responses: { 200: { description: 'The caller’s account and roles', schema: 'User' } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/users/{id}/tokens',
+    tag: 'Users',
+    summary: 'Issue another token / Weiteres Token ausgeben',
+    roles: ['admin'],
+    body: tokenBody,
+    responses: { 201: { description: 'The token, shown once', schema: 'Token' } },
+  },
+];
 
 export function userRoutes(db: Db, registry: WorkflowRegistry): Router {
   const createBody = newUserSchema(registry);
-  const tokenBody = z.object({ label: z.string().max(200).optional() }).strict();
   const router = Router();
 
   router.get('/me', async (req, res) => {

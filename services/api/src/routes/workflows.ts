@@ -1,5 +1,6 @@
 import { eventsHandledIn, mermaidDiagram, type WorkflowDefinition, type WorkflowRegistry } from '@steckbrief/engine';
 import { Router } from 'express';
+import type { Operation } from '../openapi/operation.js';
 
 function describe(definition: WorkflowDefinition) {
   const states = Object.entries(definition.states).map(([id, label]) => ({
@@ -29,6 +30,25 @@ function describe(definition: WorkflowDefinition) {
     diagram: mermaidDiagram(definition),
   };
 }
+
+export const workflowOperations: Operation[] = [
+  {
+    method: 'get',
+    path: '/api/v1/workflows',
+    tag: 'Workflows',
+    summary: 'Workflows with states, events, roles and diagram / Verfahren',
+    roles: 'user',
+    responses: { 200: { description: 'All workflows of this deployment', schema: 'WorkflowList' } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/workflows/{id}',
+    tag: 'Workflows',
+    summary: 'One workflow, e.g. lausitz-brandenburg / Ein Verfahren',
+    roles: 'user',
+    responses: { 200: { description: 'States, events, labels and a Mermaid diagram', schema: 'Workflow' } },
+  },
+];
 
 export function workflowRoutes(registry: WorkflowRegistry): Router {
   const router = Router();

@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface ResponseSpec {
+  description: string;
+  /** A component schema by name (`ProfileView`), or an inline JSON Schema; sent as application/json. */
+  schema?: string | JsonSchema;
+  /** Other media types, each with its JSON Schema (a component name or inline). */
+  content?: Record<string, string | JsonSchema>;
+  /** Names of headers in `components.headers` (ETag, Location, Idempotent-Replayed). */
+  headers?: string[];
+}
+
+/**
+ * One HTTP operation, documented next to its handler. `body` and `query` are the zod schemas the handler
+ * validates with, so the document cannot drift from what the API accepts.
+ */
+export interface Operation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI path template, e.g. `/api/v1/profiles/{id}`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** Roles allowed (403 otherwise), `user` for any authenticated caller, `public` for no authentication. */
+  roles: readonly string[] | 'user' | 'public';
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  /** Request headers from `components.parameters`. */
+  headers?: Array<'If-Match' | 'Idempotency-Key'>;
+  responses: Record<number, ResponseSpec>;
+  /** Problem statuses besides the ones every operation of its kind may answer (401, 403, 404 on ids, 400/413/415/422 on bodies, 500). */
+  problems?: number[];
+}

@@ -1,0 +1,273 @@
+import { z } from 'zod';
+
+/**
+ * Response shapes for the document. The engine's views are TypeScript interfaces, not zod schemas, so
+ * they are restated here briefly; the route coverage test and the examples in the tests keep them honest.
+ */
+export const components = z.registry<{ id: string; description?: string }>();
+
+function add<S extends z.ZodType>(id: string, schema: S, description?: string): S {
+  components.add(schema, { id, ...(description ? { description } : {}) });
+  return schema;
+}
+
+const dateTime = z.iso.datetime({ offset: true });
+const uuid = z.uuid();
+
+const Label = add('Label', z.object({ de: z.string(), en: z.string() }), 'Label in German and English');
+
+add(
+  'Problem',
+  z.object({
+    type: z.string().describe('e.g. /problems/validation-failed'),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional().describe('Same as the X-Request-Id response header'),
+  }),
+  'RFC 9457 problem details; texts German first, English second',
+);
+
+const RoleGrant = add(
+  'RoleGrant',
+  z.looseObject({ role: z.string() }),
+  'A role with its scope attribute where the role needs one, e.g. {"role":"ministry","ministry":"MIL"}',
+);
+
+add(
+  'User',
+  z.object({
+    id: uuid.nullable().describe('null for the bootstrap ADMIN_TOKEN'),
+    email: z.string().optional(),
+    name: z.string(),
+    organisation: z.string().nullable().optional(),
+    roles: z.array(RoleGrant),
+    created_at: dateTime.optional(),
+  }),
+);
+
+const TaskView = add(
+  'TaskView',
+  z.object({
+    id: uuid,
+    key: z.string(),
+    kind: z.string(),
+    label: Label,
+    state: z.string(),
+    role: z.string(),
+    scope: z
+      .string()
+      .nullable()
+      .describe("Assignee group within the role, e.g. 'ministry:MIL'; null for the whole role"),
+    dueAt: dateTime.nullable(),
+    claimedBy: uuid.nullable(),
+    createdAt: dateTime,
+  }),
+);
+
+add(
+  'ProfileView',
+  z.object({
+    id: uuid,
+    workflow: z.string(),
+    workflowVersion: z.int(),
+    state: z.string(),
+    stateLabel: Label,
+    version: z.int().describe('Also sent as ETag; send it back in If-Match'),
+    data: z.record(z.string(), z.unknown()).describe('The Projektsteckbrief, see <workflow>.ProfileData'),
+    tasks: z.array(TaskView).describe('Open tasks'),
+    availableEvents: z.array(z.object({ type: z.string(), label: Label })).describe('Events the caller may send now'),
+    createdAt: dateTime,
+    updatedAt: dateTime,
+    submittedAt: dateTime.nullable(),
+  }),
+  'A project profile (Projektsteckbrief) as the caller sees it',
+);
+
+const ProfileSummary = add(
+  'ProfileSummary',
+  z.object({
+    id: uuid,
+    workflow: z.string(),
+    state: z.string(),
+    stateLabel: Label,
+    title: z.string().nullable(),
+    version: z.int(),
+    createdAt: dateTime,
+    updatedAt: dateTime,
+  }),
+);
+add('ProfilePage', z.object({ items: z.array(ProfileSummary), nextCursor: z.string().nullable() }));
+
+add(
+  'History',
+  z.object({
+    items: z.array(
+      z.object({
+        seq: z.int().describe('Profile version after the change'),
+        event: z.string(),
+        from: z.string().nullable(),
+        to: z.string(),
+        actor: z.object({ id: uuid, name: z.string() }).nullable(),
+        payload: z.unknown(),
+        comment: z.string().nullable(),
+        at: dateTime,
+      }),
+    ),
+  }),
+);
+
+const InboxTask = add(
+  'InboxTask',
+  z.object({
+    id: uuid,
+    profileId: uuid,
+    workflow: z.string(),
+    kind: z.string(),
+    label: Label,
+    state: z.string(),
+    stateLabel: Label,
+    role: z.string(),
+    scope: z.string().nullable(),
+    status: z.enum(['open', 'done', 'cancelled']),
+    title: z.string().nullable(),
+    sponsor: z.string().nullable(),
+    dueAt: dateTime.nullable(),
+    overdue: z.boolean(),
+    claimedBy: uuid.nullable(),
+    createdAt: dateTime,
+  }),
+  'A task in the inbox (Aufgabe)',
+);
+const TaskCounts = add(
+  'TaskCounts',
+  z.object({ total: z.int(), overdue: z.int(), byState: z.record(z.string(), z.int()) }),
+  'Open tasks of the caller’s groups per state: the inbox badge',
+);
+add('TaskList', z.object({ items: z.array(InboxTask), counts: TaskCounts }));
+
+const sessionFields = {
+  id: uuid,
+  workflow: z.string(),
+  kind: z.string().describe("Session kind, e.g. 'werkstatt' or 'imag'"),
+  kindLabel: Label,
+  scopeValue: z.string().nullable().describe('e.g. the Werkstatt number'),
+  date: z.iso.date(),
+  title: z.string(),
+  createdAt: dateTime,
+};
+const SessionSummary = add('SessionSummary', z.object(sessionFields));
+add('SessionList', z.object({ items: z.array(SessionSummary) }));
+add(
+  'SessionView',
+  z.object({
+    ...sessionFields,
+    agenda: z.array(
+      z.object({
+        profileId: uuid,
+        position: z.int(),
+        title: z.string().nullable(),
+        sponsor: z.string().nullable(),
+        amountCents: z.int().nullable(),
+        state: z.string(),
+        stateLabel: Label,
+        carriedFrom: uuid.nullable(),
+        carriedTo: uuid.nullable(),
+        decision: z
+          .object({
+            event: z.string(),
+            payload: z.unknown(),
+            toState: z.string().nullable(),
+            decidedAt: dateTime,
+            decidedBy: uuid.nullable(),
+          })
+          .nullable(),
+      }),
+    ),
+  }),
+  'A session (Sitzung) with its agenda (Tagesordnung)',
+);
+add(
+  'DecisionResults',
+  z.object({
+    results: z.array(
+      z.object({
+        profileId: z.string(),
+        status: z.enum(['applied', 'failed']),
+        state: z.string().optional(),
+        version: z.int().optional(),
+        problem: z
+          .object({
+            type: z.string(),
+            title: z.string(),
+            status: z.int(),
+            detail: z.string(),
+            errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+          })
+          .optional(),
+      }),
+    ),
+  }),
+  'One result per decision, in order; each decision is atomic on its own',
+);
+
+const figures = {
+  committedCents: z.int(),
+  committedCount: z.int(),
+  pendingCents: z.int(),
+  pendingCount: z.int(),
+};
+add(
+  'BudgetView',
+  z.object({
+    workflow: z.string(),
+    periods: z.array(
+      z.object({
+        id: z.string(),
+        from: z.iso.date(),
+        to: z.iso.date(),
+        budgetCents: z.int(),
+        ...figures,
+        remainingCents: z.int(),
+        groups: z.record(z.string(), z.object(figures)),
+      }),
+    ),
+    batch: z
+      .object({
+        sessionId: uuid,
+        count: z.int(),
+        amountCents: z.int(),
+        remainingAfterCents: z.int().nullable(),
+      })
+      .nullable(),
+  }),
+  'Committed and pending funding per period (Förderperiode), in integer cents',
+);
+
+const Workflow = add(
+  'Workflow',
+  z.object({
+    id: z.string(),
+    version: z.int(),
+    label: Label,
+    initial: z.string().nullable(),
+    states: z.array(z.object({ id: z.string(), label: Label, final: z.boolean(), events: z.array(z.string()) })),
+    events: z.array(
+      z.object({
+        type: z.string(),
+        label: Label,
+        roles: z.union([z.array(z.string()), z.record(z.string(), z.array(z.string()))]),
+      }),
+    ),
+    roles: z.array(z.object({ id: z.string(), label: Label, scope: z.looseObject({ kind: z.string() }) })),
+    diagram: z.string().describe('Mermaid state diagram'),
+  }),
+);
+add('WorkflowList', z.object({ items: z.array(Workflow) }));
+
+const check = z.enum(['ok', 'down']);
+add('Readiness', z.object({ checks: z.object({ postgres: check, redis: check }) }));
+add('CreatedUser', z.object({ id: uuid, token: z.string().describe('Shown once / wird nur einmal angezeigt') }));
+add('Token', z.object({ token: z.string().describe('Shown once / wird nur einmal angezeigt') }));
+add('CalendarUrl', z.object({ url: z.url().describe('Secret feed URL; rotating it revokes the old one') }));
