@@ -92,7 +92,7 @@ export function createMetrics({ db, now = () => new Date(), queueCounts }: Metri
         .select(sql<string>`count(*)`.as('n'))
         .where('processed_at', 'is', null)
         .executeTakeFirstOrThrow(),
-      // The lowest pending id is the oldest row: one step along the partial index, however long the backlog.
+      // Ids grow with time, so the lowest pending id is the oldest row: one step along the partial index.
       db
         .selectFrom('outbox')
         .select('created_at')
@@ -134,8 +134,8 @@ export function createMetrics({ db, now = () => new Date(), queueCounts }: Metri
         .where('status', 'in', ['pending', 'sending', 'failed'])
         .groupBy('status')
         .execute();
-      const counts = new Map(rows.map((r) => [r.status, Number(r.n)]));
-      for (const status of ['pending', 'sending', 'failed']) this.set({ status }, counts.get(status as never) ?? 0);
+      const counts = new Map<string, number>(rows.map((r) => [r.status, Number(r.n)]));
+      for (const status of ['pending', 'sending', 'failed']) this.set({ status }, counts.get(status) ?? 0);
     },
   });
 
