@@ -32,6 +32,8 @@ export interface AppDeps {
   fundingPeriods?: FundingPeriod[];
   /** BullMQ job counts for `steckbrief_queue_jobs`; see metrics.ts. */
   queueCounts?: QueueCounts;
+  /** How long a resolved bearer token is trusted without asking the database again (0: always ask). */
+  authCacheTtlMs?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -76,6 +78,7 @@ export function createApp({
   publicUrl = 'http://localhost:3000',
   fundingPeriods = [],
   queueCounts,
+  authCacheTtlMs = 0,
 }: AppDeps): express.Express {
   const metrics = createMetrics({ db, now, queueCounts });
   const deps: EngineDeps = { db, registry, now, onTransition: metrics.countTransition };
@@ -123,7 +126,7 @@ export function createApp({
 
   const api = express.Router();
   // Authenticate first: an anonymous caller's body is not even parsed.
-  api.use(authenticate({ db, adminToken }));
+  api.use(authenticate({ db, adminToken, cacheTtlMs: authCacheTtlMs }));
   api.use(requireJson, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   api.use('/users', userRoutes(db, registry));
   api.use('/workflows', workflowRoutes(registry));

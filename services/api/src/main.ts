@@ -46,6 +46,7 @@ const app = createApp({
   logger,
   adminToken: cfg.ADMIN_TOKEN,
   publicUrl: cfg.PUBLIC_URL,
+  authCacheTtlMs: cfg.AUTH_CACHE_TTL_MS,
   fundingPeriods: cfg.FUNDING_PERIODS.map((p) => ({
     id: p.id,
     from: p.from,
