@@ -37,7 +37,14 @@ describe('smoke', () => {
     expect(final.state).toBe('confirmed');
     const history = await api.request(applicant.token, 'GET', `/api/v1/profiles/${id}/history`);
     expect(history.body.items.map((h: any) => h.event)).toEqual([
-      'CREATE', 'SUBMIT', 'ACCEPT', 'VOTE', 'STATEMENT', 'STATEMENT', 'APPROVE', 'CONFIRM',
+      'CREATE',
+      'SUBMIT',
+      'ACCEPT',
+      'VOTE',
+      'STATEMENT',
+      'STATEMENT',
+      'APPROVE',
+      'CONFIRM',
     ]);
     const outbox = await api.database.db.selectFrom('outbox').select(['topic', 'cause']).execute();
     expect(outbox.length).toBeGreaterThan(10);

@@ -60,7 +60,7 @@ export function minutesMarkdown(m: Minutes): string {
   return lines.join('\n');
 }
 
-const unescape = (s: string) =>
+const unescapeMarkdown = (s: string) =>
   s
     .replace(/\\([\\`*_{}[\]()#+\-.!|~])/g, '$1')
     .replace(/&lt;/g, '<')
@@ -81,28 +81,28 @@ export function minutesPdf(markdown: string): Promise<Buffer> {
         doc
           .font('Helvetica-Bold')
           .fontSize(16)
-          .text(unescape(line.slice(2)))
+          .text(unescapeMarkdown(line.slice(2)))
           .moveDown(0.5);
       else if (line.startsWith('## '))
         doc
           .moveDown(0.5)
           .font('Helvetica-Bold')
           .fontSize(13)
-          .text(unescape(line.slice(3)))
+          .text(unescapeMarkdown(line.slice(3)))
           .moveDown(0.3);
       else if (line.startsWith('|---')) continue;
       else if (line.startsWith('|')) {
         const cells = line
           .split(/(?<!\\)\|/)
           .slice(1, -1)
-          .map((c) => unescape(c.trim()));
+          .map((c) => unescapeMarkdown(c.trim()));
         doc.font('Helvetica').fontSize(9).text(cells.join('  ·  '));
       } else if (line.startsWith('- '))
         doc
           .font('Helvetica')
           .fontSize(10)
-          .text(`• ${unescape(line.slice(2))}`);
-      else if (line.trim()) doc.font('Helvetica').fontSize(10).text(unescape(line));
+          .text(`• ${unescapeMarkdown(line.slice(2))}`);
+      else if (line.trim()) doc.font('Helvetica').fontSize(10).text(unescapeMarkdown(line));
       else doc.moveDown(0.3);
     }
     doc.end();
