@@ -18,6 +18,8 @@ import type { BenchContext, Benchmark, BenchOptions, BenchResult } from './lib/t
 export const BENCHMARKS: Array<{ name: string; load: () => Promise<Benchmark> }> = [
   { name: 'transitions', load: async () => (await import('./benchmarks/transitions.js')).transitions },
   { name: 'http', load: async () => (await import('./benchmarks/http.js')).http },
+  { name: 'mail', load: async () => (await import('./benchmarks/mail.js')).mail },
+  { name: 'reminders', load: async () => (await import('./benchmarks/reminders.js')).reminders },
 ];
 
 function parseArgs(argv: string[]) {

@@ -62,12 +62,21 @@ function oneLine(value: string, max = 120): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+// Building an Intl formatter is costly; there are two languages and (in practice) one time zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDate(date: Date, lang: 'de' | 'en', timeZone = 'Europe/Berlin'): string {
-  const formatted = new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', {
-    timeZone,
-    dateStyle: 'long',
-    timeStyle: 'short',
-  }).format(date);
+  const key = `${lang}|${timeZone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', {
+      timeZone,
+      dateStyle: 'long',
+      timeStyle: 'short',
+    });
+    formatters.set(key, format);
+  }
+  const formatted = format.format(date);
   return lang === 'de' ? `${formatted} Uhr` : formatted;
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from '@steckbrief/db';
 import type { WorkflowRegistry } from '@steckbrief/engine';
 import type { Logger } from 'pino';
+import type { SendDeps } from './mailer.js';
 import type { Queues } from './queues.js';
 
 /** Everything the job handlers share, built once at start. */
@@ -14,5 +15,7 @@ export interface WorkerContext {
   mailDomain: string;
   /** Reminder offsets before the due date in ms, largest first. */
   reminderOffsets: number[];
+  /** SMTP sending, shared by the fast path and the `mail` queue. */
+  send: SendDeps;
   now: () => Date;
 }

@@ -4,8 +4,9 @@ import { type Bilingual, profileLink, renderNotice } from '@steckbrief/notificat
 import { DelayedError, type Job } from 'bullmq';
 import { sql } from 'kysely';
 import type { WorkerContext } from './context.js';
-import { type OutgoingMail, recordDeliveries, unfinishedDeliveryIds } from './deliveries.js';
-import { enqueueMails, enqueueTimers, jobIds, timerJob } from './queues.js';
+import { type OutgoingMail, recordTimerMails } from './deliveries.js';
+import { deliverNow } from './mailer.js';
+import { enqueueTimers, jobIds, timerJob } from './queues.js';
 import { resolveGroups } from './recipients.js';
 
 /**
@@ -125,80 +126,82 @@ function decide(
   return laterReminderDue ? 'skip' : 'fire';
 }
 
-/** A timer's instant has come: check the task again, then record the reminder or escalation mails. */
+/**
+ * A timer's instant has come: read the timer and its task, then record and send the reminder or
+ * escalation — the record marks the timer fired in the same statement, and only if the task is still
+ * open with that due date, so a stale or duplicated job sends nothing.
+ */
 export async function fireTimer(ctx: WorkerContext, job: Job, token: string | undefined): Promise<void> {
   const { timerId } = timerJob.parse(job.data);
-  let cause: string | null = null;
-  let laterAt: Date | null = null;
-  await ctx.db.transaction().execute(async (trx) => {
-    const timer = await trx
-      .selectFrom('task_timers')
-      .selectAll()
-      .where('id', '=', timerId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!timer) return;
-    if (timer.status === 'fired') cause = timer.cause; // a repeat: make sure its mails are queued
-    if (timer.status !== 'planned') return;
-    const task = await trx
-      .selectFrom('tasks as t')
-      .innerJoin('profiles as p', 'p.id', 't.profile_id')
-      .select([
-        't.id',
-        't.status',
-        't.due_at',
-        't.kind',
-        't.state',
-        't.assignee_role',
-        't.assignee_scope',
-        'p.id as profile_id',
-        'p.title',
-        'p.workflow_id',
-        'p.workflow_version',
-      ])
-      .where('t.id', '=', timer.task_id)
-      .executeTakeFirst();
-    const now = ctx.now();
-    const decision = decide(timer, task, now, ctx.reminderOffsets);
-    if (typeof decision === 'object') {
-      laterAt = decision.laterAt;
-      return;
-    }
-    if (decision === 'skip' || !task) {
-      await trx
-        .updateTable('task_timers')
-        .set({ status: 'skipped', fired_at: now })
-        .where('id', '=', timer.id)
-        .execute();
-      return;
-    }
-    const definition = ctx.registry.get(task.workflow_id, task.workflow_version);
-    const groups = [{ role: task.assignee_role, scope: task.assignee_scope }];
-    // SPEC §3: an overdue task escalates to the assignee and to the office that manages deadlines.
-    if (timer.kind === 'escalation') for (const role of definition.deadlineRoles) groups.push({ role, scope: '' });
-    const recipients = await resolveGroups(trx, groups);
-    const link = profileLink(ctx.publicUrl, task.profile_id);
-    const mails: OutgoingMail[] = recipients.map((recipient) => ({
-      recipient,
-      mail: renderNotice({
-        kind: timer.kind,
-        projectTitle: task.title,
-        state: definition.states[task.state] ?? { de: task.state, en: task.state },
-        tasks: [{ label: definition.taskKinds[task.kind] ?? { de: task.kind, en: task.kind }, dueAt: timer.due_at }],
-        link,
-        recipientName: recipient.name,
-        assignee: groupLabel(definition, task.assignee_role, task.assignee_scope),
-      }),
-    }));
-    await recordDeliveries(trx, timer.cause, mails, ctx.mailDomain);
-    await trx.updateTable('task_timers').set({ status: 'fired', fired_at: now }).where('id', '=', timer.id).execute();
-    cause = timer.cause;
-  });
-  if (laterAt) {
-    await job.moveToDelayed((laterAt as Date).getTime(), token);
+  const found = await ctx.db
+    .selectFrom('task_timers as tt')
+    .leftJoin('tasks as t', 't.id', 'tt.task_id')
+    .leftJoin('profiles as p', 'p.id', 't.profile_id')
+    .selectAll('tt')
+    .select([
+      't.status as task_status',
+      't.due_at as task_due_at',
+      't.kind as task_kind',
+      't.state as task_state',
+      't.assignee_role',
+      't.assignee_scope',
+      'p.id as profile_id',
+      'p.title',
+      'p.workflow_id',
+      'p.workflow_version',
+    ])
+    .where('tt.id', '=', timerId)
+    .executeTakeFirst();
+  if (!found) return;
+  // A repeat of a fired timer: make sure its mails went out.
+  if (found.status === 'fired') return deliverNow(ctx.send, found.cause);
+  if (found.status !== 'planned') return;
+  const now = ctx.now();
+  const task = found.task_status ? { status: found.task_status, due_at: found.task_due_at } : undefined;
+  const decision = decide(found, task, now, ctx.reminderOffsets);
+  if (typeof decision === 'object') {
+    await job.moveToDelayed(decision.laterAt.getTime(), token);
     throw new DelayedError();
   }
-  if (cause) await enqueueMails(ctx.queues, await unfinishedDeliveryIds(ctx.db, cause));
+  if (decision === 'skip' || !found.profile_id || !found.workflow_id || found.workflow_version === null) {
+    await ctx.db
+      .updateTable('task_timers')
+      .set({ status: 'skipped', fired_at: now })
+      .where('id', '=', found.id)
+      .where('status', '=', 'planned')
+      .execute();
+    return;
+  }
+  const definition = ctx.registry.get(found.workflow_id, found.workflow_version);
+  const role = found.assignee_role as string;
+  const scope = found.assignee_scope as string;
+  const kind = found.task_kind as string;
+  const state = found.task_state as string;
+  const groups = [{ role, scope }];
+  // SPEC §3: an overdue task escalates to the assignee and to the office that manages deadlines.
+  if (found.kind === 'escalation') for (const r of definition.deadlineRoles) groups.push({ role: r, scope: '' });
+  const recipients = await resolveGroups(ctx.db, groups);
+  const link = profileLink(ctx.publicUrl, found.profile_id);
+  const mails: OutgoingMail[] = recipients.map((recipient) => ({
+    recipient,
+    mail: renderNotice({
+      kind: found.kind,
+      projectTitle: found.title,
+      state: definition.states[state] ?? { de: state, en: state },
+      tasks: [{ label: definition.taskKinds[kind] ?? { de: kind, en: kind }, dueAt: found.due_at }],
+      link,
+      recipientName: recipient.name,
+      assignee: groupLabel(definition, role, scope),
+    }),
+  }));
+  const claimed = await recordTimerMails(ctx.db, found.id, {
+    cause: found.cause,
+    mails,
+    domain: ctx.mailDomain,
+    leaseMs: ctx.send.leaseMs,
+    now: ctx.now(),
+  });
+  if (claimed.length) await deliverNow(ctx.send, found.cause, claimed);
 }
 
 /** Open tasks with a due date but no timers for it (e.g. tasks older than the worker): plan them now. */

@@ -1,6 +1,6 @@
 import type { Database, Db, MailDeliveryRow } from '@steckbrief/db';
 import { messageIdFor, type RenderedMail } from '@steckbrief/notifications';
-import { sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Recipient } from './recipients.js';
 
 export interface OutgoingMail {
@@ -13,13 +13,13 @@ export interface OutgoingMail {
  * retried job, a rebuilt timer) inserts nothing: the (cause, recipient) key is the exactly-once guard.
  */
 export async function recordDeliveries(
-  trx: Transaction<Database> | Db,
+  db: Kysely<Database>,
   cause: string,
   mails: OutgoingMail[],
   domain: string,
 ): Promise<void> {
   if (!mails.length) return;
-  await trx
+  await db
     .insertInto('mail_deliveries')
     .values(
       mails.map(({ recipient, mail }) => ({
@@ -36,25 +36,72 @@ export async function recordDeliveries(
     .execute();
 }
 
-export async function unfinishedDeliveryIds(db: Db, cause: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('mail_deliveries')
-    .select('id')
-    .where('cause', '=', cause)
-    .where('status', 'in', ['pending', 'sending'])
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => r.id);
+interface ClaimedRecord {
+  cause: string;
+  mails: OutgoingMail[];
+  domain: string;
+  leaseMs: number;
+  now: Date;
 }
 
-export type Claim = { kind: 'claimed'; row: MailDeliveryRow } | { kind: 'finished' } | { kind: 'leased'; until: Date };
+/**
+ * Record a cause's mails, already claimed for sending by this worker, in the same statement that
+ * marks their source done (`mark`, a data-modifying CTE returning a row when it did the marking):
+ * the rows exist if and only if this call did the marking, so of two workers racing for one outbox
+ * row or timer exactly one records (and sends) its mails. Returns the claimed rows.
+ */
+async function recordClaimed(db: Db, mark: RawBuilder<unknown>, o: ClaimedRecord): Promise<MailDeliveryRow[]> {
+  const rows = o.mails.map(({ recipient, mail }) => ({
+    recipient_id: recipient.id,
+    email: recipient.email,
+    message_id: messageIdFor(o.cause, recipient.id, o.domain),
+    subject: mail.subject,
+    text_body: mail.text,
+    html_body: mail.html,
+  }));
+  const result = await sql<MailDeliveryRow>`
+    with mark as (${mark})
+    insert into mail_deliveries (cause, recipient_id, email, message_id, subject, text_body, html_body, status, attempts, lease_until)
+    select ${o.cause}, r.recipient_id, r.email, r.message_id, r.subject, r.text_body, r.html_body, 'sending', 1,
+           now() + ${`${o.leaseMs} milliseconds`}::interval
+    from mark, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as r(recipient_id uuid, email text, message_id text, subject text, text_body text, html_body text)
+    on conflict (cause, recipient_id) do nothing
+    returning *
+  `.execute(db);
+  return result.rows;
+}
+
+/** An outbox row's notices: marks the row processed (once) and records its mails. */
+export function recordNoticeMails(db: Db, outboxId: string, o: ClaimedRecord): Promise<MailDeliveryRow[]> {
+  return recordClaimed(
+    db,
+    sql`update outbox set processed_at = ${o.now}, last_error = null where id = ${outboxId} and processed_at is null returning id`,
+    o,
+  );
+}
 
 /**
- * Take the right to send one mail: only a pending row, or one whose sender's lease ran out (that
- * worker crashed or hung). While another worker holds the lease, nobody else sends.
+ * A timer's reminder or escalation: marks the timer fired (once, and only while its task is still
+ * open with the same due date, checked in the same statement) and records its mails.
  */
-export async function claimDelivery(db: Db, id: string, leaseMs: number): Promise<Claim> {
-  const row = await db
+export function recordTimerMails(db: Db, timerId: string, o: ClaimedRecord): Promise<MailDeliveryRow[]> {
+  return recordClaimed(
+    db,
+    sql`update task_timers tt set status = 'fired', fired_at = ${o.now}
+        where tt.id = ${timerId} and tt.status = 'planned'
+          and exists (select 1 from tasks t where t.id = tt.task_id and t.status = 'open' and t.due_at = tt.due_at)
+        returning tt.id`,
+    o,
+  );
+}
+
+/**
+ * Take the right to send a cause's mails: its pending rows, and rows whose sender's lease ran out
+ * (that worker crashed or hung). While another worker holds a lease, nobody else sends that mail.
+ */
+export async function claimCause(db: Db, cause: string, leaseMs: number): Promise<MailDeliveryRow[]> {
+  return db
     .updateTable('mail_deliveries')
     .set({
       status: 'sending',
@@ -62,7 +109,7 @@ export async function claimDelivery(db: Db, id: string, leaseMs: number): Promis
       lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
       updated_at: sql`now()`,
     })
-    .where('id', '=', id)
+    .where('cause', '=', cause)
     .where((eb) =>
       eb.or([
         eb('status', '=', 'pending'),
@@ -70,30 +117,30 @@ export async function claimDelivery(db: Db, id: string, leaseMs: number): Promis
       ]),
     )
     .returningAll()
-    .executeTakeFirst();
-  if (row) return { kind: 'claimed', row };
-  const current = await db
-    .selectFrom('mail_deliveries')
-    .select(['status', 'lease_until'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!current || current.status === 'delivered' || current.status === 'failed') return { kind: 'finished' };
-  return { kind: 'leased', until: current.lease_until ?? new Date() };
+    .execute();
 }
 
-export async function markDelivered(db: Db, id: string, smtpResponse: string): Promise<void> {
-  await db
-    .updateTable('mail_deliveries')
-    .set({
-      status: 'delivered',
-      smtp_response: smtpResponse,
-      last_error: null,
-      lease_until: null,
-      delivered_at: sql`now()`,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', id)
-    .execute();
+/** What is left of a cause: nothing, rows to retry, or rows another worker is sending until `leasedUntil`. */
+export async function causeState(db: Db, cause: string): Promise<{ pending: number; leasedUntil: Date | null }> {
+  const row = await db
+    .selectFrom('mail_deliveries')
+    .select([
+      sql<number>`count(*) filter (where status = 'pending')::int`.as('pending'),
+      sql<Date | null>`max(lease_until) filter (where status = 'sending')`.as('leased_until'),
+    ])
+    .where('cause', '=', cause)
+    .executeTakeFirstOrThrow();
+  return { pending: row.pending, leasedUntil: row.leased_until };
+}
+
+export async function markDelivered(db: Db, sent: Array<{ id: string; response: string }>): Promise<void> {
+  if (!sent.length) return;
+  await sql`
+    update mail_deliveries d set status = 'delivered', smtp_response = s.response, last_error = null,
+      lease_until = null, delivered_at = now(), updated_at = now()
+    from unnest(${sent.map((s) => s.id)}::bigint[], ${sent.map((s) => s.response)}::text[]) as s(id, response)
+    where d.id = s.id
+  `.execute(db);
 }
 
 /** A failed send: back to pending for the next attempt, or `failed` (visible to operators) after the last. */

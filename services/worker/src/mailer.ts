@@ -1,26 +1,45 @@
-import type { Db } from '@steckbrief/db';
-import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { Db, MailDeliveryRow } from '@steckbrief/db';
+import { DelayedError, type Job } from 'bullmq';
 import { createTransport } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';
-import { claimDelivery, markDelivered, markSendFailed } from './deliveries.js';
-import { mailJob } from './queues.js';
+import { causeState, claimCause, markDelivered, markSendFailed } from './deliveries.js';
+import { enqueueMailCauses, mailJob, type Queues } from './queues.js';
 
 export interface SentInfo {
   response: string;
 }
 
-/** What the worker needs of an SMTP client; nodemailer's transport in production, the same in tests. */
+/** What the worker needs of an SMTP client: nodemailer's pooled transport, sending ready-made messages. */
 export interface MailTransport {
-  sendMail(message: {
-    from: string;
-    to: string;
-    subject: string;
-    text: string;
-    html: string;
-    messageId: string;
-    headers: Record<string, string>;
-  }): Promise<SentInfo>;
+  sendMail(message: { envelope: { from: string; to: string[] }; raw: Buffer }): Promise<SentInfo>;
   close(): void;
+}
+
+/**
+ * The complete RFC 5322 message of one delivery row, built in memory: the socket then gets it in one
+ * write instead of one per MIME chunk, and a re-send carries the same Message-ID and content.
+ */
+export function composeMessage(
+  from: string,
+  row: Pick<MailDeliveryRow, 'email' | 'subject' | 'text_body' | 'html_body' | 'message_id' | 'cause'>,
+): Promise<Buffer> {
+  return new MailComposer({
+    from,
+    to: row.email,
+    subject: row.subject,
+    text: row.text_body,
+    html: row.html_body,
+    messageId: row.message_id,
+    headers: { 'X-Steckbrief-Cause': row.cause, 'Auto-Submitted': 'auto-generated' },
+  })
+    .compile()
+    .build();
+}
+
+/** The bare address of a sender such as `Steckbrief <noreply@example.org>`. */
+export function envelopeAddress(from: string): string {
+  return /<([^>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }
 
 export function createSmtpTransport(url: string, poolSize: number): MailTransport {
@@ -28,6 +47,7 @@ export function createSmtpTransport(url: string, poolSize: number): MailTranspor
     pool: true,
     url,
     maxConnections: poolSize,
+    maxMessages: Number.POSITIVE_INFINITY,
     // A hung server must not hold a lease forever: these bound one send well below MAIL_LEASE_MS.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
@@ -37,10 +57,12 @@ export function createSmtpTransport(url: string, poolSize: number): MailTranspor
 
 export interface SendDeps {
   db: Db;
+  queues: Queues;
   transport: MailTransport;
   from: string;
   leaseMs: number;
   maxAttempts: number;
+  backoffMs: number;
   logger: Logger;
 }
 
@@ -52,42 +74,69 @@ function smtpError(error: unknown): string {
   );
 }
 
+export interface CauseOutcome {
+  sent: number;
+  /** Rows that failed and will be tried again. */
+  retry: number;
+  /** Rows another worker is sending; look again after this instant. */
+  leasedUntil: Date | null;
+}
+
 /**
- * Send one recorded mail. The delivery row decides: claim it (pending, or a crashed sender's lease
- * ran out), send with its stable Message-ID, mark it delivered. A crash between the SMTP answer and
- * the mark re-sends the same message with the same Message-ID after the lease: the one at-least-once
- * edge, harmless to receivers that de-duplicate by Message-ID.
+ * Send the recorded mails of one cause. The delivery rows decide: claim them (pending, or a crashed
+ * sender's lease ran out), send each with its stable Message-ID, mark them delivered. A crash between
+ * the SMTP answer and the mark re-sends that message with the same Message-ID once the lease is over:
+ * the one at-least-once edge, harmless to receivers that de-duplicate by Message-ID.
  */
-export async function sendDelivery(deps: SendDeps, job: Job, token: string | undefined): Promise<void> {
-  const { deliveryId } = mailJob.parse(job.data);
-  const claim = await claimDelivery(deps.db, deliveryId, deps.leaseMs);
-  if (claim.kind === 'finished') return;
-  if (claim.kind === 'leased') {
-    // Another worker is sending it (or died doing so): look again when its lease has run out.
-    await job.moveToDelayed(claim.until.getTime() + 250, token);
+export async function deliverCause(deps: SendDeps, cause: string, claimed?: MailDeliveryRow[]): Promise<CauseOutcome> {
+  const rows = claimed ?? (await claimCause(deps.db, cause, deps.leaseMs));
+  const sent: Array<{ id: string; response: string }> = [];
+  let retry = 0;
+  await Promise.all(
+    rows.map(async (row) => {
+      try {
+        const raw = await composeMessage(deps.from, row);
+        const info = await deps.transport.sendMail({
+          envelope: { from: envelopeAddress(deps.from), to: [row.email] },
+          raw,
+        });
+        sent.push({ id: row.id, response: info.response ?? '' });
+      } catch (error) {
+        // The delivery log counts attempts across Redis losses; BullMQ only schedules the backoff.
+        const final = row.attempts >= deps.maxAttempts;
+        if (!final) retry++;
+        await markSendFailed(deps.db, row.id, smtpError(error), final);
+        deps.logger.warn(
+          { deliveryId: row.id, cause, attempt: row.attempts, final, err: smtpError(error) },
+          'mail send failed',
+        );
+      }
+    }),
+  );
+  await markDelivered(deps.db, sent);
+  const state = rows.length === 0 || retry > 0 ? await causeState(deps.db, cause) : { pending: 0, leasedUntil: null };
+  return { sent: sent.length, retry: Math.max(retry, state.pending), leasedUntil: state.leasedUntil };
+}
+
+/**
+ * Send a cause's mails right after recording them (the fast path, inside the job that recorded
+ * them; `claimed` when recording already claimed them). Anything left over goes to the `mail`
+ * queue: retries after a backoff, rows leased by another worker after their lease.
+ */
+export async function deliverNow(deps: SendDeps, cause: string, claimed?: MailDeliveryRow[]): Promise<void> {
+  const outcome = await deliverCause(deps, cause, claimed);
+  if (outcome.retry > 0) await enqueueMailCauses(deps.queues, [cause], deps.backoffMs);
+  else if (outcome.leasedUntil)
+    await enqueueMailCauses(deps.queues, [cause], outcome.leasedUntil.getTime() - Date.now() + 250);
+}
+
+/** The `mail` queue: retries (with BullMQ's exponential backoff) and everything reconciliation found unfinished. */
+export async function processMailJob(deps: SendDeps, job: Job, token: string | undefined): Promise<void> {
+  const { cause } = mailJob.parse(job.data);
+  const outcome = await deliverCause(deps, cause);
+  if (outcome.retry > 0) throw new Error(`${outcome.retry} mail(s) of ${cause} to retry`);
+  if (outcome.leasedUntil) {
+    await job.moveToDelayed(Math.max(Date.now(), outcome.leasedUntil.getTime() + 250), token);
     throw new DelayedError();
-  }
-  const { row } = claim;
-  try {
-    const info = await deps.transport.sendMail({
-      from: deps.from,
-      to: row.email,
-      subject: row.subject,
-      text: row.text_body,
-      html: row.html_body,
-      messageId: row.message_id,
-      headers: { 'X-Steckbrief-Cause': row.cause, 'Auto-Submitted': 'auto-generated' },
-    });
-    await markDelivered(deps.db, row.id, info.response ?? '');
-    deps.logger.debug({ deliveryId: row.id, cause: row.cause }, 'mail delivered');
-  } catch (error) {
-    const final = row.attempts >= deps.maxAttempts;
-    await markSendFailed(deps.db, row.id, smtpError(error), final);
-    deps.logger.warn(
-      { deliveryId: row.id, cause: row.cause, attempt: row.attempts, final, err: smtpError(error) },
-      'mail send failed',
-    );
-    // The delivery log counts attempts across Redis losses; BullMQ only schedules the backoff.
-    throw final ? new UnrecoverableError(smtpError(error)) : error;
   }
 }

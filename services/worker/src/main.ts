@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '@steckbrief/config';
 import { createDb } from '@steckbrief/db';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { createSmtpTransport } from './mailer.js';
 import { buildRegistry } from './registry.js';
@@ -21,7 +22,19 @@ const cfg = config();
 const logger = pino({ level: cfg.LOG_LEVEL, base: { service: 'worker' }, redact: ['*.password', '*.token'] });
 const db = createDb({ url: cfg.DATABASE_URL, schema: cfg.DATABASE_SCHEMA, poolMax: cfg.DATABASE_POOL_MAX });
 
-// The API (or the one-shot `migrate` step) owns migrations; the worker expects an up-to-date schema.
+// The API (MIGRATE_ON_START) or the one-shot `migrate` step owns migrations; started next to them,
+// the worker waits until the schema has its tables instead of failing.
+for (let waited = 0; ; waited += 1_000) {
+  try {
+    await sql`select 1 from mail_deliveries, task_timers limit 0`.execute(db);
+    break;
+  } catch (error) {
+    if (waited >= 120_000) throw error;
+    if (waited === 0) logger.info({ schema: cfg.DATABASE_SCHEMA }, 'waiting for the database migrations');
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
 const worker = await startWorker({
   db,
   databaseUrl: cfg.DATABASE_URL,

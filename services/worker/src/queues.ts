@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type ConnectionOptions, Queue } from 'bullmq';
 import { z } from 'zod';
 
@@ -8,14 +9,28 @@ import { z } from 'zod';
  */
 export const QUEUE_NAMES = { outbox: 'outbox', mail: 'mail', timers: 'timers' } as const;
 
-export const outboxJob = z.object({ outboxId: z.string().regex(/^\d+$/) });
-export const mailJob = z.object({ deliveryId: z.string().regex(/^\d+$/) });
+/**
+ * An outbox row is immutable once committed, so its job carries a copy (no read per job); whether it
+ * has been processed is only ever decided in PostgreSQL.
+ */
+export const outboxJob = z.object({
+  outboxId: z.string().regex(/^\d+$/),
+  topic: z.string(),
+  cause: z.string(),
+  payload: z.unknown(),
+  createdAt: z.coerce.date(),
+});
+export type OutboxMessage = z.infer<typeof outboxJob>;
+
+/** The columns an outbox job carries. */
+export const OUTBOX_JOB_COLUMNS = ['id', 'topic', 'cause', 'payload', 'created_at'] as const;
+export const mailJob = z.object({ cause: z.string().min(1) });
 export const timerJob = z.object({ timerId: z.string().regex(/^\d+$/) });
 
 // BullMQ ids may be neither integers nor contain ':'.
 export const jobIds = {
   outbox: (id: string) => `outbox-${id}`,
-  mail: (id: string) => `mail-${id}`,
+  mail: (cause: string) => `mail-${createHash('sha1').update(cause).digest('hex')}`,
   timer: (id: string) => `timer-${id}`,
 };
 
@@ -47,13 +62,15 @@ export function createQueues({ connection, prefix, mailAttempts, mailBackoffMs }
       removeOnFail: KEEP_FAILED,
     },
   });
+  // The delivery log counts attempts and decides when a mail has failed for good; the job only
+  // schedules retries. It leaves Redis when it fails, so reconciliation can always add it again.
   const mail = new Queue(QUEUE_NAMES.mail, {
     ...common,
     defaultJobOptions: {
-      attempts: mailAttempts,
+      attempts: mailAttempts + 2,
       backoff: { type: 'exponential', delay: mailBackoffMs },
       removeOnComplete: true,
-      removeOnFail: KEEP_FAILED,
+      removeOnFail: true,
     },
   });
   const timers = new Queue(QUEUE_NAMES.timers, {
@@ -81,18 +98,36 @@ async function addInChunks<T>(items: T[], add: (chunk: T[]) => Promise<unknown>)
   for (let i = 0; i < items.length; i += CHUNK) await add(items.slice(i, i + CHUNK));
 }
 
-export function enqueueOutbox(queues: Queues, rows: Array<{ id: string; topic: string }>): Promise<void> {
+export function enqueueOutbox(
+  queues: Queues,
+  rows: Array<{ id: string; topic: string; cause: string; payload: unknown; created_at: Date }>,
+): Promise<void> {
   return addInChunks(rows, (chunk) =>
     queues.outbox.addBulk(
-      chunk.map((r) => ({ name: r.topic, data: { outboxId: r.id }, opts: { jobId: jobIds.outbox(r.id) } })),
+      chunk.map((r) => ({
+        name: r.topic,
+        data: {
+          outboxId: r.id,
+          topic: r.topic,
+          cause: r.cause,
+          payload: r.payload,
+          createdAt: r.created_at.toISOString(),
+        },
+        opts: { jobId: jobIds.outbox(r.id) },
+      })),
     ),
   );
 }
 
-export function enqueueMails(queues: Queues, ids: string[]): Promise<void> {
-  return addInChunks(ids, (chunk) =>
+/** One job per cause: it sends whatever of that cause is still unsent. */
+export function enqueueMailCauses(queues: Queues, causes: string[], delayMs = 0): Promise<void> {
+  return addInChunks(causes, (chunk) =>
     queues.mail.addBulk(
-      chunk.map((id) => ({ name: 'send', data: { deliveryId: id }, opts: { jobId: jobIds.mail(id) } })),
+      chunk.map((cause) => ({
+        name: 'send',
+        data: { cause },
+        opts: { jobId: jobIds.mail(cause), delay: Math.max(0, delayMs) },
+      })),
     ),
   );
 }

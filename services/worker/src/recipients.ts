@@ -1,5 +1,5 @@
-import type { Db, RoleGrant } from '@steckbrief/db';
-import { sql } from 'kysely';
+import type { Database, Db } from '@steckbrief/db';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 
 export interface Recipient {
   id: string;
@@ -10,44 +10,39 @@ export interface Recipient {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The registered, enabled users of a task group (`role`, `scope` as stored on tasks):
+ * Membership of a task group (`role`, `scope` as stored on tasks), as a predicate on `users`:
  * '' = everyone with the role; `owner:org:<organisation>` = the role's users of that organisation;
- * `owner:user:<id>` = that user; `<attribute>:<value>` = users whose grant of the role carries that value.
+ * `owner:user:<id>` = that user; `<attribute>:<value>` = users whose grant of the role carries that
+ * value (compared as text, so `{"werkstatt": 4}` matches `werkstatt:4`). Disabled users never.
  */
-export async function resolveGroup(db: Db, role: string, scope: string): Promise<Recipient[]> {
-  let query = db
-    .selectFrom('users')
-    .select(['id', 'email', 'name', 'roles'])
-    .where('disabled_at', 'is', null)
-    .where(sql<boolean>`roles @> ${JSON.stringify([{ role }])}::jsonb`);
+export function inGroup(eb: ExpressionBuilder<Database, 'users'>, role: string, scope: string) {
   let attribute: [string, string] | null = null;
+  const conditions: Expression<SqlBool>[] = [eb('users.disabled_at', 'is', null)];
   if (scope.startsWith('owner:org:')) {
-    query = query.where('organisation', '=', scope.slice('owner:org:'.length));
+    conditions.push(eb('users.organisation', '=', scope.slice('owner:org:'.length)));
   } else if (scope.startsWith('owner:user:')) {
     const id = scope.slice('owner:user:'.length);
-    if (!UUID.test(id)) return [];
-    query = query.where('id', '=', id);
+    conditions.push(UUID.test(id) ? eb('users.id', '=', id) : sql<SqlBool>`false`);
   } else if (scope !== '') {
     const at = scope.indexOf(':');
     attribute = at > 0 ? [scope.slice(0, at), scope.slice(at + 1)] : [scope, ''];
   }
-  const rows = await query.orderBy('id').execute();
-  return rows
-    .filter(
-      (u) =>
-        !attribute ||
-        (u.roles as RoleGrant[]).some(
-          (g) => g.role === role && g[attribute[0]] !== undefined && String(g[attribute[0]]) === attribute[1],
-        ),
-    )
-    .map(({ id, email, name }) => ({ id, email, name }));
+  const grant = attribute
+    ? sql<SqlBool>`exists (select 1 from jsonb_array_elements(users.roles) g where g->>'role' = ${role} and g->>${attribute[0]} = ${attribute[1]})`
+    : sql<SqlBool>`exists (select 1 from jsonb_array_elements(users.roles) g where g->>'role' = ${role})`;
+  conditions.push(grant);
+  return eb.and(conditions);
 }
 
-/** Several groups, each user once (the first group that names them wins). */
+/** The members of several groups, each user once. */
 export async function resolveGroups(db: Db, groups: Array<{ role: string; scope: string }>): Promise<Recipient[]> {
-  const seen = new Map<string, Recipient>();
-  for (const g of groups) {
-    for (const r of await resolveGroup(db, g.role, g.scope)) if (!seen.has(r.id)) seen.set(r.id, r);
-  }
-  return [...seen.values()];
+  if (!groups.length) return [];
+  return db
+    .selectFrom('users')
+    .select(['users.id', 'users.email', 'users.name'])
+    .where((eb) => eb.or(groups.map((g) => inGroup(eb, g.role, g.scope))))
+    .orderBy('users.id')
+    .execute();
 }
+
+export const resolveGroup = (db: Db, role: string, scope: string) => resolveGroups(db, [{ role, scope }]);

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import type { WorkerContext } from './context.js';
 import { planMissingTimers } from './deadlines.js';
-import { enqueueMails, enqueueOutbox, enqueueTimers } from './queues.js';
+import { enqueueMailCauses, enqueueOutbox, enqueueTimers, OUTBOX_JOB_COLUMNS } from './queues.js';
 
 const PAGE = 2_000;
 
 export interface ReconcileReport {
   outbox: number;
+  /** Causes with unsent mails. */
   mails: number;
   timers: number;
   plannedTasks: number;
@@ -24,7 +25,7 @@ export async function reconcile(ctx: WorkerContext): Promise<ReconcileReport> {
   for (let after = '0'; ; ) {
     const rows = await db
       .selectFrom('outbox')
-      .select(['id', 'topic'])
+      .select(OUTBOX_JOB_COLUMNS)
       .where('processed_at', 'is', null)
       .where('id', '>', after)
       .orderBy('id')
@@ -46,22 +47,23 @@ export async function reconcile(ctx: WorkerContext): Promise<ReconcileReport> {
     after = (rows.at(-1) as { id: string }).id;
   }
 
-  for (let after = '0'; ; ) {
+  for (let after = ''; ; ) {
     const rows = await db
       .selectFrom('mail_deliveries')
-      .select('id')
+      .select('cause')
+      .distinct()
       .where('status', 'in', ['pending', 'sending'])
-      .where('id', '>', after)
-      .orderBy('id')
+      .where('cause', '>', after)
+      .orderBy('cause')
       .limit(PAGE)
       .execute();
     if (!rows.length) break;
-    await enqueueMails(
+    await enqueueMailCauses(
       queues,
-      rows.map((r) => r.id),
+      rows.map((r) => r.cause),
     );
     report.mails += rows.length;
-    after = (rows.at(-1) as { id: string }).id;
+    after = (rows.at(-1) as { cause: string }).cause;
   }
 
   for (let after = '0'; ; ) {

@@ -1,7 +1,7 @@
 import type { Db } from '@steckbrief/db';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { enqueueOutbox, type Queues } from './queues.js';
+import { enqueueOutbox, OUTBOX_JOB_COLUMNS, type Queues } from './queues.js';
 
 export const OUTBOX_CHANNEL = 'steckbrief_outbox';
 const BATCH = 500;
@@ -15,7 +15,7 @@ export async function relayBatch(db: Db, queues: Queues, now: Date = new Date())
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('outbox')
-      .select(['id', 'topic'])
+      .select(OUTBOX_JOB_COLUMNS)
       .where('published_at', 'is', null)
       .orderBy('id')
       .limit(BATCH)

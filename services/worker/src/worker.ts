@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerContext } from './context.js';
 import { fireTimer } from './deadlines.js';
-import { type MailTransport, sendDelivery } from './mailer.js';
+import { type MailTransport, processMailJob, type SendDeps } from './mailer.js';
 import { processOutboxJob } from './outbox.js';
 import { createQueues, QUEUE_NAMES, type Queues } from './queues.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
@@ -58,6 +58,16 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     mailAttempts: o.mailAttempts,
     mailBackoffMs: o.mailBackoffMs,
   });
+  const send: SendDeps = {
+    db: o.db,
+    queues,
+    transport: o.transport,
+    from: o.mailFrom,
+    leaseMs: o.mailLeaseMs,
+    maxAttempts: o.mailAttempts,
+    backoffMs: o.mailBackoffMs,
+    logger,
+  };
   const context: WorkerContext = {
     db: o.db,
     registry: o.registry,
@@ -66,8 +76,10 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     publicUrl: o.publicUrl,
     mailDomain: senderDomain(o.mailFrom),
     reminderOffsets: o.reminderOffsets,
+    send,
     now: o.now ?? (() => new Date()),
   };
+
   // A killed worker's active jobs count as stalled after the lock runs out and return to the queue; the
   // delivery log and timer rows, not the stalled count, decide whether anything is sent.
   const common = {
@@ -79,23 +91,10 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   };
   const workers = [
     new Worker(QUEUE_NAMES.outbox, (job) => processOutboxJob(context, job), { ...common, concurrency: o.concurrency }),
-    new Worker(
-      QUEUE_NAMES.mail,
-      (job, token) =>
-        sendDelivery(
-          {
-            db: o.db,
-            transport: o.transport,
-            from: o.mailFrom,
-            leaseMs: o.mailLeaseMs,
-            maxAttempts: o.mailAttempts,
-            logger,
-          },
-          job,
-          token,
-        ),
-      { ...common, concurrency: o.concurrency },
-    ),
+    new Worker(QUEUE_NAMES.mail, (job, token) => processMailJob(send, job, token), {
+      ...common,
+      concurrency: o.concurrency,
+    }),
     new Worker(QUEUE_NAMES.timers, (job, token) => fireTimer(context, job, token), {
       ...common,
       concurrency: o.concurrency,
