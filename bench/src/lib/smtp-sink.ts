@@ -33,7 +33,8 @@ export async function startCountingSink(): Promise<CountingSink> {
         accepted++;
         const cause = /^X-Steckbrief-Cause:\s*(\S+)/im.exec(head)?.[1];
         if (cause) acceptedAt.set(cause, performance.now());
-        waiters = waiters.filter((w) => (accepted >= w.n ? (w.resolve(), false) : true));
+        for (const w of waiters) if (accepted >= w.n) w.resolve();
+        waiters = waiters.filter((w) => accepted < w.n);
         callback();
       });
     },

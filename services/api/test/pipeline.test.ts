@@ -547,7 +547,9 @@ describe('imag_pending', () => {
     await walk.step(imag, 'DEFER', { reason: 'Noch einmal vertagt.' }, 'imag_pending', TASKS.imag_pending);
     const seqs = [walk.expected.length - 1, walk.expected.length];
     const outbox = await outboxRows(walk.id);
-    expect(outbox.filter((o) => seqs.includes((o.payload as any).seq))).toEqual([]);
+    // No state-change notice; the applicant hears of each deferral as a session result (SPEC §5).
+    const deferrals = outbox.filter((o) => seqs.includes((o.payload as any).seq));
+    expect(deferrals.map((o) => (o.payload as any).template)).toEqual(['session_result', 'session_result']);
     await walk.step(imag, 'CONFIRM', { priority: 2 }, 'confirmed', TASKS.confirmed);
   });
 

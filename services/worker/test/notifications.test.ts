@@ -142,6 +142,26 @@ describe('notifications', () => {
     expect(new Set(sink.messages.map((m) => m.messageId)).size).toBe(sink.messages.length);
   });
 
+  it('tells the applicants of a deferral in the IMAG session as a session result', async () => {
+    const p = people;
+    const profile = await createProfile(deps, p.applicant1, { data: completeProfile() });
+    const send = (actor: typeof p.wrl1, type: string, payload?: unknown) =>
+      applyEvent(deps, actor, { profileId: profile.id, type, payload });
+    await send(p.applicant1, 'SUBMIT');
+    await send(p.wrl1, 'ACCEPT', { werkstatt: 4 });
+    await send(p.werkstatt4, 'VOTE', { votum: 'positive', leadMinistry: 'MIL', ministries: [] });
+    await send(p.mil, 'STATEMENT', { opinion: 'endorse', text: 'Gut.' });
+    await send(p.commissioner, 'APPROVE');
+    const deferred = await send(p.imag, 'DEFER', { reason: 'Nächste Sitzung.' });
+    expect(deferred.profile.state).toBe('imag_pending');
+    const seq = deferred.profile.version;
+    expect(await mailsOf(profile.id, seq)).toEqual({ session_result: emails(p.applicant1, p.applicant2) });
+    const mail = sink.messages.find((m) => m.cause.startsWith(`notify:${profile.id}:${seq}:session_result:`));
+    expect(mail?.subject).toMatch(/^Ergebnis der Sitzung: Der IMAG vorgelegt – /);
+    // The reason is not in the mail: notices carry no decision, only a link to it.
+    expect(mail?.text).not.toContain('Nächste Sitzung.');
+  });
+
   it('escapes a title like <script>alert(1)</script> in the HTML part', async () => {
     const profile = await createProfile(deps, people.applicant1, {
       data: completeProfile({ title: '<script>alert(1)</script>' }),

@@ -225,9 +225,16 @@ export const lausitzBrandenburg = defineWorkflow({
     pendingStates: ['intake', 'revision', 'qualification', 'ministry_review', 'commissioner_approval', 'imag_pending'],
     groupBy: 'werkstatt',
   },
-  notifications({ from, to, openedTasks }) {
-    // SPEC §5: the applicant hears of every state change; a group hears of a new task for it.
-    const notices = from !== to ? [{ template: 'state_changed', role: 'applicant', scope: 'owner' }] : [];
+  notifications({ event, from, to, openedTasks }) {
+    // SPEC §5: the applicant hears of every state change; a group hears of a new task for it. A
+    // session's decision that changes no state (the IMAG defers the project) reaches the applicant
+    // as a session result.
+    const notices =
+      from !== to
+        ? [{ template: 'state_changed', role: 'applicant', scope: 'owner' }]
+        : event === 'DEFER'
+          ? [{ template: 'session_result', role: 'applicant', scope: 'owner' }]
+          : [];
     for (const task of openedTasks) {
       if (task.role !== 'applicant')
         notices.push({ template: 'task_assigned', role: task.role, scope: task.scope ?? '' });
