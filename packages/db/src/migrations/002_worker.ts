@@ -27,8 +27,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('mail_deliveries_cause_recipient_key', ['cause', 'recipient_id'])
     .addCheckConstraint('mail_deliveries_status_check', sql`status in ('pending', 'sending', 'delivered', 'failed')`)
     .execute();
-  await sql`create index mail_deliveries_unfinished_idx on mail_deliveries (id) where status in ('pending', 'sending')`.execute(db);
-  await sql`create index mail_deliveries_failed_idx on mail_deliveries (updated_at desc) where status = 'failed'`.execute(db);
+  await sql`create index mail_deliveries_unfinished_idx on mail_deliveries (id) where status in ('pending', 'sending')`.execute(
+    db,
+  );
+  await sql`create index mail_deliveries_failed_idx on mail_deliveries (updated_at desc) where status = 'failed'`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('task_timers')
@@ -60,7 +64,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       return null;
     end $$
   `.execute(db);
-  await sql`create trigger outbox_notify after insert on outbox for each statement execute function outbox_notify()`.execute(db);
+  await sql`create trigger outbox_notify after insert on outbox for each statement execute function outbox_notify()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
