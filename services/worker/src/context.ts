@@ -1,8 +1,8 @@
 import type { Db } from '@steckbrief/db';
 import type { WorkflowRegistry } from '@steckbrief/engine';
+import type { Queues } from '@steckbrief/queues';
 import type { Logger } from 'pino';
 import type { SendDeps } from './mailer.js';
-import type { Queues } from './queues.js';
 
 /** Everything the job handlers share, built once at start. */
 export interface WorkerContext {

@@ -1,12 +1,12 @@
 import type { Db, TaskTimerRow } from '@steckbrief/db';
 import type { WorkflowDefinition } from '@steckbrief/engine';
 import { type Bilingual, profileLink, renderNotice } from '@steckbrief/notifications';
+import { enqueueTimers, jobIds, timerJob } from '@steckbrief/queues';
 import { DelayedError, type Job } from 'bullmq';
 import { sql } from 'kysely';
 import type { WorkerContext } from './context.js';
 import { type OutgoingMail, recordTimerMails } from './deliveries.js';
 import { deliverNow } from './mailer.js';
-import { enqueueTimers, jobIds, timerJob } from './queues.js';
 import { resolveGroups } from './recipients.js';
 
 /**

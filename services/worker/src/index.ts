@@ -1,6 +1,6 @@
+export { jobIds, QUEUE_NAMES } from '@steckbrief/queues';
 export type { MailTransport, SentInfo } from './mailer.js';
 export { createSmtpTransport } from './mailer.js';
-export { jobIds, QUEUE_NAMES } from './queues.js';
 export { reconcile } from './reconcile.js';
 export { buildRegistry, WORKFLOWS } from './registry.js';
 export { OUTBOX_CHANNEL, relayBatch } from './relay.js';

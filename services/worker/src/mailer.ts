@@ -1,10 +1,10 @@
 import type { Db, MailDeliveryRow } from '@steckbrief/db';
+import { enqueueMailCauses, mailJob, type Queues } from '@steckbrief/queues';
 import { DelayedError, type Job } from 'bullmq';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';
 import { causeState, claimCause, markDelivered, markSendFailed } from './deliveries.js';
-import { enqueueMailCauses, mailJob, type Queues } from './queues.js';
 
 export interface SentInfo {
   response: string;

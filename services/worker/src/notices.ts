@@ -1,10 +1,10 @@
 import type { MailDeliveryRow } from '@steckbrief/db';
 import { NOTICE_KINDS, profileLink, renderNotice } from '@steckbrief/notifications';
+import type { OutboxMessage } from '@steckbrief/queues';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { z } from 'zod';
 import type { WorkerContext } from './context.js';
 import { type OutgoingMail, recordNoticeMails } from './deliveries.js';
-import type { OutboxMessage } from './queues.js';
 import { inGroup } from './recipients.js';
 
 /** The payload the engine writes for topic `notification` (packages/engine/src/transition.ts). */

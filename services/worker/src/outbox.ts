@@ -1,3 +1,4 @@
+import { outboxJob } from '@steckbrief/queues';
 import type { Job } from 'bullmq';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -5,7 +6,6 @@ import type { WorkerContext } from './context.js';
 import { cancelTaskTimers, planTaskTimers, syncTaskTimerJobs } from './deadlines.js';
 import { deliverNow } from './mailer.js';
 import { fanOutNotice } from './notices.js';
-import { outboxJob } from './queues.js';
 
 const taskPayload = z.object({ taskId: z.string() });
 

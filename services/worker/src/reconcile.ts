@@ -1,7 +1,7 @@
+import { enqueueMailCauses, enqueueOutbox, enqueueTimers, OUTBOX_JOB_COLUMNS } from '@steckbrief/queues';
 import { sql } from 'kysely';
 import type { WorkerContext } from './context.js';
 import { planMissingTimers } from './deadlines.js';
-import { enqueueMailCauses, enqueueOutbox, enqueueTimers, OUTBOX_JOB_COLUMNS } from './queues.js';
 
 const PAGE = 2_000;
 

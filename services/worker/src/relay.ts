@@ -1,7 +1,7 @@
 import type { Db } from '@steckbrief/db';
+import { enqueueOutbox, OUTBOX_JOB_COLUMNS, type Queues } from '@steckbrief/queues';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { enqueueOutbox, OUTBOX_JOB_COLUMNS, type Queues } from './queues.js';
 
 export const OUTBOX_CHANNEL = 'steckbrief_outbox';
 const BATCH = 500;

@@ -1,6 +1,7 @@
 import type { Db } from '@steckbrief/db';
 import type { WorkflowRegistry } from '@steckbrief/engine';
 import { senderDomain } from '@steckbrief/notifications';
+import { createQueues, QUEUE_NAMES, type Queues } from '@steckbrief/queues';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -8,7 +9,6 @@ import type { WorkerContext } from './context.js';
 import { fireTimer } from './deadlines.js';
 import { type MailTransport, processMailJob, type SendDeps } from './mailer.js';
 import { processOutboxJob } from './outbox.js';
-import { createQueues, QUEUE_NAMES, type Queues } from './queues.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
 import { type Relay, startRelay } from './relay.js';
 
