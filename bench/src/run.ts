@@ -20,6 +20,7 @@ export const BENCHMARKS: Array<{ name: string; load: () => Promise<Benchmark> }>
   { name: 'http', load: async () => (await import('./benchmarks/http.js')).http },
   { name: 'mail', load: async () => (await import('./benchmarks/mail.js')).mail },
   { name: 'reminders', load: async () => (await import('./benchmarks/reminders.js')).reminders },
+  { name: 'inbox', load: async () => (await import('./benchmarks/inbox.js')).inbox },
 ];
 
 function parseArgs(argv: string[]) {
