@@ -1,6 +1,7 @@
 import { buildRegistry } from '@steckbrief/api';
 import type { Db, RoleGrant } from '@steckbrief/db';
 import { type Actor, applyEvent, createProfile, type EngineDeps } from '@steckbrief/engine';
+import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import type { BenchContext } from '../lib/types.js';
 
 export interface Actors {
@@ -12,29 +13,8 @@ export interface Actors {
   imag: Actor;
 }
 
-/** A Projektsteckbrief that satisfies every SUBMIT rule (same as the API test fixture). */
-export function completeProfile(n: number): Record<string, unknown> {
-  return {
-    title: `Benchmark-Vorhaben ${n}`,
-    summary:
-      'Neubau einer multifunktionalen Sporthalle mit Kulturbereich für Vereine, Schulen und die Gemeinde Burg (Spreewald).',
-    sponsor: { name: 'Gemeinde Burg (Spreewald)', kind: 'municipality' },
-    contact: { name: 'Erika Muster', email: 'erika.muster@example.org', phone: '+49 35603 123' },
-    werkstatt: 4,
-    subArea: 'daseinsvorsorge',
-    location: { municipality: 'Burg (Spreewald)', county: 'SPN' },
-    fundingArea: 'staedtebau_regionalentwicklung',
-    totalCostEur: 12_500_000.5,
-    requestedFundingEur: 11_000_000,
-    startDate: '2027-03-01',
-    endDate: '2030-06-30',
-    measureStarted: false,
-    jobsCreated: 4,
-    jobsSecured: 10,
-    trainingPlaces: 1,
-    contribution: 'Stärkt Lebensqualität und Vielfalt im ländlichen Raum und hält Fachkräfte in der Region.',
-  };
-}
+/** A profile that satisfies every SUBMIT rule, titled for the benchmark. */
+export const completeProfile = (n: number) => exampleProfile({ title: `Benchmark-Vorhaben ${n}` });
 
 export function engineDeps(ctx: BenchContext): EngineDeps {
   return { db: ctx.database.db, registry: buildRegistry({ WORKFLOW_DEADLINES: {} }) };

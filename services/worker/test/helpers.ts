@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '@steckbrief/db';
 import type { Actor } from '@steckbrief/engine';
+import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
 import { pino } from 'pino';
@@ -238,30 +239,8 @@ export function spawnWorker(env: Record<string, string>): ChildWorker {
   return { child, ready, exited, output: () => output };
 }
 
-/** A Projektsteckbrief that satisfies every SUBMIT rule (as in services/api/test/helpers.ts). */
-export function completeProfile(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    title: 'Kultur- und Sportzentrum Burg (Spreewald)',
-    summary:
-      'Neubau einer multifunktionalen Sporthalle mit Kulturbereich für Vereine, Schulen und die Gemeinde Burg (Spreewald).',
-    sponsor: { name: 'Gemeinde Burg (Spreewald)', kind: 'municipality' },
-    contact: { name: 'Erika Muster', email: 'erika.muster@example.org', phone: '+49 35603 123' },
-    werkstatt: 4,
-    subArea: 'daseinsvorsorge',
-    location: { municipality: 'Burg (Spreewald)', county: 'SPN' },
-    fundingArea: 'staedtebau_regionalentwicklung',
-    totalCostEur: 12_500_000.5,
-    requestedFundingEur: 11_000_000,
-    startDate: '2027-03-01',
-    endDate: '2030-06-30',
-    measureStarted: false,
-    jobsCreated: 4,
-    jobsSecured: 10,
-    trainingPlaces: 1,
-    contribution: 'Stärkt Lebensqualität und Vielfalt im ländlichen Raum und hält Fachkräfte in der Region.',
-    ...overrides,
-  };
-}
+/** A profile that satisfies every SUBMIT rule; see the workflow package. */
+export const completeProfile = exampleProfile;
 
 export interface Person extends Actor {
   userId: string;

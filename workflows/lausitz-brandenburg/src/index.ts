@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MINISTRIES, machine, type PipelineContext, pendingMinistries, statementMinistry } from './machine.js';
 import { completeProfileSchema, draftProfileSchema, submitIssues, toCents } from './profile-schema.js';
 
+export { exampleProfile } from './example.js';
 export type { PipelineContext } from './machine.js';
 export { MINISTRIES, machine } from './machine.js';
 export * from './profile-schema.js';

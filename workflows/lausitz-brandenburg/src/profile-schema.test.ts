@@ -1,27 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { exampleProfile } from './example.js';
 import { completeProfileSchema, draftProfileSchema, submitIssues } from './profile-schema.js';
 
-/** A profile that satisfies every SUBMIT rule of SPEC §4 (Werkstatt 4, municipality as sponsor). */
-const valid = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-  title: 'Kultur- und Sportzentrum Burg (Spreewald)',
-  summary: 'Neubau einer multifunktionalen Sporthalle mit Kulturbereich für Vereine, Schulen und die Gemeinde.',
-  sponsor: { name: 'Gemeinde Burg (Spreewald)', kind: 'municipality' },
-  contact: { name: 'Erika Muster', email: 'erika.muster@example.org', phone: '+49 35603 123' },
-  werkstatt: 4,
-  subArea: 'daseinsvorsorge',
-  location: { municipality: 'Burg (Spreewald)', county: 'SPN' },
-  fundingArea: 'staedtebau_regionalentwicklung',
-  totalCostEur: 12_500_000.5,
-  requestedFundingEur: 11_000_000,
-  startDate: '2027-03-01',
-  endDate: '2030-06-30',
-  measureStarted: false,
-  jobsCreated: 4,
-  jobsSecured: 10,
-  trainingPlaces: 1,
-  contribution: 'Stärkt Lebensqualität und Vielfalt im ländlichen Raum.',
-  ...overrides,
-});
+const valid = exampleProfile;
 
 /** The issues of a complete-profile check as {path: message}. */
 function issues(data: unknown): Record<string, string> {
