@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, type MigrationResu
 import * as m001 from './migrations/001_core.js';
 import * as m002 from './migrations/002_worker.js';
 import * as m003 from './migrations/003_sessions.js';
+import * as m004 from './migrations/004_admin_sessions.js';
 
 /** Migrations are imported statically so a bundled service carries them with it. */
 const migrations: Record<string, Migration> = {
   '001_core': m001,
   '002_worker': m002,
   '003_sessions': m003,
+  '004_admin_sessions': m004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -151,6 +151,14 @@ export interface CalendarTokensTable {
   created_at: CreatedAt;
 }
 
+/** A browser session of the queue dashboard; the cookie holds the id, the table only its SHA-256. */
+export interface AdminSessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
 export type MailStatus = 'pending' | 'sending' | 'delivered' | 'failed';
 
 /** One e-mail to one recipient for one cause; (cause, recipient_id) is unique: the exactly-once guard. */
@@ -206,6 +214,7 @@ export interface Database {
   calendar_tokens: CalendarTokensTable;
   mail_deliveries: MailDeliveriesTable;
   task_timers: TaskTimersTable;
+  admin_sessions: AdminSessionsTable;
 }
 
 export type ProfileRow = Selectable<ProfilesTable>;
