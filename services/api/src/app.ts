@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@steckbrief/db';
 import type { EngineDeps, FundingPeriod, WorkflowRegistry } from '@steckbrief/engine';
+import type { Queues } from '@steckbrief/queues';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -14,6 +15,7 @@ import { openApiDocument } from './openapi/document.js';
 import { errorHandler, notFoundRoute, sendProblem } from './problem.js';
 import { budgetRoutes } from './routes/budget.js';
 import { calendarFeedRoutes, calendarTokenRoutes } from './routes/calendar.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { profileRoutes } from './routes/profiles.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -34,6 +36,10 @@ export interface AppDeps {
   queueCounts?: QueueCounts;
   /** How long a resolved bearer token is trusted without asking the database again (0: always ask). */
   authCacheTtlMs?: number;
+  /** BullMQ queues for the dashboard at /admin/queues; without them there is no dashboard (and no /admin routes). */
+  queues?: Queues;
+  /** `Secure` on the dashboard session cookie; defaults to whether `publicUrl` is https. */
+  secureCookies?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -79,6 +85,8 @@ export function createApp({
   fundingPeriods = [],
   queueCounts,
   authCacheTtlMs = 0,
+  queues,
+  secureCookies = publicUrl.startsWith('https:'),
 }: AppDeps): express.Express {
   const metrics = createMetrics({ db, now, queueCounts });
   const deps: EngineDeps = { db, registry, now, onTransition: metrics.countTransition };
@@ -137,6 +145,18 @@ export function createApp({
   api.use('/calendar', calendarTokenRoutes(db, publicUrl));
   app.use('/api/v1', api);
   app.use('/calendar', calendarFeedRoutes(deps, publicUrl));
+  if (queues) {
+    app.use(
+      dashboardRoutes({
+        db,
+        queues,
+        adminToken,
+        authCacheTtlMs,
+        secureCookie: secureCookies,
+        now: now ?? (() => new Date()),
+      }),
+    );
+  }
 
   app.use(notFoundRoute);
   app.use(errorHandler);

@@ -1,10 +1,12 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from '@steckbrief/config';
 import { createDb, ensureDatabase, migrateToLatest } from '@steckbrief/db';
+import { createQueues } from '@steckbrief/queues';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createApp } from './app.js';
 import { buildRegistry } from './registry.js';
+import { queueJobCounts } from './routes/dashboard.js';
 
 function config() {
   try {
@@ -33,6 +35,14 @@ if (cfg.MIGRATE_ON_START) {
 }
 const redis = new Redis(cfg.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
+// For the dashboard and the queue metrics only (the API adds no jobs): they share the connection, which fails
+// fast while Redis is down instead of holding requests.
+const queues = createQueues({
+  connection: redis,
+  prefix: `${cfg.REDIS_PREFIX}:bull`,
+  mailAttempts: cfg.MAIL_ATTEMPTS,
+  mailBackoffMs: cfg.MAIL_BACKOFF_MS,
+});
 
 if (cfg.adminTokenIsDevDefault) {
   logger.warn(
@@ -47,6 +57,9 @@ const app = createApp({
   adminToken: cfg.ADMIN_TOKEN,
   publicUrl: cfg.PUBLIC_URL,
   authCacheTtlMs: cfg.AUTH_CACHE_TTL_MS,
+  queues,
+  queueCounts: queueJobCounts(queues),
+  secureCookies: cfg.PUBLIC_URL.startsWith('https:') || cfg.NODE_ENV === 'production',
   fundingPeriods: cfg.FUNDING_PERIODS.map((p) => ({
     id: p.id,
     from: p.from,
@@ -72,6 +85,7 @@ async function shutdown(signal: string) {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+  await queues.close().catch(() => undefined);
   await Promise.allSettled([db.destroy(), redis.quit()]);
   logger.info('stopped');
   process.exit(0);

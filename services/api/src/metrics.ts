@@ -156,9 +156,11 @@ export function createMetrics({ db, now = () => new Date(), queueCounts }: Metri
   let patterns: ReturnType<typeof routePatterns> | undefined;
   const observeRequests: RequestHandler = (req, res, next) => {
     const stop = duration.startTimer();
+    // Read now: a mounted sub-app (the queue dashboard) points req.app at itself while it answers.
+    const app = req.app as Express;
     res.once('finish', () => {
       // The Route object a request reached (also when its handler failed) maps to its full pattern.
-      patterns ??= routePatterns(req.app as Express);
+      patterns ??= routePatterns(app);
       const route = (req.route && patterns.get(req.route)) || UNMATCHED;
       stop({ method: req.method, route, status: String(res.statusCode) });
     });

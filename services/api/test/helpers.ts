@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import type { Queues } from '@steckbrief/queues';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -41,6 +42,8 @@ export async function startTestApi(
     fundingPeriods?: Array<{ id: string; from: string; to: string; budgetCents: number }>;
     now?: () => Date;
     authCacheTtlMs?: number;
+    /** Mounts the queue dashboard on these queues (the caller closes them). */
+    queues?: Queues;
   } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase(label, 20);
@@ -56,6 +59,7 @@ export async function startTestApi(
     fundingPeriods: options.fundingPeriods,
     now: options.now,
     authCacheTtlMs: options.authCacheTtlMs,
+    queues: options.queues,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

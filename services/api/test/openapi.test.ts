@@ -1,4 +1,5 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { createQueues } from '@steckbrief/queues';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { Redis } from 'ioredis';
@@ -56,13 +57,25 @@ describe('OpenAPI document', () => {
 
   it('documents every route of the app, and no route that does not exist', async () => {
     const redis = new Redis(REDIS_URL, { lazyConnect: true });
+    // With queues, so the dashboard's routes exist too; nothing is added to them.
+    const queues = createQueues({
+      connection: redis,
+      prefix: 'test:openapi:unused',
+      mailAttempts: 1,
+      mailBackoffMs: 10,
+    });
     const app = createApp({
       db: api.database.db,
       redis,
       registry: buildRegistry({}),
       logger: pino({ level: 'silent' }),
+      queues,
     });
     const routes = expressRoutes(app).map((r) => `${r.method.toUpperCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    // bull-board is an Express app of its own mounted at /admin/queues, which the walk does not enter: its page and
+    // JSON API are the package's, not our contract, so the document describes the mount as one operation.
+    expect(routes.some((r) => r.includes('/admin/queues'))).toBe(false);
+    routes.push('GET /admin/queues');
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
@@ -70,6 +83,7 @@ describe('OpenAPI document', () => {
     expect(routes).toContain('GET /calendar/{file}');
     expect(new Set(routes).size).toBe(routes.length);
     expect([...routes].sort()).toEqual([...documented].sort());
+    await queues.close();
     redis.disconnect();
   });
 

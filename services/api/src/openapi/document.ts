@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { metricsOperations } from '../metrics.js';
 import { budgetOperations } from '../routes/budget.js';
 import { calendarOperations } from '../routes/calendar.js';
+import { dashboardOperations } from '../routes/dashboard.js';
 import { profileOperations } from '../routes/profiles.js';
 import { sessionOperations } from '../routes/sessions.js';
 import { taskOperations } from '../routes/tasks.js';
@@ -25,6 +26,7 @@ export function allOperations(registry: WorkflowRegistry): Operation[] {
     ...budgetOperations,
     ...calendarOperations,
     ...docsOperations,
+    ...dashboardOperations,
   ];
 }
 
@@ -104,6 +106,14 @@ function operationObject(op: Operation) {
     ...(op.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(op.body) } } } }
       : {}),
+    ...(op.form
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/x-www-form-urlencoded': { schema: inputSchema(op.form) } },
+          },
+        }
+      : {}),
     responses: {
       ...Object.fromEntries(Object.entries(op.responses).map(([status, spec]) => [status, response(spec)])),
       ...Object.fromEntries(problemStatuses(op).map((s) => [s, { $ref: `#/components/responses/Problem${s}` }])),
@@ -167,6 +177,7 @@ export function openApiDocument(registry: WorkflowRegistry): Record<string, unkn
       { name: 'Budget', description: 'Budgetübersicht / funding budget' },
       { name: 'Calendar', description: 'Kalender-Feed / calendar feed' },
       { name: 'Documentation', description: 'This document and its viewer' },
+      { name: 'Dashboard', description: 'Warteschlangen-Dashboard für den Betrieb / queue dashboard for operators' },
     ],
     security: [{ bearer: [] }],
     paths,
@@ -197,6 +208,7 @@ export function openApiDocument(registry: WorkflowRegistry): Record<string, unkn
           description: '"true" when the answer is the stored one for a repeated Idempotency-Key',
           schema: { type: 'string', enum: ['true'] },
         },
+        'Set-Cookie': { description: 'The dashboard session cookie (set or cleared)', schema: { type: 'string' } },
       },
       responses: Object.fromEntries(
         Object.entries(PROBLEMS).map(([status, description]) => [

@@ -8,7 +8,7 @@ export interface ResponseSpec {
   schema?: string | JsonSchema;
   /** Other media types, each with its JSON Schema (a component name or inline). */
   content?: Record<string, string | JsonSchema>;
-  /** Names of headers in `components.headers` (ETag, Location, Idempotent-Replayed). */
+  /** Names of headers in `components.headers` (ETag, Location, Idempotent-Replayed, Set-Cookie). */
   headers?: string[];
 }
 
@@ -26,6 +26,8 @@ export interface Operation {
   /** Roles allowed (403 otherwise), `user` for any authenticated caller, `public` for no authentication. */
   roles: readonly string[] | 'user' | 'public';
   body?: z.ZodType;
+  /** An HTML form body (application/x-www-form-urlencoded) instead of JSON, e.g. the dashboard login. */
+  form?: z.ZodObject;
   query?: z.ZodObject;
   /** Request headers from `components.parameters`. */
   headers?: Array<'If-Match' | 'Idempotency-Key'>;
