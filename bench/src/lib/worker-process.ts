@@ -20,6 +20,8 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
+      // Several workers run side by side; none needs the metrics port.
+      WORKER_METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

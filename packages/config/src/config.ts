@@ -119,6 +119,11 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   /** BullMQ job lock: a killed worker's active jobs return to the queue after this. */
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /**
+   * Port of the worker's own HTTP server: `GET /healthz` (probes) and `GET /metrics` (Prometheus, no
+   * authentication: keep the port cluster-internal, off any public Service). Listens on HOST; 0 turns it off.
+   */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 });
 
 export type Config = z.infer<typeof configSchema> & {

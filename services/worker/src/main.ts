@@ -3,6 +3,7 @@ import { createDb } from '@steckbrief/db';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { createSmtpTransport } from './mailer.js';
+import { startMetricsServer } from './metrics.js';
 import { buildRegistry } from './registry.js';
 import { startWorker } from './worker.js';
 
@@ -55,7 +56,13 @@ const worker = await startWorker({
   concurrency: cfg.WORKER_CONCURRENCY,
   jobLockMs: cfg.JOB_LOCK_MS,
 });
-logger.info({ schema: cfg.DATABASE_SCHEMA, prefix: `${cfg.REDIS_PREFIX}:bull` }, 'worker started');
+const metricsServer = cfg.WORKER_METRICS_PORT
+  ? await startMetricsServer({ registry: worker.metrics, port: cfg.WORKER_METRICS_PORT, host: cfg.HOST, logger })
+  : null;
+logger.info(
+  { schema: cfg.DATABASE_SCHEMA, prefix: `${cfg.REDIS_PREFIX}:bull`, metricsPort: metricsServer?.port ?? null },
+  'worker started',
+);
 process.send?.({ ready: true });
 
 let stopping = false;
@@ -68,7 +75,9 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, cfg.SHUTDOWN_TIMEOUT_MS);
   force.unref();
+  metricsServer?.markStopping();
   await worker.stop();
+  await metricsServer?.close();
   await db.destroy();
   logger.info('stopped');
   process.exit(0);

@@ -5,9 +5,11 @@ import { createQueues, QUEUE_NAMES, type Queues } from '@steckbrief/queues';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { WorkerContext } from './context.js';
 import { fireTimer } from './deadlines.js';
 import { type MailTransport, processMailJob, type SendDeps } from './mailer.js';
+import { createWorkerMetrics } from './metrics.js';
 import { processOutboxJob } from './outbox.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
 import { type Relay, startRelay } from './relay.js';
@@ -38,6 +40,8 @@ export interface WorkerOptions {
 export interface RunningWorker {
   context: WorkerContext;
   queues: Queues;
+  /** Prometheus registry of this worker: job durations and failures, mails sent and failed. */
+  metrics: Registry;
   reconcile(): Promise<ReconcileReport>;
   /** Stop taking jobs, finish those in flight, close connections. */
   stop(): Promise<void>;
@@ -58,10 +62,11 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     mailAttempts: o.mailAttempts,
     mailBackoffMs: o.mailBackoffMs,
   });
+  const metrics = createWorkerMetrics();
   const send: SendDeps = {
     db: o.db,
     queues,
-    transport: o.transport,
+    transport: metrics.countMails(o.transport),
     from: o.mailFrom,
     leaseMs: o.mailLeaseMs,
     maxAttempts: o.mailAttempts,
@@ -101,6 +106,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     }),
   ];
   for (const w of workers) {
+    metrics.observe(w);
     // Errors of the transport (e.g. a job's keys vanished in a FLUSHALL) are logged; PostgreSQL and reconciliation repair.
     w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'queue worker error'));
     w.on('failed', (job, err) =>
@@ -139,6 +145,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   return {
     context,
     queues,
+    metrics: metrics.registry,
     reconcile: runReconcile,
     stop() {
       stopping ??= (async () => {
