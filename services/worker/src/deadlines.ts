@@ -20,6 +20,30 @@ export const reminderCause = (taskId: string, due: Date, offsetMs: number) =>
   `reminder:${taskId}:${due.getTime()}:${offsetMs}`;
 export const escalationCause = (taskId: string, due: Date) => `escalation:${taskId}:${due.getTime()}`;
 
+/** The timers a task due at `due` gets: reminders whose time lies after `basis`, and the escalation. */
+export function timerRows(taskId: string, due: Date, basis: Date, offsets: number[]) {
+  return [
+    ...offsets
+      .filter((offset) => due.getTime() - offset > basis.getTime())
+      .map((offset) => ({
+        cause: reminderCause(taskId, due, offset),
+        task_id: taskId,
+        kind: 'reminder' as const,
+        offset_ms: offset,
+        due_at: due,
+        fire_at: new Date(due.getTime() - offset),
+      })),
+    {
+      cause: escalationCause(taskId, due),
+      task_id: taskId,
+      kind: 'escalation' as const,
+      offset_ms: 0,
+      due_at: due,
+      fire_at: due,
+    },
+  ];
+}
+
 /**
  * Plan the timers of one task for its current due date and cancel those for an older one. Reminders
  * whose time lies before `basis` (when the due date was set) are not planned: a task due in three
@@ -46,26 +70,7 @@ export async function planTaskTimers(
     .returning('id')
     .execute();
   if (task && due) {
-    const rows = [
-      ...offsets
-        .filter((offset) => due.getTime() - offset > basis.getTime())
-        .map((offset) => ({
-          cause: reminderCause(task.id, due, offset),
-          task_id: task.id,
-          kind: 'reminder' as const,
-          offset_ms: offset,
-          due_at: due,
-          fire_at: new Date(due.getTime() - offset),
-        })),
-      {
-        cause: escalationCause(task.id, due),
-        task_id: task.id,
-        kind: 'escalation' as const,
-        offset_ms: 0,
-        due_at: due,
-        fire_at: due,
-      },
-    ];
+    const rows = timerRows(task.id, due, basis, offsets);
     // A due date moved back to an earlier value revives its cancelled timers (same causes).
     await db
       .insertInto('task_timers')
