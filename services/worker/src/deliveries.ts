@@ -143,6 +143,56 @@ export async function markDelivered(db: Db, sent: Array<{ id: string; response: 
   `.execute(db);
 }
 
+/**
+ * Group commit for `markDelivered`: every send that finishes while a flush is running (or in the same
+ * turn of the event loop) is marked by the next flush, in one statement. A mail's mark is written as
+ * soon as its own SMTP answer is in, not when the rest of its cause is, so the crash edge (accepted by
+ * the server, not yet marked: re-sent with the same Message-ID after the lease) stays as short as
+ * before or shorter; the caller still awaits its mark before it reports the mail delivered.
+ */
+class DeliveredMarks {
+  private pending: Array<{ id: string; response: string; done: (error?: unknown) => void }> = [];
+  private flushing = false;
+
+  constructor(private readonly db: Db) {}
+
+  mark(id: string, response: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ id, response, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        await markDelivered(this.db, batch);
+        for (const m of batch) m.done();
+      } catch (error) {
+        for (const m of batch) m.done(error ?? new Error('marking delivered failed'));
+      }
+    }
+    this.flushing = false;
+  }
+}
+
+const marks = new WeakMap<Db, DeliveredMarks>();
+
+/** Mark one sent mail delivered, batched with the other sends finishing now; resolves once committed. */
+export function markDeliveredSoon(db: Db, id: string, response: string): Promise<void> {
+  let m = marks.get(db);
+  if (!m) {
+    m = new DeliveredMarks(db);
+    marks.set(db, m);
+  }
+  return m.mark(id, response);
+}
+
 /** A failed send: back to pending for the next attempt, or `failed` (visible to operators) after the last. */
 export async function markSendFailed(db: Db, id: string, error: string, final: boolean): Promise<void> {
   await db

@@ -1,10 +1,11 @@
 import type { Db, MailDeliveryRow } from '@steckbrief/db';
 import { enqueueMailCauses, mailJob, type Queues } from '@steckbrief/queues';
 import { DelayedError, type Job } from 'bullmq';
+import { Readable } from 'node:stream';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';
-import { causeState, claimCause, markDelivered, markSendFailed } from './deliveries.js';
+import { causeState, claimCause, markDeliveredSoon, markSendFailed } from './deliveries.js';
 
 export interface SentInfo {
   response: string;
@@ -42,8 +43,19 @@ export function envelopeAddress(from: string): string {
   return /<([^>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }
 
+/** The part of nodemailer's pooled SMTP transport (its documented transport `send(mail, callback)` API) we use. */
+interface PoolTransport {
+  send(mail: unknown, callback: (err: Error | null, info?: { response?: string }) => void): void;
+  close(): void;
+}
+
+/**
+ * Nodemailer's pooled SMTP transport, fed the ready-made message directly: `Mailer.sendMail` would
+ * run it through its plugin pipeline and a second MailComposer (a MIME tree around the raw bytes, a
+ * random Message-ID it then ignores), about a sixth of the CPU of a send for nothing.
+ */
 export function createSmtpTransport(url: string, poolSize: number): MailTransport {
-  return createTransport({
+  const mailer = createTransport({
     pool: true,
     url,
     maxConnections: poolSize,
@@ -52,7 +64,33 @@ export function createSmtpTransport(url: string, poolSize: number): MailTranspor
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-  }) as unknown as MailTransport;
+  });
+  const pool = (mailer as unknown as { transporter: PoolTransport }).transporter;
+  return {
+    sendMail({ envelope, raw }) {
+      const message = {
+        getEnvelope: () => envelope,
+        messageId: () => messageIdOf(raw),
+        getHeader: (key: string) => (key.toLowerCase() === 'message-id' ? messageIdOf(raw) : undefined),
+        // A fresh stream per attempt: the pool re-sends a message whose connection closed before it went out.
+        createReadStream: () => Readable.from([raw], { objectMode: false }),
+      };
+      return new Promise<SentInfo>((resolve, reject) =>
+        pool.send({ data: {}, message }, (err, info) =>
+          err ? reject(err) : resolve({ response: info?.response ?? '' }),
+        ),
+      );
+    },
+    close: () => mailer.close(),
+  };
+}
+
+/** The Message-ID header of a composed message (for nodemailer's log lines and pool bookkeeping). */
+function messageIdOf(raw: Buffer): string {
+  const at = raw.indexOf('\r\nMessage-ID: ');
+  if (at < 0) return '';
+  const start = at + '\r\nMessage-ID: '.length;
+  return raw.toString('latin1', start, raw.indexOf('\r\n', start));
 }
 
 export interface SendDeps {
@@ -90,17 +128,18 @@ export interface CauseOutcome {
  */
 export async function deliverCause(deps: SendDeps, cause: string, claimed?: MailDeliveryRow[]): Promise<CauseOutcome> {
   const rows = claimed ?? (await claimCause(deps.db, cause, deps.leaseMs));
-  const sent: Array<{ id: string; response: string }> = [];
+  let sent = 0;
   let retry = 0;
   await Promise.all(
     rows.map(async (row) => {
+      let response: string;
       try {
         const raw = await composeMessage(deps.from, row);
         const info = await deps.transport.sendMail({
           envelope: { from: envelopeAddress(deps.from), to: [row.email] },
           raw,
         });
-        sent.push({ id: row.id, response: info.response ?? '' });
+        response = info.response ?? '';
       } catch (error) {
         // The delivery log counts attempts across Redis losses; BullMQ only schedules the backoff.
         const final = row.attempts >= deps.maxAttempts;
@@ -110,12 +149,15 @@ export async function deliverCause(deps: SendDeps, cause: string, claimed?: Mail
           { deliveryId: row.id, cause, attempt: row.attempts, final, err: smtpError(error) },
           'mail send failed',
         );
+        return;
       }
+      // Marked as soon as this mail is accepted (batched with other sends finishing now), not after its siblings.
+      await markDeliveredSoon(deps.db, row.id, response);
+      sent++;
     }),
   );
-  await markDelivered(deps.db, sent);
   const state = rows.length === 0 || retry > 0 ? await causeState(deps.db, cause) : { pending: 0, leasedUntil: null };
-  return { sent: sent.length, retry: Math.max(retry, state.pending), leasedUntil: state.leasedUntil };
+  return { sent, retry: Math.max(retry, state.pending), leasedUntil: state.leasedUntil };
 }
 
 /**
