@@ -2,7 +2,9 @@ import { createUser, findUserByEmail, newUserSchema } from '@steckbrief/accounts
 import type { Config } from '@steckbrief/config';
 import { createDb, type Db, ensureDatabase, migrateToLatest } from '@steckbrief/db';
 import { type Actor, Conflict, createRegistry, type EngineDeps, type WorkflowRegistry } from '@steckbrief/engine';
+import { createQueues, type Queues } from '@steckbrief/queues';
 import { lausitzBrandenburg } from '@steckbrief/workflow-lausitz-brandenburg';
+import { Redis } from 'ioredis';
 
 /** The workflows this deployment runs; the same list as the API's and the worker's registry. */
 export const WORKFLOWS = [lausitzBrandenburg];
@@ -15,7 +17,14 @@ export interface CliContext {
   db: Db;
   registry: WorkflowRegistry;
   deps: EngineDeps;
+  /** The deployment's BullMQ queues, connected on first use: only the `jobs` and `mails` commands need Redis. */
+  queues?: () => Queues;
   close(): Promise<void>;
+}
+
+export function queuesOf(ctx: CliContext): Queues {
+  if (!ctx.queues) throw new Error('this command needs Redis, and the CLI context has no queues');
+  return ctx.queues();
 }
 
 /** Connect and bring the schema up to date first, so every command works on a fresh database. */
@@ -29,7 +38,29 @@ export async function openContext(config: Config): Promise<CliContext> {
     throw error;
   }
   const registry = buildRegistry(config);
-  return { db, registry, deps: { db, registry }, close: () => db.destroy() };
+  let redis: Redis | undefined;
+  let queues: Queues | undefined;
+  return {
+    db,
+    registry,
+    deps: { db, registry },
+    queues() {
+      // One retry per command, so an unreachable Redis ends the command with an error instead of hanging it.
+      redis ??= new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
+      queues ??= createQueues({
+        connection: redis,
+        prefix: `${config.REDIS_PREFIX}:bull`,
+        mailAttempts: config.MAIL_ATTEMPTS,
+        mailBackoffMs: config.MAIL_BACKOFF_MS,
+      });
+      return queues;
+    },
+    async close() {
+      await queues?.close();
+      await redis?.quit();
+      await db.destroy();
+    },
+  };
 }
 
 /** The system user the CLI acts as; it holds only `operator` in the database and has no token. */

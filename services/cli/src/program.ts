@@ -1,6 +1,8 @@
 import type { Config } from '@steckbrief/config';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { type CliContext, openContext } from './context.js';
+import { jobsFailed, jobsRetry, QUEUE_CHOICES } from './jobs.js';
+import { mailsFailed, mailsRetry } from './mails.js';
 import { profilesHistory, profilesList, profilesShow } from './profiles.js';
 import type { UsersCreateOptions } from './roles.js';
 import { seed } from './seed.js';
@@ -36,7 +38,9 @@ export function buildProgram(runtime: Runtime): Command {
     };
 
   const program = new Command('steckbrief')
-    .description('Steckbrief operator CLI: users, tokens, profiles and demo data (works on the database directly)')
+    .description(
+      'Steckbrief operator CLI: users, tokens, profiles, failed jobs and mails, demo data (works on the database and Redis directly)',
+    )
     .showHelpAfterError();
 
   const users = program.command('users').description('create and list users, issue tokens');
@@ -81,6 +85,35 @@ export function buildProgram(runtime: Runtime): Command {
     .description('the history of a profile')
     .argument('<id>')
     .action(withContext((ctx, id: string) => profilesHistory(ctx, id, out)));
+
+  const queueOption = () => new Option('--queue <name>', 'only this queue (default: all)').choices(QUEUE_CHOICES);
+  const jobs = program.command('jobs').description('failed BullMQ jobs: list and retry');
+  jobs
+    .command('failed')
+    .description('list failed jobs with their errors (mail jobs: see `mails failed`)')
+    .addOption(queueOption())
+    .option('--limit <n>', 'at most n jobs per queue (default 100)', positiveInt)
+    .action(withContext((ctx, options) => jobsFailed(ctx, options, out)));
+  jobs
+    .command('retry')
+    .description('move failed jobs back to waiting')
+    .argument('[jobId...]', 'ids of failed jobs')
+    .addOption(queueOption())
+    .option('--all', 'every failed job (of --queue, or of all queues)')
+    .action(withContext((ctx, ids: string[], options) => jobsRetry(ctx, ids, options, out)));
+
+  const mails = program.command('mails').description('mails that failed for good: list and send again');
+  mails
+    .command('failed')
+    .description('list failed mails with the SMTP server’s last answer')
+    .option('--limit <n>', 'at most n mails (default 100)', positiveInt)
+    .action(withContext((ctx, options) => mailsFailed(ctx, options, out)));
+  mails
+    .command('retry')
+    .description('set failed mails back to pending and enqueue them now')
+    .argument('[id...]', 'ids of failed mails (from `mails failed`)')
+    .option('--all', 'every failed mail')
+    .action(withContext((ctx, ids: string[], options) => mailsRetry(ctx, ids, options, out)));
 
   program
     .command('seed')

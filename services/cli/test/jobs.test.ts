@@ -1,0 +1,144 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { loadConfig } from '@steckbrief/config';
+import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import { createQueues, jobIds, type Queues } from '@steckbrief/queues';
+import { type Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRegistry } from '../src/context.js';
+import { buildProgram } from '../src/program.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `test:cli_jobs:${randomBytes(4).toString('hex')}`;
+const registry = buildRegistry({});
+let database: TestDatabase;
+let connection: Redis;
+let queues: Queues;
+
+beforeAll(async () => {
+  database = await createTestDatabase('cli_jobs');
+  connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  queues = createQueues({ connection, prefix, mailAttempts: 3, mailBackoffMs: 100 });
+});
+
+afterAll(async () => {
+  await queues?.close();
+  const keys = await connection.keys(`${prefix}:*`);
+  if (keys.length) await connection.del(...keys);
+  await connection?.quit();
+  await database?.destroy();
+});
+
+/** Run one CLI command against this file's schema and queues; returns what it printed. */
+async function run(...args: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  const config = loadConfig({ DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema, NODE_ENV: 'test' });
+  await buildProgram({
+    config,
+    out: (line) => lines.push(line),
+    open: async () => ({
+      db: database.db,
+      registry,
+      deps: { db: database.db, registry },
+      queues: () => queues,
+      close: async () => {},
+    }),
+  })
+    .exitOverride()
+    .parseAsync(args, { from: 'user' });
+  return lines;
+}
+
+/** A job that ran once and failed for good, as a worker would leave it (waiting jobs of earlier tests go first). */
+async function failedJob(queue: Queue, reason: string): Promise<string> {
+  await queue.drain();
+  const job = await queue.add('test', { timerId: '1' }, { attempts: 1 });
+  const worker = new Worker(queue.name, null, { connection, prefix, autorun: false });
+  try {
+    const active = await worker.getNextJob('test-lock');
+    expect(active?.id).toBe(job.id);
+    await active?.moveToFailed(new Error(reason), 'test-lock');
+  } finally {
+    await worker.close();
+  }
+  expect(await queue.getJobState(job.id as string)).toBe('failed');
+  return job.id as string;
+}
+
+describe('jobs', () => {
+  it('lists failed jobs with their errors', async () => {
+    const id = await failedJob(queues.timers, 'timer row vanished');
+    const lines = await run('jobs', 'failed', '--queue', 'timers');
+    expect(lines.find((l) => l.startsWith(`timers  ${id} `))).toContain('timer row vanished');
+    expect(lines.at(-1)).toBe('1 failed job(s)');
+    await run('jobs', 'retry', '--all');
+  });
+
+  it('moves a named failed job back to waiting', async () => {
+    const id = await failedJob(queues.outbox, 'relay exploded');
+    const other = await failedJob(queues.outbox, 'another');
+    const lines = await run('jobs', 'retry', '--queue', 'outbox', id);
+    expect(lines).toContain(`outbox ${id}: retried`);
+    expect(await queues.outbox.getJobState(id)).toBe('waiting');
+    expect(await queues.outbox.getJobState(other)).toBe('failed');
+  });
+
+  it('retries every failed job with --all, and refuses ids that are not failed jobs', async () => {
+    const timer = await failedJob(queues.timers, 'boom');
+    await run('jobs', 'retry', '--all');
+    expect(await queues.timers.getJobState(timer)).toBe('waiting');
+    expect(await queues.outbox.getFailedCount()).toBe(0);
+    await expect(run('jobs', 'retry', 'no-such-job')).rejects.toThrow(/not a failed job.*no-such-job/);
+    await expect(run('jobs', 'retry')).rejects.toThrow(/--all/);
+  });
+});
+
+describe('mails', () => {
+  async function failedMail(cause: string) {
+    return database.db
+      .insertInto('mail_deliveries')
+      .values({
+        cause,
+        recipient_id: randomUUID(),
+        email: 'erika.muster@example.org',
+        message_id: `<${randomUUID()}@steckbrief.test>`,
+        subject: 'Status',
+        text_body: 'Text',
+        html_body: '<p>Text</p>',
+        status: 'failed',
+        attempts: 8,
+        last_error: '550 5.1.1 Mailbox unavailable',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  }
+
+  it('lists failed mails and sets a retried one back to pending with its cause enqueued', async () => {
+    const cause = `notify:${randomUUID()}:2:state_changed:applicant:owner:org:Burg`;
+    const mail = await failedMail(cause);
+    const untouched = await failedMail(`notify:${randomUUID()}:2:state_changed:applicant:owner:org:Burg`);
+
+    const listed = await run('mails', 'failed');
+    expect(listed.find((l) => l.startsWith(`${mail.id} `))).toContain('550 5.1.1 Mailbox unavailable');
+
+    const lines = await run('mails', 'retry', mail.id);
+    expect(lines).toContain('1 mail(s) back to pending, 1 cause(s) enqueued');
+    const row = await database.db
+      .selectFrom('mail_deliveries')
+      .select(['status', 'attempts', 'last_error'])
+      .where('id', '=', mail.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'pending', attempts: 0, last_error: null });
+    const job = await queues.mail.getJob(jobIds.mail(cause));
+    expect(job?.data).toEqual({ cause });
+    expect(await job?.getState()).toBe('waiting');
+
+    const other = await database.db
+      .selectFrom('mail_deliveries')
+      .select('status')
+      .where('id', '=', untouched.id)
+      .executeTakeFirstOrThrow();
+    expect(other.status).toBe('failed');
+    await expect(run('mails', 'retry', mail.id)).rejects.toThrow(/not a failed mail/);
+  });
+});
