@@ -17,14 +17,20 @@ export interface MailTransport {
   close(): void;
 }
 
+type ComposeRow = Pick<MailDeliveryRow, 'email' | 'subject' | 'text_body' | 'html_body' | 'message_id' | 'cause'>;
+
 /**
  * The complete RFC 5322 message of one delivery row, built in memory: the socket then gets it in one
  * write instead of one per MIME chunk, and a re-send carries the same Message-ID and content.
+ *
+ * Our notices always have one shape (multipart/alternative: UTF-8 text + HTML), so they are built by
+ * hand — about a tenth of MailComposer's CPU (its MIME tree, streams and random boundaries cost
+ * ~200 us a mail, half of an SMTP send). Anything outside that shape (non-ASCII addresses or
+ * header values we would have to fold) goes through MailComposer.
  */
-export function composeMessage(
-  from: string,
-  row: Pick<MailDeliveryRow, 'email' | 'subject' | 'text_body' | 'html_body' | 'message_id' | 'cause'>,
-): Promise<Buffer> {
+export function composeMessage(from: string, row: ComposeRow): Promise<Buffer> {
+  const fast = composeNotice(from, row);
+  if (fast) return Promise.resolve(fast);
   return new MailComposer({
     from,
     to: row.email,
@@ -36,6 +42,71 @@ export function composeMessage(
   })
     .compile()
     .build();
+}
+
+// Printable ASCII only (no CR/LF or other control characters): safe verbatim in a header.
+const PLAIN_HEADER = /^[\x20-\x7e]*$/;
+
+/** RFC 2047 encoded words (UTF-8, base64), each at most 75 characters, split on character boundaries. */
+function encodeWords(value: string): string {
+  const words: string[] = [];
+  let chunk = '';
+  let bytes = 0;
+  for (const ch of value) {
+    const n = Buffer.byteLength(ch, 'utf8');
+    if (bytes + n > 45) {
+      words.push(chunk);
+      chunk = '';
+      bytes = 0;
+    }
+    chunk += ch;
+    bytes += n;
+  }
+  if (chunk) words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join('\r\n ');
+}
+
+/** Base64 body, lines of 76 characters (RFC 2045). */
+function base64Body(value: string): string {
+  const b64 = Buffer.from(value, 'utf8').toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
+  return lines.join('\r\n');
+}
+
+function composeNotice(from: string, row: ComposeRow): Buffer | null {
+  const plain = [from, row.email, row.message_id, row.cause];
+  if (!plain.every((v) => PLAIN_HEADER.test(v) && v.length <= 900)) return null;
+  const subject = PLAIN_HEADER.test(row.subject) && row.subject.length <= 900 ? row.subject : encodeWords(row.subject);
+  // Derived from the Message-ID: stable across re-sends, and never found in base64 or header text.
+  const boundary = `--_steckbrief_${row.message_id.replace(/[^A-Za-z0-9]/g, '').slice(0, 40)}`;
+  const date = new Date().toUTCString().replace(/GMT$/, '+0000');
+  const message = [
+    `X-Steckbrief-Cause: ${row.cause}`,
+    'Auto-Submitted: auto-generated',
+    `From: ${from}`,
+    `To: ${row.email}`,
+    `Subject: ${subject}`,
+    `Message-ID: ${row.message_id}`,
+    `Date: ${date}`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/alternative;',
+    ` boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Body(row.text_body),
+    `--${boundary}`,
+    'Content-Type: text/html; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Body(row.html_body),
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+  return Buffer.from(message, 'latin1');
 }
 
 /** The bare address of a sender such as `Steckbrief <noreply@example.org>`. */
