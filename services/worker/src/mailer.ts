@@ -1,7 +1,7 @@
+import { Readable } from 'node:stream';
 import type { Db, MailDeliveryRow } from '@steckbrief/db';
 import { enqueueMailCauses, mailJob, type Queues } from '@steckbrief/queues';
 import { DelayedError, type Job } from 'bullmq';
-import { Readable } from 'node:stream';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';

@@ -24,7 +24,12 @@ interface TaskEffects {
  * there) so they can be handed to Redis without another read. Anything else (a repeat, a task that
  * moved on since the row was written) returns `marked: false` and takes the general path below.
  */
-async function markTaskRow(ctx: WorkerContext, row: OutboxMessage, taskId: string, due: Date | null): Promise<TaskEffects> {
+async function markTaskRow(
+  ctx: WorkerContext,
+  row: OutboxMessage,
+  taskId: string,
+  due: Date | null,
+): Promise<TaskEffects> {
   const now = ctx.now();
   // A closed task, or one without a due date (or no longer open), keeps no planned timers.
   const plan = row.topic !== 'task.closed' && due !== null;
