@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type Actor, applyEvent, createProfile } from '@steckbrief/engine';
-import { buildRegistry } from '@steckbrief/worker';
+import { buildRegistry } from '@steckbrief/workflows';
 import { createTransport } from 'nodemailer';
 import type { Sample } from '../lib/measure.js';
 import { stats } from '../lib/measure.js';

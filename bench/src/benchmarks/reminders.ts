@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { buildRegistry, createSmtpTransport, startWorker } from '@steckbrief/worker';
+import { createSmtpTransport, startWorker } from '@steckbrief/worker';
+import { buildRegistry } from '@steckbrief/workflows';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { stats } from '../lib/measure.js';

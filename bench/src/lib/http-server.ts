@@ -4,8 +4,9 @@
  * `{ port }` to the parent over IPC and stops on 'stop' or when the parent goes away.
  */
 import type { AddressInfo } from 'node:net';
-import { buildRegistry, createApp } from '@steckbrief/api';
+import { createApp } from '@steckbrief/api';
 import { createDb } from '@steckbrief/db';
+import { buildRegistry } from '@steckbrief/workflows';
 import { Redis } from 'ioredis';
 import { destination, pino } from 'pino';
 
@@ -29,7 +30,7 @@ const redis = new Redis(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
 });
 // As deployed: AUTH_CACHE_TTL_MS defaults to 5 s (packages/config).
 const authCacheTtlMs = Number(process.env.BENCH_AUTH_CACHE_TTL_MS ?? 5000);
-const app = createApp({ db, redis, registry: buildRegistry({ WORKFLOW_DEADLINES: {} }), logger, authCacheTtlMs });
+const app = createApp({ db, redis, registry: buildRegistry(), logger, authCacheTtlMs });
 const server = app.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port });
 });

@@ -1,7 +1,7 @@
-import { buildRegistry } from '@steckbrief/api';
 import type { Db, RoleGrant } from '@steckbrief/db';
 import { type Actor, applyEvent, createProfile, type EngineDeps } from '@steckbrief/engine';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
+import { buildRegistry } from '@steckbrief/workflows';
 import type { BenchContext } from '../lib/types.js';
 
 export interface Actors {
@@ -17,7 +17,7 @@ export interface Actors {
 export const completeProfile = (n: number) => exampleProfile({ title: `Benchmark-Vorhaben ${n}` });
 
 export function engineDeps(ctx: BenchContext): EngineDeps {
-  return { db: ctx.database.db, registry: buildRegistry({ WORKFLOW_DEADLINES: {} }) };
+  return { db: ctx.database.db, registry: buildRegistry() };
 }
 
 async function user(db: Db, name: string, roles: RoleGrant[], organisation: string | null = null): Promise<Actor> {

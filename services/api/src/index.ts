@@ -2,4 +2,3 @@
 export { hashToken, issueToken } from '@steckbrief/accounts';
 export type { AppDeps } from './app.js';
 export { createApp } from './app.js';
-export { buildRegistry, WORKFLOWS } from './registry.js';

@@ -2,10 +2,10 @@ import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from '@steckbrief/config';
 import { createDb, ensureDatabase, migrateToLatest } from '@steckbrief/db';
 import { createQueues } from '@steckbrief/queues';
+import { buildRegistry } from '@steckbrief/workflows';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createApp } from './app.js';
-import { buildRegistry } from './registry.js';
 import { queueJobCounts } from './routes/dashboard.js';
 
 function config() {
@@ -52,7 +52,7 @@ if (cfg.adminTokenIsDevDefault) {
 const app = createApp({
   db,
   redis,
-  registry: buildRegistry(cfg),
+  registry: buildRegistry(cfg.WORKFLOW_DEADLINES),
   logger,
   adminToken: cfg.ADMIN_TOKEN,
   publicUrl: cfg.PUBLIC_URL,

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import type { Queues } from '@steckbrief/queues';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
+import { buildRegistry } from '@steckbrief/workflows';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
-import { buildRegistry } from '../src/registry.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -52,7 +52,7 @@ export async function startTestApi(
   const app = createApp({
     db: database.db,
     redis,
-    registry: buildRegistry({ WORKFLOW_DEADLINES: options.deadlines }),
+    registry: buildRegistry(options.deadlines),
     logger: pino({ level: 'silent' }),
     adminToken: ADMIN_TOKEN,
     publicUrl: 'https://steckbrief.test',

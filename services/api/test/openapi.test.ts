@@ -1,5 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { createQueues } from '@steckbrief/queues';
+import { buildRegistry } from '@steckbrief/workflows';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { Redis } from 'ioredis';
@@ -7,7 +8,6 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { expressRoutes } from '../src/openapi/express-routes.js';
-import { buildRegistry } from '../src/registry.js';
 import { completeProfile, REDIS_URL, startTestApi, type TestApi } from './helpers.js';
 
 type Doc = {
@@ -67,7 +67,7 @@ describe('OpenAPI document', () => {
     const app = createApp({
       db: api.database.db,
       redis,
-      registry: buildRegistry({}),
+      registry: buildRegistry(),
       logger: pino({ level: 'silent' }),
       queues,
     });

@@ -1,17 +1,10 @@
 import { createUser, findUserByEmail, newUserSchema } from '@steckbrief/accounts';
 import type { Config } from '@steckbrief/config';
 import { createDb, type Db, ensureDatabase, migrateToLatest } from '@steckbrief/db';
-import { type Actor, Conflict, createRegistry, type EngineDeps, type WorkflowRegistry } from '@steckbrief/engine';
+import { type Actor, Conflict, type EngineDeps, type WorkflowRegistry } from '@steckbrief/engine';
 import { createQueues, type Queues } from '@steckbrief/queues';
-import { lausitzBrandenburg } from '@steckbrief/workflow-lausitz-brandenburg';
+import { buildRegistry } from '@steckbrief/workflows';
 import { Redis } from 'ioredis';
-
-/** The workflows this deployment runs; the same list as the API's and the worker's registry. */
-export const WORKFLOWS = [lausitzBrandenburg];
-
-export function buildRegistry(config: Pick<Config, 'WORKFLOW_DEADLINES'>): WorkflowRegistry {
-  return createRegistry(WORKFLOWS, { deadlines: config.WORKFLOW_DEADLINES ?? {} });
-}
 
 export interface CliContext {
   db: Db;
@@ -37,7 +30,7 @@ export async function openContext(config: Config): Promise<CliContext> {
     await db.destroy();
     throw error;
   }
-  const registry = buildRegistry(config);
+  const registry = buildRegistry(config.WORKFLOW_DEADLINES);
   let redis: Redis | undefined;
   let queues: Queues | undefined;
   return {

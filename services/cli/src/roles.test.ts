@@ -1,8 +1,8 @@
+import { buildRegistry } from '@steckbrief/workflows';
 import { describe, expect, it } from 'vitest';
-import { buildRegistry } from './context.js';
 import { formatGrant, newUserFromOptions, parseRoleOption } from './roles.js';
 
-const registry = buildRegistry({});
+const registry = buildRegistry();
 
 describe('parseRoleOption', () => {
   it('reads unscoped roles, numeric Werkstatt and ministry codes', () => {

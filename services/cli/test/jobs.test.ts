@@ -2,15 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@steckbrief/config';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import { createQueues, jobIds, type Queues } from '@steckbrief/queues';
+import { buildRegistry } from '@steckbrief/workflows';
 import { type Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRegistry } from '../src/context.js';
 import { buildProgram } from '../src/program.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `test:cli_jobs:${randomBytes(4).toString('hex')}`;
-const registry = buildRegistry({});
+const registry = buildRegistry();
 let database: TestDatabase;
 let connection: Redis;
 let queues: Queues;

@@ -2,15 +2,15 @@ import { createUser } from '@steckbrief/accounts';
 import { loadConfig } from '@steckbrief/config';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import { applyEvent, createProfile } from '@steckbrief/engine';
+import { buildRegistry } from '@steckbrief/workflows';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRegistry } from '../src/context.js';
 import { buildProgram } from '../src/program.js';
 import { type SeedReport, seed } from '../src/seed.js';
 import { NAMED_PROJECTS, SEED_USERS, STAGES, seedProfiles } from '../src/seed-data.js';
 
 let database: TestDatabase;
-const registry = buildRegistry({});
+const registry = buildRegistry();
 let first: SeedReport;
 let second: SeedReport;
 

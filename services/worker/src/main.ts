@@ -1,10 +1,10 @@
 import { ConfigError, loadConfig } from '@steckbrief/config';
 import { createDb } from '@steckbrief/db';
+import { buildRegistry } from '@steckbrief/workflows';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { createSmtpTransport } from './mailer.js';
 import { startMetricsServer } from './metrics.js';
-import { buildRegistry } from './registry.js';
 import { startWorker } from './worker.js';
 
 function config() {

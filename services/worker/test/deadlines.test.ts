@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import { applyEvent, createProfile, type EngineDeps, setTaskDue } from '@steckbrief/engine';
+import { buildRegistry } from '@steckbrief/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRegistry } from '../src/registry.js';
 import type { RunningWorker } from '../src/worker.js';
 import {
   completeProfile,

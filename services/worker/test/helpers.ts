@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '@steckbrief/db';
 import type { Actor } from '@steckbrief/engine';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
+import { buildRegistry } from '@steckbrief/workflows';
 import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
 import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { createSmtpTransport } from '../src/mailer.js';
-import { buildRegistry } from '../src/registry.js';
 import { type RunningWorker, startWorker, type WorkerOptions } from '../src/worker.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -1,9 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import { applyEvent, createProfile } from '@steckbrief/engine';
+import { buildRegistry } from '@steckbrief/workflows';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MetricsServer, startMetricsServer } from '../src/metrics.js';
-import { buildRegistry } from '../src/registry.js';
 import type { RunningWorker } from '../src/worker.js';
 import {
   completeProfile,

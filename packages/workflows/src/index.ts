@@ -1,9 +1,14 @@
 import { createRegistry, type DeadlineOverrides, type WorkflowRegistry } from '@steckbrief/engine';
 import { lausitzBrandenburg } from '@steckbrief/workflow-lausitz-brandenburg';
 
-/** The workflows whose notices this worker renders (the same list the API runs). */
+/**
+ * The workflows this deployment runs, in one place for the API, the worker and the CLI. A new
+ * pipeline (e.g. the Saxon one) is one more definition here, not an engine change. Keep an old
+ * version in the list while profiles still run on it.
+ */
 export const WORKFLOWS = [lausitzBrandenburg];
 
+/** The registry with per-deployment deadline overrides (`WORKFLOW_DEADLINES`). */
 export function buildRegistry(deadlines: DeadlineOverrides = {}): WorkflowRegistry {
   return createRegistry(WORKFLOWS, { deadlines });
 }
