@@ -19,6 +19,9 @@ await build({
   sourcemap: true,
   // Bundled third-party code is external, but a dependency of a bundled workspace package must resolve too.
   external: [...external, 'pg-native'],
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  // Aliased: bundled modules may import createRequire themselves.
+  banner: {
+    js: "import { createRequire as __steckbriefCreateRequire } from 'node:module'; const require = __steckbriefCreateRequire(import.meta.url);",
+  },
   logLevel: 'info',
 });
