@@ -77,7 +77,7 @@ describe('the built services', () => {
     expect(await ready.json()).toEqual({ checks: { postgres: 'ok', redis: 'ok' } });
     expect((await waitFor(`http://127.0.0.1:${workerPort}/healthz`, 30_000)).status).toBe(200);
     const docs = await fetch(`http://127.0.0.1:${apiPort}/api/openapi.json`);
-    expect((await docs.json()).openapi).toMatch(/^3\.1/);
+    expect(((await docs.json()) as { openapi: string }).openapi).toMatch(/^3\.1/);
 
     api.kill('SIGTERM');
     worker.kill('SIGTERM');
