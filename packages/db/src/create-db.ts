@@ -11,6 +11,17 @@ export interface DbOptions {
 
 export type Db = Kysely<Database>;
 
+/** The pg pool behind each Db made by createDb, for statements Kysely cannot express (named prepared statements). */
+const pools = new WeakMap<Db, pg.Pool>();
+
+/**
+ * The pg pool behind `db`, or undefined when `db` was not made by createDb — notably a Kysely
+ * transaction, whose statements must run on its own connection, not on a fresh one from the pool.
+ */
+export function poolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 const DATE_OID = 1082;
 
 /** One pool per process. Each connection's search_path is the configured schema, so tests can isolate per schema. */
@@ -25,5 +36,7 @@ export function createDb({ url, schema = 'public', poolMax = 10 }: DbOptions): D
         oid === DATE_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }

@@ -1,6 +1,4 @@
-import type { Db, TaskStatus } from '@steckbrief/db';
-import { type RawBuilder, sql } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { type Db, queryPrepared, type TaskStatus } from '@steckbrief/db';
 import type { StoredSnapshot } from './machine.js';
 import type { OpenTask } from './tasks.js';
 import type { ProfileFacts } from './views.js';
@@ -13,53 +11,33 @@ export interface LoadedProfile extends ProfileFacts {
   openTasks: OpenTask[];
 }
 
+/**
+ * The profile with its open tasks (oldest first), hand-written rather than built with Kysely: it runs
+ * on every read and transition, so it is a named prepared statement (see `queryPrepared`) and costs
+ * no query building per call.
+ */
+const LOAD_PROFILE = `select p.id, p.workflow_id, p.workflow_version, p.state, p.snapshot, p.version, p.data,
+  p.owner_key, p.scope, p.submitted_at, p.created_at, p.updated_at,
+  (select coalesce(json_agg(t), '[]') from (
+    select id, key, kind, state, assignee_role, assignee_scope, due_at, claimed_by, created_at
+    from tasks where profile_id = p.id and status = 'open'
+    order by created_at, id
+  ) as t) as open_tasks
+from profiles as p where p.id = $1`;
+
+type LoadedRow = Omit<LoadedProfile, 'openTasks'> & {
+  // json_agg renders timestamps as ISO strings.
+  open_tasks: Array<Omit<OpenTask, 'due_at' | 'created_at'> & { due_at: string | null; created_at: string }>;
+};
+
 /** One round trip: the profile with its open tasks (oldest first). */
 export async function loadProfile(db: Db, id: string): Promise<LoadedProfile | undefined> {
   if (!isUuid(id)) return undefined;
-  const row = await db
-    .selectFrom('profiles as p')
-    .select([
-      'p.id',
-      'p.workflow_id',
-      'p.workflow_version',
-      'p.state',
-      'p.snapshot',
-      'p.version',
-      'p.data',
-      'p.owner_key',
-      'p.scope',
-      'p.submitted_at',
-      'p.created_at',
-      'p.updated_at',
-    ])
-    .select((eb) =>
-      jsonArrayFrom(
-        eb
-          .selectFrom('tasks as t')
-          .select([
-            't.id',
-            't.key',
-            't.kind',
-            't.state',
-            't.assignee_role',
-            't.assignee_scope',
-            't.due_at',
-            't.claimed_by',
-            't.created_at',
-          ])
-          .whereRef('t.profile_id', '=', 'p.id')
-          .where('t.status', '=', 'open')
-          .orderBy('t.created_at')
-          .orderBy('t.id'),
-      ).as('open_tasks'),
-    )
-    .where('p.id', '=', id)
-    .executeTakeFirst();
+  const [row] = await queryPrepared<LoadedRow>(db, LOAD_PROFILE, [id]);
   if (!row) return undefined;
   const { open_tasks, ...profile } = row;
   return {
     ...profile,
-    snapshot: profile.snapshot as StoredSnapshot,
     openTasks: open_tasks.map((t) => ({
       ...t,
       due_at: t.due_at ? new Date(t.due_at) : null,
@@ -131,82 +109,92 @@ export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boole
   const cancelIds = w.closeTasks.filter((t) => t.status === 'cancelled').map((t) => t.id);
   const idem = w.idempotency;
   const session = w.session;
-  // Only the parts this change needs: every CTE costs planning time on each call, and an insert into
+  // The statement runs as a named prepared statement (planned once per connection and text), so its
+  // text must depend only on which parts are present, never on values: every value is a parameter.
+  const values: unknown[] = [];
+  const $ = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const at = $(w.at);
+  // Only the parts this change needs: every CTE costs planning and execution time, and an insert into
   // outbox fires its NOTIFY trigger even when it inserts nothing (see docs/benchmarks.md).
-  const parts: RawBuilder<unknown>[] = [
-    sql`upd as (
+  const parts = [
+    `upd as (
       update profiles set
-        state = ${w.state},
-        snapshot = ${json(w.snapshot)}::jsonb,
-        data = coalesce(${w.data === undefined ? null : json(w.data)}::jsonb, data),
-        summary = coalesce(${w.summary === undefined ? null : json(w.summary)}::jsonb, summary),
-        scope = ${json(w.scope)}::jsonb,
+        state = ${$(w.state)},
+        snapshot = ${$(json(w.snapshot))}::jsonb,
+        data = coalesce(${$(w.data === undefined ? null : json(w.data))}::jsonb, data),
+        summary = coalesce(${$(w.summary === undefined ? null : json(w.summary))}::jsonb, summary),
+        scope = ${$(json(w.scope))}::jsonb,
         version = version + 1,
-        updated_at = ${w.at},
-        submitted_at = case when ${w.markSubmitted} then coalesce(submitted_at, ${w.at}) else submitted_at end
-      where id = ${w.id} and version = ${w.expectedVersion}
+        updated_at = ${at},
+        submitted_at = case when ${$(w.markSubmitted)}::boolean then coalesce(submitted_at, ${at}) else submitted_at end
+      where id = ${$(w.id)} and version = ${$(w.expectedVersion)}
       returning id, version
     )`,
-    sql`hist as (
+    `hist as (
       insert into profile_history (profile_id, seq, event, from_state, to_state, actor_id, payload, comment, at)
-      select id, version, ${w.history.event}, ${w.history.from}, ${w.history.to}, ${w.history.actorId},
-             ${json(w.history.payload ?? {})}::jsonb, ${w.history.comment}, ${w.at}
+      select id, version, ${$(w.history.event)}, ${$(w.history.from)}, ${$(w.history.to)}, ${$(w.history.actorId)}::uuid,
+             ${$(json(w.history.payload ?? {}))}::jsonb, ${$(w.history.comment)}, ${at}
       from upd
     )`,
   ];
   if (w.closeTasks.length) {
-    parts.push(sql`closed as (
+    parts.push(`closed as (
       update tasks set
-        status = case when id = any(${closeIds}::uuid[]) then 'done' else 'cancelled' end,
-        closed_at = ${w.at}
-      where id = any(${[...closeIds, ...cancelIds]}::uuid[]) and status = 'open' and exists (select 1 from upd)
+        status = case when id = any(${$(closeIds)}::uuid[]) then 'done' else 'cancelled' end,
+        closed_at = ${at}
+      where id = any(${$([...closeIds, ...cancelIds])}::uuid[]) and status = 'open' and exists (select 1 from upd)
     )`);
   }
   if (w.openTasks.length) {
-    parts.push(sql`opened as (
+    parts.push(`opened as (
       insert into tasks (id, profile_id, workflow_id, key, kind, state, assignee_role, assignee_scope, due_at, created_at)
-      select r.id, upd.id, ${w.workflowId}, r.key, r.kind, r.state, r.assignee_role, r.assignee_scope, r.due_at, ${w.at}
-      from upd, jsonb_to_recordset(${json(w.openTasks)}::jsonb)
+      select r.id, upd.id, ${$(w.workflowId)}, r.key, r.kind, r.state, r.assignee_role, r.assignee_scope, r.due_at, ${at}
+      from upd, jsonb_to_recordset(${$(json(w.openTasks))}::jsonb)
         as r(id uuid, key text, kind text, state text, assignee_role text, assignee_scope text, due_at timestamptz)
     )`);
   }
   if (w.outbox.length) {
-    parts.push(sql`queued as (
+    parts.push(`queued as (
       insert into outbox (topic, cause, profile_id, payload, created_at)
-      select r.topic, r.cause, upd.id, r.payload, ${w.at}
-      from upd, jsonb_to_recordset(${json(w.outbox)}::jsonb) as r(topic text, cause text, payload jsonb)
+      select r.topic, r.cause, upd.id, r.payload, ${at}
+      from upd, jsonb_to_recordset(${$(json(w.outbox))}::jsonb) as r(topic text, cause text, payload jsonb)
       on conflict (cause) do nothing
     )`);
   }
   if (idem) {
-    parts.push(sql`idem as (
+    parts.push(`idem as (
       insert into idempotency_keys (user_id, key, profile_id, request_hash, status, body, created_at)
-      select ${idem.userId}::uuid, ${idem.key}, upd.id, ${idem.requestHash}, ${idem.status}::int, ${json(idem.body)}::jsonb, ${w.at}
+      select ${$(idem.userId)}::uuid, ${$(idem.key)}, upd.id, ${$(idem.requestHash)}, ${$(idem.status)}::int, ${$(json(idem.body))}::jsonb, ${at}
       from upd
     )`);
   }
   if (session) {
-    parts.push(sql`agenda as (
+    const sessionId = $(session.sessionId);
+    parts.push(`agenda as (
       update session_agenda a set
-        decision_event = ${w.history.event}, decision_payload = ${json(w.history.payload ?? {})}::jsonb,
-        decision_seq = upd.version, decided_by = ${w.history.actorId}, decided_at = ${w.at}, to_state = ${w.state},
-        carried_to = ${session.carryTo}::uuid
+        decision_event = ${$(w.history.event)}, decision_payload = ${$(json(w.history.payload ?? {}))}::jsonb,
+        decision_seq = upd.version, decided_by = ${$(w.history.actorId)}::uuid, decided_at = ${at}, to_state = ${$(w.state)},
+        carried_to = ${$(session.carryTo)}::uuid
       from upd
-      where a.session_id = ${session.sessionId}::uuid and a.profile_id = upd.id
+      where a.session_id = ${sessionId}::uuid and a.profile_id = upd.id
     )`);
     if (session.carryTo !== null) {
-      parts.push(sql`carried as (
+      const carryTo = $(session.carryTo);
+      parts.push(`carried as (
         insert into session_agenda (session_id, profile_id, position, added_at, carried_from)
-        select ${session.carryTo}::uuid, upd.id,
-               coalesce((select max(position) from session_agenda where session_id = ${session.carryTo}::uuid), 0) + 1,
-               ${w.at}, ${session.sessionId}::uuid
+        select ${carryTo}::uuid, upd.id,
+               coalesce((select max(position) from session_agenda where session_id = ${carryTo}::uuid), 0) + 1,
+               ${at}, ${sessionId}::uuid
         from upd
         on conflict do nothing
       )`);
     }
   }
-  const result = await sql<{ version: number }>`with ${sql.join(parts, sql`, `)} select version from upd`.execute(db);
-  return result.rows.length === 1;
+  const rows = await queryPrepared<{ version: number }>(db, `with ${parts.join(', ')} select version from upd`, values);
+  return rows.length === 1;
 }
 
 export async function findIdempotentResponse(db: Db, userId: string, key: string) {
