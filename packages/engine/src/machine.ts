@@ -1,4 +1,10 @@
-import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import {
+  type AnyActorScope,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  createActor,
+  type EventObject,
+} from 'xstate';
 import type { WorkflowDefinition } from './definition.js';
 
 const handledCache = new WeakMap<AnyStateMachine, Map<string, Set<string>>>();
@@ -41,4 +47,33 @@ export function stateOf(snapshot: AnyMachineSnapshot): string {
 
 export function persistSnapshot(snapshot: AnyMachineSnapshot): StoredSnapshot {
   return { value: stateOf(snapshot), context: snapshot.context };
+}
+
+const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
+
+/**
+ * The snapshot after `event`, like xstate's `transition(machine, snapshot, event)` minus its cost:
+ * `transition()` builds a throwaway actor on every call (and that actor computes the machine's initial
+ * snapshot), about 10 µs per event, while the step itself takes 2 µs. Here one inert scope per machine
+ * is reused: as in `transition()`, actions are not executed (assign still updates the context), and no
+ * child actors are kept — workflows are flat machines persisted as {value, context}, so they have none.
+ */
+export function nextSnapshot(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject) {
+  let scope = scopes.get(machine);
+  if (!scope) {
+    const self = createActor(machine);
+    scope = {
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      defer: () => {},
+      emit: () => {},
+      logger: () => {},
+      stopChild: () => {},
+      actionExecutor: () => {},
+    };
+    scopes.set(machine, scope);
+  }
+  return machine.transition(snapshot, event, scope) as AnyMachineSnapshot;
 }

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '@steckbrief/db';
-import { transition } from 'xstate';
 import { type Actor, actorInfo, canSee, hasRole, reachingRoles } from './access.js';
 import type { EngineEvent, WorkflowDefinition } from './definition.js';
 import { Conflict, Forbidden, GuardFailed, InvalidEvent, NotFound, StaleVersion } from './errors.js';
-import { eventsHandledIn, persistSnapshot, restoreSnapshot, stateOf } from './machine.js';
+import { eventsHandledIn, nextSnapshot, persistSnapshot, restoreSnapshot, stateOf } from './machine.js';
 import type { WorkflowRegistry } from './registry.js';
 import {
   findIdempotentResponse,
@@ -179,7 +178,7 @@ export function planEvent(
       issues,
     );
   }
-  const [next] = transition(definition.machine, snapshot, event);
+  const next = nextSnapshot(definition.machine, snapshot, event);
   const to = stateOf(next);
   const at = now();
   const tasks = planTasks({
