@@ -28,7 +28,7 @@ export const transitions: Benchmark = {
     'Closed loop, 16 concurrent callers in one Node process, each on its own 16 profiles in imag_pending. ' +
     'raw: hand-written pg transaction BEGIN; SELECT … FOR UPDATE; UPDATE profiles; INSERT profile_history; INSERT outbox; COMMIT. ' +
     'engine: applyEvent(DEFER {reason}) — a self-transition: load (profile + open tasks), xstate transition, one CTE statement ' +
-    '(profile, history; DEFER produces no notice, so no outbox row). ' +
+    '(profile, history and the applicant’s session_result notice as one outbox row). ' +
     'engine cycle: intake→revision→intake (REQUEST_REVISION / RESUBMIT), each also closing and opening a task and writing 3–4 outbox rows.',
   async run(ctx: BenchContext): Promise<BenchResult> {
     const variants = [await rawDeferVariant(ctx), await engineDeferVariant(ctx), await engineCycleVariant(ctx)];
