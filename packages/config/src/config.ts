@@ -156,3 +156,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminTokenIsDevDefault: useDevToken,
   };
 }
+
+/** For a process's entry point: the config, or the problems on stderr and exit code 2 (no stack trace). */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

@@ -1,2 +1,2 @@
 export type { Config } from './config.js';
-export { ConfigError, configSchema, loadConfig } from './config.js';
+export { ConfigError, configSchema, loadConfig, loadConfigOrExit } from './config.js';

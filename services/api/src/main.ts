@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from '@steckbrief/config';
+import { loadConfigOrExit } from '@steckbrief/config';
 import { createDb, ensureDatabase, migrateToLatest } from '@steckbrief/db';
 import { createQueues } from '@steckbrief/queues';
 import { buildRegistry } from '@steckbrief/workflows';
@@ -8,19 +8,7 @@ import { pino } from 'pino';
 import { createApp } from './app.js';
 import { queueJobCounts } from './routes/dashboard.js';
 
-function config() {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
-
-const cfg = config();
+const cfg = loadConfigOrExit();
 const logger = pino({
   level: cfg.LOG_LEVEL,
   base: { service: 'api' },

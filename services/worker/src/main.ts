@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@steckbrief/config';
+import { loadConfigOrExit } from '@steckbrief/config';
 import { createDb } from '@steckbrief/db';
 import { buildRegistry } from '@steckbrief/workflows';
 import { sql } from 'kysely';
@@ -7,19 +7,7 @@ import { createSmtpTransport } from './mailer.js';
 import { startMetricsServer } from './metrics.js';
 import { startWorker } from './worker.js';
 
-function config() {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
-
-const cfg = config();
+const cfg = loadConfigOrExit();
 const logger = pino({ level: cfg.LOG_LEVEL, base: { service: 'worker' }, redact: ['*.password', '*.token'] });
 const db = createDb({ url: cfg.DATABASE_URL, schema: cfg.DATABASE_SCHEMA, poolMax: cfg.DATABASE_POOL_MAX });
 
