@@ -1,24 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import { type Actor, createRegistry, listTasks, taskCounts } from '@steckbrief/engine';
-import { lausitzBrandenburg } from '@steckbrief/workflow-lausitz-brandenburg';
+import { lausitzBrandenburg, MINISTRIES } from '@steckbrief/workflow-lausitz-brandenburg';
 import { sql } from 'kysely';
 import { closedLoop, stats } from '../lib/measure.js';
 import type { BenchContext, Benchmark, BenchResult, ResultRow } from '../lib/types.js';
 
-const MINISTRIES = ['MIL', 'MLUK', 'MBJS', 'MSGIV', 'MWFK', 'MWAE', 'STK'];
-const STATES = [
-  'draft',
-  'intake',
-  'revision',
-  'qualification',
-  'ministry_review',
-  'commissioner_approval',
-  'imag_pending',
-  'confirmed',
-  'rejected',
-  'withdrawn',
-];
+// Read from the workflow, so the generated data cannot drift from the pipeline it stands for.
+const STATES = Object.keys(lausitzBrandenburg.states);
 
 /**
  * Fill a schema with `profiles` profiles spread over every state, 10 history rows each, ~4 closed tasks
@@ -41,7 +30,7 @@ export async function populate(database: TestDatabase, profiles: number, log: (m
         select gen_random_uuid(), 'lausitz-brandenburg', 1, (${STATES}::text[])[1 + i % 10], '{}'::jsonb, 10,
                jsonb_build_object('title', 'Projekt ' || i), 'org:bench-' || (i % 500), ${owner}::uuid,
                jsonb_build_object('werkstatt', jsonb_build_array((1 + i % 5)::text),
-                                  'ministry', (select jsonb_agg(m) from unnest((${MINISTRIES}::text[])[1 + i % 7 : 1 + i % 7 + i % 3]) m)),
+                                  'ministry', (select jsonb_agg(m) from unnest((${[...MINISTRIES]}::text[])[1 + i % 7 : 1 + i % 7 + i % 3]) m)),
                now() - (i || ' minutes')::interval, now() - (i || ' minutes')::interval, now(),
                jsonb_build_object('title', 'Projekt ' || i, 'sponsor', 'Gemeinde ' || (i % 500), 'amountCents', 100000000 + i)
         from generate_series(${from}::int, ${to}::int) i

@@ -5,9 +5,8 @@ import { createTransport } from 'nodemailer';
 import type { Sample } from '../lib/measure.js';
 import { stats } from '../lib/measure.js';
 import { cpuWindow } from '../lib/proc-cpu.js';
-import { startPrivateRedis } from '../lib/redis-server.js';
-import { startCountingSink } from '../lib/smtp-sink.js';
 import type { BenchContext, Benchmark, BenchResult } from '../lib/types.js';
+import { workerBenchEnv } from '../lib/worker-env.js';
 import { startWorkerProcess } from '../lib/worker-process.js';
 import { completeProfileData } from './mail-fixtures.js';
 
@@ -40,16 +39,7 @@ export const mail: Benchmark = {
     `nodemailer with the same ${POOL}-connection pool and ${CALLERS} concurrent sendMail calls to the same sink. ` +
     'Latency: SUBMIT → notice accepted (path), sendMail call → accepted (direct). Variants alternate per round.',
   async run(ctx: BenchContext): Promise<BenchResult> {
-    // Imported here, not at the top: run.ts names the bench's connections before @steckbrief/db/testing loads.
-    const { createTestDatabase } = await import('@steckbrief/db/testing');
-    const database = await createTestDatabase('bench_mail', 32);
-    const redis = await startPrivateRedis();
-    const sink = await startCountingSink();
-    ctx.defer(async () => {
-      await sink.close();
-      await redis.stop();
-      await database.destroy();
-    });
+    const { database, redis, sink } = await workerBenchEnv(ctx, 'bench_mail');
     const registry = buildRegistry();
     const deps = { db: database.db, registry };
     // The worker runs as its own process, as deployed (the API is another); this process plays the

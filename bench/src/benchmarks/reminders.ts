@@ -4,9 +4,8 @@ import { buildRegistry } from '@steckbrief/workflows';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { stats } from '../lib/measure.js';
-import { startPrivateRedis } from '../lib/redis-server.js';
-import { startCountingSink } from '../lib/smtp-sink.js';
 import type { BenchContext, Benchmark, BenchResult } from '../lib/types.js';
+import { workerBenchEnv } from '../lib/worker-env.js';
 
 const TASKS = 10_000;
 const DAY = 86_400_000;
@@ -32,15 +31,7 @@ export const reminders: Benchmark = {
     'each, as BullMQ delayed jobs). Lateness = when the timer job recorded the reminder − when it was due; the second row is ' +
     'due → mail accepted by the SMTP sink. Redis memory per pending timer = (used_memory with all timers planned − before) / timers.',
   async run(ctx: BenchContext): Promise<BenchResult> {
-    const { createTestDatabase } = await import('@steckbrief/db/testing');
-    const database = await createTestDatabase('bench_reminders', 32);
-    const redis = await startPrivateRedis();
-    const sink = await startCountingSink();
-    ctx.defer(async () => {
-      await sink.close();
-      await redis.stop();
-      await database.destroy();
-    });
+    const { database, redis, sink } = await workerBenchEnv(ctx, 'bench_reminders');
     const registry = buildRegistry();
     const { db } = database;
     const worker = await startWorker({
