@@ -159,9 +159,11 @@ export const mail: Benchmark = {
       }
     };
 
-    ctx.log('mail: warm-up');
-    await pathRound(20);
-    await directRound(20);
+    // One full-size round of each variant, not measured: the worker process starts cold, and a
+    // short warm-up left its first measured round running JIT-cold code (about 40 % more CPU).
+    ctx.log('mail: warm-up (one full round of each variant)');
+    await pathRound(PROFILES);
+    await directRound(PROFILES);
     const path: Sample[] = [];
     const direct: Sample[] = [];
     for (let r = 1; r <= ctx.options.rounds; r++) {

@@ -18,6 +18,8 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     cwd: dirname(dirname(main)),
     env: {
       PATH: process.env.PATH ?? '',
+      // Its PostgreSQL backends count as the bench's (see lib/cpu.ts).
+      ...(process.env.PGAPPNAME ? { PGAPPNAME: process.env.PGAPPNAME } : {}),
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       // Several workers run side by side; none needs the metrics port.

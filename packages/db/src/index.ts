@@ -2,5 +2,5 @@ export type { Db, DbOptions } from './create-db.js';
 export { createDb, poolOf } from './create-db.js';
 export { ensureDatabase } from './ensure-database.js';
 export { MigrationError, migrateToLatest } from './migrate.js';
-export { queryPrepared } from './prepared.js';
+export { executePrepared, queryPrepared } from './prepared.js';
 export type * from './types.js';

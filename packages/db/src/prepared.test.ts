@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poolOf } from './create-db.js';
-import { queryPrepared } from './prepared.js';
+import { executePrepared, queryPrepared } from './prepared.js';
 import { createTestDatabase, type TestDatabase } from './testing.js';
 
 describe('queryPrepared', () => {
@@ -32,5 +32,26 @@ describe('queryPrepared', () => {
       // With poolMax 1 a statement on a fresh pool connection would wait for this transaction forever.
       expect(await queryPrepared(trx, 'select v from seen where v = $1', [7])).toEqual([{ v: 7 }]);
     });
+  });
+
+  it('runs Kysely builders and sql templates as prepared statements', async () => {
+    await sql`create table things (id int primary key, name text)`.execute(t.db);
+    await t.db
+      .insertInto('things' as never)
+      .values({ id: 1, name: 'Turnhalle' } as never)
+      .execute();
+    const byBuilder = await executePrepared(
+      t.db,
+      t.db
+        .selectFrom('things' as never)
+        .select(['id' as never, 'name' as never])
+        .where('id' as never, '=', 1 as never),
+    );
+    expect(byBuilder).toEqual([{ id: 1, name: 'Turnhalle' }]);
+    expect(
+      await executePrepared(t.db, sql<{ n: number }>`select count(*)::int as n from things where id = ${1}`),
+    ).toEqual([{ n: 1 }]);
+    const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(t.db);
+    expect(prepared.rows.map((r) => r.statement)).toContain('select count(*)::int as n from things where id = $1');
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CompiledQuery } from 'kysely';
+import { type Compilable, CompiledQuery, type RawBuilder } from 'kysely';
 import { type Db, poolOf } from './create-db.js';
 
 /** Statement name per SQL text: hashed once per distinct text, not on every call. */
@@ -28,4 +28,15 @@ export async function queryPrepared<R>(db: Db, text: string, values: readonly un
   if (!pool) return (await db.executeQuery<R>(CompiledQuery.raw(text, [...values]))).rows;
   const result = await pool.query({ name: statementName(text), text, values: values as unknown[] });
   return result.rows as R[];
+}
+
+/**
+ * A query built with Kysely (a query builder, or a `sql` template) run as a named prepared statement
+ * (see `queryPrepared`): for hot statements whose shape is fixed while their values vary. Kysely's
+ * result plugins do not run (createDb installs none).
+ */
+export function executePrepared<R>(db: Db, query: Compilable<R> | RawBuilder<R>): Promise<R[]> {
+  // A builder compiles on its own; a `sql` template needs the executor (the Db) to compile.
+  const { sql, parameters } = (query as { compile(db: Db): CompiledQuery<R> }).compile(db);
+  return queryPrepared<R>(db, sql, parameters);
 }

@@ -1,4 +1,4 @@
-import type { Database, Db, MailDeliveryRow } from '@steckbrief/db';
+import { type Database, type Db, executePrepared, type MailDeliveryRow } from '@steckbrief/db';
 import { messageIdFor, type RenderedMail } from '@steckbrief/notifications';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Recipient } from './recipients.js';
@@ -59,7 +59,9 @@ async function recordClaimed(db: Db, mark: RawBuilder<unknown>, o: ClaimedRecord
     text_body: mail.text,
     html_body: mail.html,
   }));
-  const result = await sql<MailDeliveryRow>`
+  return executePrepared(
+    db,
+    sql<MailDeliveryRow>`
     with mark as (${mark})
     insert into mail_deliveries (cause, recipient_id, email, message_id, subject, text_body, html_body, status, attempts, lease_until)
     select ${o.cause}, r.recipient_id, r.email, r.message_id, r.subject, r.text_body, r.html_body, 'sending', 1,
@@ -68,8 +70,8 @@ async function recordClaimed(db: Db, mark: RawBuilder<unknown>, o: ClaimedRecord
       as r(recipient_id uuid, email text, message_id text, subject text, text_body text, html_body text)
     on conflict (cause, recipient_id) do nothing
     returning *
-  `.execute(db);
-  return result.rows;
+  `,
+  );
 }
 
 /** An outbox row's notices: marks the row processed (once) and records its mails. */
@@ -101,46 +103,53 @@ export function recordTimerMails(db: Db, timerId: string, o: ClaimedRecord): Pro
  * (that worker crashed or hung). While another worker holds a lease, nobody else sends that mail.
  */
 export async function claimCause(db: Db, cause: string, leaseMs: number): Promise<MailDeliveryRow[]> {
-  return db
-    .updateTable('mail_deliveries')
-    .set({
-      status: 'sending',
-      attempts: sql`attempts + 1`,
-      lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
-      updated_at: sql`now()`,
-    })
-    .where('cause', '=', cause)
-    .where((eb) =>
-      eb.or([
-        eb('status', '=', 'pending'),
-        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', sql<Date>`now()`)]),
-      ]),
-    )
-    .returningAll()
-    .execute();
+  return executePrepared(
+    db,
+    db
+      .updateTable('mail_deliveries')
+      .set({
+        status: 'sending',
+        attempts: sql`attempts + 1`,
+        lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
+        updated_at: sql`now()`,
+      })
+      .where('cause', '=', cause)
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'pending'),
+          eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', sql<Date>`now()`)]),
+        ]),
+      )
+      .returningAll(),
+  );
 }
 
 /** What is left of a cause: nothing, rows to retry, or rows another worker is sending until `leasedUntil`. */
 export async function causeState(db: Db, cause: string): Promise<{ pending: number; leasedUntil: Date | null }> {
-  const row = await db
-    .selectFrom('mail_deliveries')
-    .select([
-      sql<number>`count(*) filter (where status = 'pending')::int`.as('pending'),
-      sql<Date | null>`max(lease_until) filter (where status = 'sending')`.as('leased_until'),
-    ])
-    .where('cause', '=', cause)
-    .executeTakeFirstOrThrow();
-  return { pending: row.pending, leasedUntil: row.leased_until };
+  const [row] = await executePrepared(
+    db,
+    db
+      .selectFrom('mail_deliveries')
+      .select([
+        sql<number>`count(*) filter (where status = 'pending')::int`.as('pending'),
+        sql<Date | null>`max(lease_until) filter (where status = 'sending')`.as('leased_until'),
+      ])
+      .where('cause', '=', cause),
+  );
+  return { pending: row?.pending ?? 0, leasedUntil: row?.leased_until ?? null };
 }
 
 export async function markDelivered(db: Db, sent: Array<{ id: string; response: string }>): Promise<void> {
   if (!sent.length) return;
-  await sql`
+  await executePrepared(
+    db,
+    sql`
     update mail_deliveries d set status = 'delivered', smtp_response = s.response, last_error = null,
       lease_until = null, delivered_at = now(), updated_at = now()
     from unnest(${sent.map((s) => s.id)}::bigint[], ${sent.map((s) => s.response)}::text[]) as s(id, response)
     where d.id = s.id
-  `.execute(db);
+  `,
+  );
 }
 
 /**

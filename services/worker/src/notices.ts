@@ -1,4 +1,4 @@
-import type { MailDeliveryRow } from '@steckbrief/db';
+import { executePrepared, type MailDeliveryRow } from '@steckbrief/db';
 import { NOTICE_KINDS, profileLink, renderNotice } from '@steckbrief/notifications';
 import type { OutboxMessage } from '@steckbrief/queues';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
@@ -29,38 +29,42 @@ export async function fanOutNotice(ctx: WorkerContext, row: OutboxMessage): Prom
   const notice = noticePayload.parse(row.payload);
   const kind = NOTICE_KINDS.find((k) => k === notice.template);
   const { role, scope } = notice.recipients;
-  const profile = await ctx.db
-    .selectFrom('profiles as p')
-    .select(['p.id', 'p.title', 'p.workflow_id', 'p.workflow_version'])
-    .select((eb) =>
-      jsonArrayFrom(
-        eb
-          .selectFrom('tasks as t')
-          .innerJoin('profile_history as h', (join) =>
-            join
-              .onRef('h.profile_id', '=', 't.profile_id')
-              .onRef('h.at', '=', 't.created_at')
-              .on('h.seq', '=', notice.seq),
-          )
-          .select(['t.kind', 't.due_at'])
-          .whereRef('t.profile_id', '=', 'p.id')
-          .where('t.assignee_role', '=', role)
-          .where('t.assignee_scope', '=', scope)
-          .orderBy('t.created_at')
-          .orderBy('t.id'),
-      ).as('tasks'),
-    )
-    .select((eb) =>
-      jsonArrayFrom(
-        eb
-          .selectFrom('users')
-          .select(['users.id', 'users.email', 'users.name'])
-          .where((u) => inGroup(u, role, scope))
-          .orderBy('users.id'),
-      ).as('recipients'),
-    )
-    .where('p.id', '=', notice.profileId)
-    .executeTakeFirst();
+  // A named prepared statement (as are the worker's other per-job statements): planning this join
+  // afresh on every notice cost PostgreSQL more CPU than running it.
+  const [profile] = await executePrepared(
+    ctx.db,
+    ctx.db
+      .selectFrom('profiles as p')
+      .select(['p.id', 'p.title', 'p.workflow_id', 'p.workflow_version'])
+      .select((eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom('tasks as t')
+            .innerJoin('profile_history as h', (join) =>
+              join
+                .onRef('h.profile_id', '=', 't.profile_id')
+                .onRef('h.at', '=', 't.created_at')
+                .on('h.seq', '=', notice.seq),
+            )
+            .select(['t.kind', 't.due_at'])
+            .whereRef('t.profile_id', '=', 'p.id')
+            .where('t.assignee_role', '=', role)
+            .where('t.assignee_scope', '=', scope)
+            .orderBy('t.created_at')
+            .orderBy('t.id'),
+        ).as('tasks'),
+      )
+      .select((eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom('users')
+            .select(['users.id', 'users.email', 'users.name'])
+            .where((u) => inGroup(u, role, scope))
+            .orderBy('users.id'),
+        ).as('recipients'),
+      )
+      .where('p.id', '=', notice.profileId),
+  );
   if (!kind || !profile) {
     ctx.logger.error(
       { outboxId: row.outboxId, template: notice.template, profileId: notice.profileId },

@@ -1,3 +1,4 @@
+import { executePrepared } from '@steckbrief/db';
 import { enqueueTimers, jobIds, type OutboxMessage, outboxJob } from '@steckbrief/queues';
 import type { Job } from 'bullmq';
 import { sql } from 'kysely';
@@ -40,7 +41,9 @@ async function markTaskRow(
       : plan
         ? sql`exists (select 1 from tasks t where t.id = ${taskId} and t.status = 'open' and t.due_at = ${due})`
         : sql`not exists (select 1 from tasks t where t.id = ${taskId} and t.status = 'open' and t.due_at is not null)`;
-  const result = await sql<{ marked: boolean; cancelled: string[]; planned: Array<{ id: string; fire_at: string }> }>`
+  const [out] = await executePrepared(
+    ctx.db,
+    sql<{ marked: boolean; cancelled: string[]; planned: Array<{ id: string; fire_at: string }> }>`
     with mark as (
       update outbox set processed_at = ${now}, last_error = null
       where id = ${row.outboxId} and processed_at is null and ${guard}
@@ -66,8 +69,8 @@ async function markTaskRow(
     select exists (select 1 from mark) as marked,
       coalesce((select json_agg(id::text) from cancelled), '[]') as cancelled,
       coalesce((select json_agg(json_build_object('id', id::text, 'fire_at', fire_at)) from planned), '[]') as planned
-  `.execute(ctx.db);
-  const out = result.rows[0];
+  `,
+  );
   if (!out) return { marked: false, cancelled: [], planned: [] };
   return {
     marked: out.marked,
