@@ -26,7 +26,7 @@ export const reminders: Benchmark = {
   title: 'Lateness of 10 000 reminders due within one minute',
   description:
     `${TASKS} open tasks (one WRL recipient) get due dates 1 day + ${LEAD_MS / 1000}–${(LEAD_MS + WINDOW_MS) / 1000} s ahead, ` +
-    'spread evenly, with one reminder 1 day before; their task.opened outbox rows are committed in one statement and the worker ' +
+    'spread evenly, with one reminder 1 day before; their outbox rows (one `transition` row per task) are committed in one statement and the worker ' +
     '(in this process, concurrency 16, 5 SMTP connections, private redis-server) plans the timers (a reminder and an escalation ' +
     'each, as BullMQ delayed jobs). Lateness = when the timer job recorded the reminder − when it was due; the second row is ' +
     'due → mail accepted by the SMTP sink. Redis memory per pending timer = (used_memory with all timers planned − before) / timers.',
@@ -42,7 +42,7 @@ export const reminders: Benchmark = {
       redisPrefix: 'bench',
       registry,
       transport: createSmtpTransport(sink.url, 5),
-      logger: pino({ level: 'silent' }),
+      logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
       publicUrl: 'https://steckbrief.example.org',
       mailFrom: 'Steckbrief <noreply@steckbrief.example.org>',
       mailAttempts: 8,
@@ -88,8 +88,10 @@ export const reminders: Benchmark = {
         returning id, profile_id, kind, due_at
       )
       insert into outbox (topic, cause, profile_id, payload)
-      select 'task.opened', 'task.opened:' || id, profile_id,
-             jsonb_build_object('taskId', id, 'profileId', profile_id, 'kind', kind, 'dueAt', due_at)
+      select 'transition', 'transition:bench:' || id, profile_id,
+             jsonb_build_object('profileId', profile_id, 'workflow', 'lausitz-brandenburg', 'seq', 1, 'event', 'BENCH',
+               'from', null, 'to', 'intake', 'notices', '[]'::jsonb,
+               'tasks', jsonb_build_array(jsonb_build_object('taskId', id, 'kind', kind, 'dueAt', due_at)))
       from t
     `.execute(db);
     ctx.log(`reminders: ${TASKS} tasks committed; planning timers`);

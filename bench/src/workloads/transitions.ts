@@ -61,18 +61,24 @@ export async function rawDefer(pool: pg.Pool, actor: Actor, profileId: string): 
     await client.query(
       'insert into outbox (topic, cause, profile_id, payload, created_at) values ($1, $2, $3, $4::jsonb, $5)',
       [
-        'notification',
+        'transition',
         `raw:${profileId}:${seq}`,
         profileId,
         JSON.stringify({
-          template: 'deferred',
           profileId,
           workflow: 'lausitz-brandenburg',
           seq,
           event: 'DEFER',
           from: p.state,
           to: p.state,
-          recipients: { role: 'applicant', scope: `owner:${p.owner_key}` },
+          notices: [
+            {
+              cause: `raw:notify:${profileId}:${seq}`,
+              template: 'session_result',
+              recipients: { role: 'applicant', scope: `owner:${p.owner_key}` },
+            },
+          ],
+          tasks: [],
         }),
         at,
       ],
@@ -94,8 +100,8 @@ export async function engineDefer(deps: EngineDeps, actor: Actor, profileId: str
 
 /**
  * A real state change on every call: intake -> revision (REQUEST_REVISION by the WRL) and back
- * (RESUBMIT by the applicant). Each one also closes a task, opens a task and writes 3–4 outbox
- * rows (state_changed, task.opened, task.closed, task_assigned), i.e. more work than the raw shape.
+ * (RESUBMIT by the applicant). Each one also closes a task and opens a task, and its one outbox row
+ * lists two or three notices and both tasks, i.e. more work than the raw shape.
  */
 export async function engineCycle(
   deps: EngineDeps,

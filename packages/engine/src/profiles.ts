@@ -6,7 +6,7 @@ import { Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed } from '.
 import { persistSnapshot } from './machine.js';
 import { mergePatch } from './merge-patch.js';
 import type { WorkflowRegistry } from './registry.js';
-import { isUuid, loadProfile, type OutboxEntry, writeProfileChange } from './store.js';
+import { isUuid, loadProfile, type OutboxEntry, type TransitionEffects, writeProfileChange } from './store.js';
 import { planTasks } from './tasks.js';
 import type { EngineDeps } from './transition.js';
 import { parseOrThrow } from './validation.js';
@@ -99,22 +99,26 @@ export async function createProfile(
           })),
         )
         .execute();
+      // The creation's one side effect: the draft tasks' deadline timers (see `TransitionEffects`).
+      const effects: TransitionEffects = {
+        profileId: id,
+        workflow: definition.id,
+        seq: 1,
+        event: 'CREATE',
+        from: null,
+        to: stored.value,
+        notices: [],
+        tasks: tasks.open.map((t) => ({ taskId: t.id, kind: t.kind, dueAt: t.due_at?.toISOString() ?? null })),
+      };
       await trx
         .insertInto('outbox')
-        .values(
-          tasks.open.map((t) => ({
-            topic: 'task.opened',
-            cause: `task.opened:${t.id}`,
-            profile_id: id,
-            payload: JSON.stringify({
-              taskId: t.id,
-              profileId: id,
-              kind: t.kind,
-              dueAt: t.due_at?.toISOString() ?? null,
-            }),
-            created_at: at,
-          })),
-        )
+        .values({
+          topic: 'transition',
+          cause: `transition:${id}:1`,
+          profile_id: id,
+          payload: JSON.stringify(effects),
+          created_at: at,
+        })
         .execute();
     }
     return id;

@@ -61,6 +61,23 @@ export interface OutboxEntry {
   payload: unknown;
 }
 
+/**
+ * Payload of an outbox row with topic `transition`: every side effect of one history entry (a
+ * transition, or the creation of a profile). Read by the worker (services/worker/src/effects.ts).
+ */
+export interface TransitionEffects {
+  profileId: string;
+  workflow: string;
+  seq: number;
+  event: string;
+  from: string | null;
+  to: string;
+  /** Notices to recipient groups; `cause` keys the mails (one per recipient) and their Message-IDs. */
+  notices: Array<{ cause: string; template: string; recipients: { role: string; scope: string } }>;
+  /** Tasks opened (with their due date, for reminders) or closed (`closed` = the closing status). */
+  tasks: Array<{ taskId: string; kind: string; dueAt?: string | null; closed?: string }>;
+}
+
 export interface TaskInsert {
   id: string;
   key: string;

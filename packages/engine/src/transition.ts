@@ -11,6 +11,7 @@ import {
   loadProfile,
   type OutboxEntry,
   type ProfileWrite,
+  type TransitionEffects,
   writeProfileChange,
 } from './store.js';
 import { planTasks } from './tasks.js';
@@ -233,8 +234,12 @@ export function planEvent(
 }
 
 /**
- * Outbox rows: one per notice (cause = profile, history seq, template and recipient group, so a
- * notice is written once), and one per opened or closed task for the deadline timers.
+ * The transition's side effects as ONE outbox row (topic `transition`, cause = profile and history
+ * seq, so it is written once): its notices, each with its own cause (profile, seq, template and
+ * recipient group: the key of its mails' Message-IDs), and the tasks it opened or closed, whose
+ * deadline timers the worker plans or cancels. One row is one job for the worker: a SUBMIT used to
+ * write four rows (two notices, an opened and a closed task), each a job and a statement of its own.
+ * No row when there is nothing to do. The payload shape is `TransitionEffects`.
  */
 function outboxFor(
   definition: WorkflowDefinition,
@@ -242,45 +247,37 @@ function outboxFor(
   t: { seq: number; from: string; to: string; type: string; payload: Record<string, unknown>; context: unknown },
   tasks: ReturnType<typeof planTasks>,
 ): OutboxEntry[] {
-  const rows: OutboxEntry[] = [];
-  const notices = definition.notifications({
+  const notices = definition
+    .notifications({
+      event: t.type,
+      from: t.from,
+      to: t.to,
+      context: t.context,
+      payload: t.payload,
+      openedTasks: tasks.open.map((o) => o.spec),
+    })
+    .map((n) => {
+      const scope = n.scope === 'owner' ? `owner:${profile.owner_key}` : (n.scope ?? '');
+      return {
+        cause: `notify:${profile.id}:${t.seq}:${n.template}:${n.role}:${scope}`,
+        template: n.template,
+        recipients: { role: n.role, scope },
+      };
+    });
+  const taskEffects = [
+    ...tasks.open.map((o) => ({ taskId: o.id, kind: o.kind, dueAt: o.due_at?.toISOString() ?? null })),
+    ...tasks.close.map(({ task, status }) => ({ taskId: task.id, kind: task.kind, closed: status })),
+  ];
+  if (!notices.length && !taskEffects.length) return [];
+  const payload: TransitionEffects = {
+    profileId: profile.id,
+    workflow: definition.id,
+    seq: t.seq,
     event: t.type,
     from: t.from,
     to: t.to,
-    context: t.context,
-    payload: t.payload,
-    openedTasks: tasks.open.map((o) => o.spec),
-  });
-  for (const n of notices) {
-    const scope = n.scope === 'owner' ? `owner:${profile.owner_key}` : (n.scope ?? '');
-    rows.push({
-      topic: 'notification',
-      cause: `notify:${profile.id}:${t.seq}:${n.template}:${n.role}:${scope}`,
-      payload: {
-        template: n.template,
-        profileId: profile.id,
-        workflow: definition.id,
-        seq: t.seq,
-        event: t.type,
-        from: t.from,
-        to: t.to,
-        recipients: { role: n.role, scope },
-      },
-    });
-  }
-  for (const o of tasks.open) {
-    rows.push({
-      topic: 'task.opened',
-      cause: `task.opened:${o.id}`,
-      payload: { taskId: o.id, profileId: profile.id, kind: o.kind, dueAt: o.due_at?.toISOString() ?? null },
-    });
-  }
-  for (const { task, status } of tasks.close) {
-    rows.push({
-      topic: 'task.closed',
-      cause: `task.closed:${task.id}`,
-      payload: { taskId: task.id, profileId: profile.id, status },
-    });
-  }
-  return rows;
+    notices,
+    tasks: taskEffects,
+  };
+  return [{ topic: 'transition', cause: `transition:${profile.id}:${t.seq}`, payload }];
 }

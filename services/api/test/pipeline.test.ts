@@ -183,6 +183,14 @@ async function outboxRows(profileId: string) {
     .execute();
 }
 
+/** The notices of every history entry (each `transition` outbox row lists its own), in order. */
+async function notices(profileId: string) {
+  return (await outboxRows(profileId)).flatMap((o) => {
+    const p = o.payload as { seq: number; notices: Array<{ cause: string; template: string }> };
+    return p.notices.map((n) => ({ ...n, seq: p.seq }));
+  });
+}
+
 describe('SUBMIT (draft → intake)', () => {
   it('refuses an incomplete draft with 422 naming each missing field in German first, and changes nothing', async () => {
     const walk = await Walk.start({ title: 'Halle', sponsor: { name: 'Firma X', kind: 'company' }, werkstatt: 4 });
@@ -268,23 +276,31 @@ describe('SUBMIT (draft → intake)', () => {
       ['intake', 'open'],
     ]);
     const intakeTask = tasks[1]!;
+    // One outbox row per history entry: CREATE's (the draft task's timers) and SUBMIT's, which lists
+    // all of the transition's side effects.
     const outbox = await outboxRows(walk.id);
-    expect(outbox.map((o) => [o.topic, o.cause])).toEqual(
-      expect.arrayContaining([
-        ['notification', `notify:${walk.id}:2:state_changed:applicant:${OWNER_SCOPE}`],
-        ['notification', `notify:${walk.id}:2:task_assigned:wrl:`],
-        ['task.opened', `task.opened:${intakeTask.id}`],
-        ['task.closed', `task.closed:${draftTask!.id}`],
-      ]),
-    );
-    // CREATE opened the draft task; SUBMIT wrote exactly the four rows above.
-    expect(outbox).toHaveLength(5);
-    const notice = outbox.find((o) => o.cause.includes(':state_changed:'))!.payload as Record<string, unknown>;
-    expect(notice).toMatchObject({ template: 'state_changed', seq: 2, event: 'SUBMIT', from: 'draft', to: 'intake' });
-    expect(outbox.find((o) => o.topic === 'task.closed')!.payload).toMatchObject({
-      taskId: draftTask!.id,
-      status: 'done',
-    });
+    expect(outbox.map((o) => [o.topic, o.cause])).toEqual([
+      ['transition', `transition:${walk.id}:1`],
+      ['transition', `transition:${walk.id}:2`],
+    ]);
+    const submit = outbox[1]!.payload as any;
+    expect(submit).toMatchObject({ profileId: walk.id, seq: 2, event: 'SUBMIT', from: 'draft', to: 'intake' });
+    expect(submit.notices).toEqual([
+      {
+        cause: `notify:${walk.id}:2:state_changed:applicant:${OWNER_SCOPE}`,
+        template: 'state_changed',
+        recipients: { role: 'applicant', scope: OWNER_SCOPE },
+      },
+      {
+        cause: `notify:${walk.id}:2:task_assigned:wrl:`,
+        template: 'task_assigned',
+        recipients: { role: 'wrl', scope: '' },
+      },
+    ]);
+    expect(submit.tasks).toEqual([
+      { taskId: intakeTask.id, kind: intakeTask.kind, dueAt: expect.stringMatching(/^\d{4}-/) },
+      { taskId: draftTask!.id, kind: draftTask!.kind, closed: 'done' },
+    ]);
   });
 
   it('makes the submitted profile visible to the WRL, which could not see the draft', async () => {
@@ -433,7 +449,7 @@ describe('qualification', () => {
       TASKS.ministryReviewBoth,
     );
     expect(profile.tasks.every((t: any) => t.dueAt !== null)).toBe(true);
-    const causes = (await outboxRows(walk.id)).map((o) => o.cause);
+    const causes = (await notices(walk.id)).map((n) => n.cause);
     const seq = walk.expected.length;
     expect(causes).toEqual(
       expect.arrayContaining([
@@ -546,10 +562,9 @@ describe('imag_pending', () => {
     expect(after.tasks[0].id).toBe(taskBefore.id);
     await walk.step(imag, 'DEFER', { reason: 'Noch einmal vertagt.' }, 'imag_pending', TASKS.imag_pending);
     const seqs = [walk.expected.length - 1, walk.expected.length];
-    const outbox = await outboxRows(walk.id);
     // No state-change notice; the applicant hears of each deferral as a session result (SPEC §5).
-    const deferrals = outbox.filter((o) => seqs.includes((o.payload as any).seq));
-    expect(deferrals.map((o) => (o.payload as any).template)).toEqual(['session_result', 'session_result']);
+    const deferrals = (await notices(walk.id)).filter((n) => seqs.includes(n.seq));
+    expect(deferrals.map((n) => n.template)).toEqual(['session_result', 'session_result']);
     await walk.step(imag, 'CONFIRM', { priority: 2 }, 'confirmed', TASKS.confirmed);
   });
 
@@ -569,7 +584,7 @@ describe('imag_pending', () => {
       .where('id', '=', walk.id)
       .executeTakeFirstOrThrow();
     expect((stored.snapshot as any).context.priority).toBe(3);
-    const causes = (await outboxRows(walk.id)).map((o) => o.cause);
+    const causes = (await notices(walk.id)).map((n) => n.cause);
     expect(causes).toContain(`notify:${walk.id}:${walk.expected.length}:state_changed:applicant:${OWNER_SCOPE}`);
   });
 });

@@ -105,7 +105,7 @@ describe('seed', () => {
       .select(['topic', sql<string>`count(*)`.as('n')])
       .groupBy('topic')
       .execute();
-    expect(outbox.map((o) => o.topic).sort()).toEqual(['notification', 'task.closed', 'task.opened']);
+    expect(outbox.map((o) => o.topic)).toEqual(['transition']);
     const open = await database.db.selectFrom('tasks').select('kind').distinct().where('status', '=', 'open').execute();
     expect(open.map((t) => t.kind)).toEqual(
       expect.arrayContaining(['intake_check', 'ministry_statement', 'imag_decision']),

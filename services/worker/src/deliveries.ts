@@ -1,39 +1,11 @@
-import { type Database, type Db, executePrepared, type MailDeliveryRow } from '@steckbrief/db';
+import { type Db, executePrepared, type MailDeliveryRow } from '@steckbrief/db';
 import { messageIdFor, type RenderedMail } from '@steckbrief/notifications';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Recipient } from './recipients.js';
 
 export interface OutgoingMail {
   recipient: Recipient;
   mail: RenderedMail;
-}
-
-/**
- * Record the mails one cause sends, one row per recipient. A second write of the same cause (a
- * retried job, a rebuilt timer) inserts nothing: the (cause, recipient) key is the exactly-once guard.
- */
-export async function recordDeliveries(
-  db: Kysely<Database>,
-  cause: string,
-  mails: OutgoingMail[],
-  domain: string,
-): Promise<void> {
-  if (!mails.length) return;
-  await db
-    .insertInto('mail_deliveries')
-    .values(
-      mails.map(({ recipient, mail }) => ({
-        cause,
-        recipient_id: recipient.id,
-        email: recipient.email,
-        message_id: messageIdFor(cause, recipient.id, domain),
-        subject: mail.subject,
-        text_body: mail.text,
-        html_body: mail.html,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['cause', 'recipient_id']).doNothing())
-    .execute();
 }
 
 interface ClaimedRecord {
@@ -71,15 +43,6 @@ async function recordClaimed(db: Db, mark: RawBuilder<unknown>, o: ClaimedRecord
     on conflict (cause, recipient_id) do nothing
     returning *
   `,
-  );
-}
-
-/** An outbox row's notices: marks the row processed (once) and records its mails. */
-export function recordNoticeMails(db: Db, outboxId: string, o: ClaimedRecord): Promise<MailDeliveryRow[]> {
-  return recordClaimed(
-    db,
-    sql`update outbox set processed_at = ${o.now}, last_error = null where id = ${outboxId} and processed_at is null returning id`,
-    o,
   );
 }
 

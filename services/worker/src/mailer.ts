@@ -18,6 +18,8 @@ export interface MailTransport {
 }
 
 type ComposeRow = Pick<MailDeliveryRow, 'email' | 'subject' | 'text_body' | 'html_body' | 'message_id' | 'cause'>;
+/** What sending a recorded mail needs of its delivery row. */
+export type SendRow = ComposeRow & Pick<MailDeliveryRow, 'id' | 'attempts'>;
 
 /**
  * The complete RFC 5322 message of one delivery row, built in memory: the socket then gets it in one
@@ -197,7 +199,7 @@ export interface CauseOutcome {
  * the SMTP answer and the mark re-sends that message with the same Message-ID once the lease is over:
  * the one at-least-once edge, harmless to receivers that de-duplicate by Message-ID.
  */
-export async function deliverCause(deps: SendDeps, cause: string, claimed?: MailDeliveryRow[]): Promise<CauseOutcome> {
+export async function deliverCause(deps: SendDeps, cause: string, claimed?: SendRow[]): Promise<CauseOutcome> {
   const rows = claimed ?? (await claimCause(deps.db, cause, deps.leaseMs));
   let sent = 0;
   let retry = 0;
@@ -236,7 +238,7 @@ export async function deliverCause(deps: SendDeps, cause: string, claimed?: Mail
  * them; `claimed` when recording already claimed them). Anything left over goes to the `mail`
  * queue: retries after a backoff, rows leased by another worker after their lease.
  */
-export async function deliverNow(deps: SendDeps, cause: string, claimed?: MailDeliveryRow[]): Promise<void> {
+export async function deliverNow(deps: SendDeps, cause: string, claimed?: SendRow[]): Promise<void> {
   const outcome = await deliverCause(deps, cause, claimed);
   if (outcome.retry > 0) await enqueueMailCauses(deps.queues, [cause], deps.backoffMs);
   else if (outcome.leasedUntil)

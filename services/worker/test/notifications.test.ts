@@ -47,10 +47,11 @@ async function mailsOf(profileId: string, seq: number) {
   const prefix = `notify:${profileId}:${seq}:`;
   await pollUntil(
     async () => {
+      // The history entry's one outbox row (topic `transition`), then its mails.
       const open = await database.db
         .selectFrom('outbox')
         .select('id')
-        .where('cause', 'like', `${prefix}%`)
+        .where('cause', '=', `transition:${profileId}:${seq}`)
         .where('processed_at', 'is', null)
         .execute();
       const unfinished = await database.db

@@ -1,0 +1,379 @@
+import { executePrepared } from '@steckbrief/db';
+import { messageIdFor, NOTICE_KINDS, profileLink, renderNotice } from '@steckbrief/notifications';
+import { enqueueTimers, jobIds, type OutboxMessage } from '@steckbrief/queues';
+import { type RawBuilder, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { z } from 'zod';
+import type { WorkerContext } from './context.js';
+import { cancelTaskTimers, planTaskTimers, syncTaskTimerJobs, timerRows } from './deadlines.js';
+import { deliverNow, type SendRow } from './mailer.js';
+import { inGroup } from './recipients.js';
+
+/**
+ * The side effects of one outbox row, whatever its topic: notices (each its own cause, one mail per
+ * member of its recipient group) and deadline changes of tasks. A `transition` row (what the engine
+ * writes) carries all of one history entry's effects; the single-effect topics are what earlier
+ * versions wrote and what a due-date change still writes.
+ */
+export interface Effects {
+  /** Profile, history entry and new state the notices speak of (null: the row has no notices). */
+  notice: { profileId: string; seq: number; to: string } | null;
+  notices: Array<{ cause: string; template: string; recipients: { role: string; scope: string } }>;
+  /** Open tasks with their due date (null: none), and closed tasks. */
+  tasks: Array<{ taskId: string; dueAt: Date | null; closed: boolean }>;
+}
+
+const group = z.object({ role: z.string(), scope: z.string() });
+const isoDate = z
+  .string()
+  .nullish()
+  .transform((v, ctx) => {
+    if (!v) return null;
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: 'custom', message: `invalid date ${v}` });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+/** Topic `transition` (packages/engine: `TransitionEffects`). */
+const transitionPayload = z.object({
+  profileId: z.string(),
+  seq: z.number().int(),
+  to: z.string(),
+  notices: z.array(z.object({ cause: z.string(), template: z.string(), recipients: group })),
+  tasks: z.array(z.object({ taskId: z.string(), dueAt: isoDate, closed: z.string().optional() })),
+});
+/** Topic `notification`: one notice per row (written by versions before `transition`). */
+const noticePayload = z.object({
+  template: z.string(),
+  profileId: z.string(),
+  seq: z.number().int(),
+  to: z.string(),
+  recipients: group,
+});
+/** Topics `task.opened`, `task.due_changed` and `task.closed`. */
+const taskPayload = z.object({ taskId: z.string(), dueAt: isoDate });
+
+/** The effects of a row, or null for a topic the worker does not handle. Throws on a malformed payload. */
+export function effectsOf(row: OutboxMessage): Effects | null {
+  switch (row.topic) {
+    case 'transition': {
+      const p = transitionPayload.parse(row.payload);
+      return {
+        notice: p.notices.length ? { profileId: p.profileId, seq: p.seq, to: p.to } : null,
+        notices: p.notices,
+        tasks: p.tasks.map((t) => ({ taskId: t.taskId, dueAt: t.closed ? null : t.dueAt, closed: !!t.closed })),
+      };
+    }
+    case 'notification': {
+      const p = noticePayload.parse(row.payload);
+      return {
+        notice: { profileId: p.profileId, seq: p.seq, to: p.to },
+        notices: [{ cause: row.cause, template: p.template, recipients: p.recipients }],
+        tasks: [],
+      };
+    }
+    case 'task.opened':
+    case 'task.due_changed':
+    case 'task.closed': {
+      const p = taskPayload.parse(row.payload);
+      const closed = row.topic === 'task.closed';
+      return { notice: null, notices: [], tasks: [{ taskId: p.taskId, dueAt: closed ? null : p.dueAt, closed }] };
+    }
+    default:
+      return null;
+  }
+}
+
+interface NoticeMail {
+  cause: string;
+  recipient_id: string;
+  email: string;
+  message_id: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+}
+
+/**
+ * Render every notice of the row, one mail per member of its group, from one read (profile, and per
+ * notice its group's members and the tasks the history entry opened for that group). Rendering
+ * happens once, before anything is recorded: a retried send sends the same text under the same
+ * Message-ID. Null when the profile is gone.
+ */
+async function renderNotices(ctx: WorkerContext, effects: Effects): Promise<NoticeMail[] | null> {
+  const { notice, notices } = effects;
+  if (!notice) return [];
+  let query = ctx.db
+    .selectFrom('profiles as p')
+    .select(['p.id', 'p.title', 'p.workflow_id', 'p.workflow_version'])
+    .where('p.id', '=', notice.profileId);
+  notices.forEach(({ recipients: { role, scope } }, i) => {
+    query = query
+      .select((eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom('tasks as t')
+            .innerJoin('profile_history as h', (join) =>
+              join
+                .onRef('h.profile_id', '=', 't.profile_id')
+                .onRef('h.at', '=', 't.created_at')
+                .on('h.seq', '=', notice.seq),
+            )
+            .select(['t.kind', 't.due_at'])
+            .whereRef('t.profile_id', '=', 'p.id')
+            .where('t.assignee_role', '=', role)
+            .where('t.assignee_scope', '=', scope)
+            .orderBy('t.created_at')
+            .orderBy('t.id'),
+        ).as(`tasks_${i}`),
+      )
+      .select((eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom('users')
+            .select(['users.id', 'users.email', 'users.name'])
+            .where((u) => inGroup(u, role, scope))
+            .orderBy('users.id'),
+        ).as(`recipients_${i}`),
+      );
+  });
+  // A named prepared statement, one per shape (number of notices, kinds of scope): planning this
+  // join afresh for every row cost PostgreSQL more CPU than running it.
+  const [row] = (await executePrepared(ctx.db, query)) as Array<Record<string, unknown>>;
+  if (!row) return null;
+  const profile = row as { id: string; title: string; workflow_id: string; workflow_version: number };
+  const definition = ctx.registry.get(profile.workflow_id, profile.workflow_version);
+  const link = profileLink(ctx.publicUrl, profile.id);
+  const state = definition.states[notice.to] ?? { de: notice.to, en: notice.to };
+  const mails: NoticeMail[] = [];
+  notices.forEach((n, i) => {
+    const kind = NOTICE_KINDS.find((k) => k === n.template);
+    const recipients = row[`recipients_${i}`] as Array<{ id: string; email: string; name: string }>;
+    if (!kind) {
+      ctx.logger.error({ cause: n.cause, template: n.template }, 'notice has an unknown template; not sent');
+      return;
+    }
+    if (!recipients.length) ctx.logger.warn({ cause: n.cause, ...n.recipients }, 'notification group has no members');
+    const tasks = (row[`tasks_${i}`] as Array<{ kind: string; due_at: string | null }>).map((t) => ({
+      label: definition.taskKinds[t.kind] ?? { de: t.kind, en: t.kind },
+      dueAt: t.due_at ? new Date(t.due_at) : null,
+    }));
+    for (const recipient of recipients) {
+      const mail = renderNotice({
+        kind,
+        projectTitle: profile.title,
+        state,
+        tasks,
+        link,
+        recipientName: recipient.name,
+      });
+      mails.push({
+        cause: n.cause,
+        recipient_id: recipient.id,
+        email: recipient.email,
+        message_id: messageIdFor(n.cause, recipient.id, ctx.mailDomain),
+        subject: mail.subject,
+        text_body: mail.text,
+        html_body: mail.html,
+      });
+    }
+  });
+  return mails;
+}
+
+interface Written {
+  /** False: the row was processed before, or (fast path) a task no longer matches the row. */
+  marked: boolean;
+  cancelled: string[];
+  planned: Array<{ id: string; fire_at: Date }>;
+  claimed: SendRow[];
+}
+
+/**
+ * The durable effects of a row in ONE statement (one snapshot, one commit): mark the row processed,
+ * cancel the listed tasks' planned timers for any other due date (all of them for a closed task or
+ * one without a due date), plan the timers for each open task's due date, and record its mails,
+ * claimed for sending by this worker (the delivery rows exist if and only if this statement did the
+ * marking, so of two workers racing for one row exactly one records and sends them).
+ *
+ * With `guard` (the fast path) all of this happens only while every listed open task is still open
+ * with exactly the row's due date; otherwise (a task moved on since the row was written) nothing is
+ * written and the caller takes the general path. Without tasks, only the marking and the mails.
+ */
+async function writeEffects(
+  ctx: WorkerContext,
+  db: WorkerContext['db'],
+  row: OutboxMessage,
+  tasks: Effects['tasks'],
+  mails: NoticeMail[],
+): Promise<Written> {
+  const now = ctx.now();
+  const open = tasks.filter((t) => !t.closed).map((t) => ({ task_id: t.taskId, due_at: t.dueAt }));
+  const taskIds = tasks.map((t) => t.taskId);
+  const timers = tasks.flatMap((t) =>
+    t.dueAt ? timerRows(t.taskId, t.dueAt, row.createdAt, ctx.reminderOffsets) : [],
+  );
+  const parts: RawBuilder<unknown>[] = [
+    sql`mark as (
+      update outbox set processed_at = ${now}, last_error = null
+      where id = ${row.outboxId} and processed_at is null
+      ${
+        open.length
+          ? // A scalar subquery per listed task: an index lookup each (an EXISTS here became a hashed
+            // scan of every open task).
+            sql`and not exists (
+              select 1 from jsonb_to_recordset(${JSON.stringify(open)}::jsonb) as e(task_id uuid, due_at timestamptz)
+              where not coalesce(
+                (select case when e.due_at is null then not (t.status = 'open' and t.due_at is not null)
+                             else t.status = 'open' and t.due_at = e.due_at end
+                 from tasks t where t.id = e.task_id),
+                e.due_at is null))`
+          : sql``
+      }
+      returning id
+    )`,
+  ];
+  if (tasks.length) {
+    parts.push(
+      sql`expected as (
+        select distinct r.task_id, r.due_at from jsonb_to_recordset(${JSON.stringify(timers)}::jsonb)
+          as r(task_id uuid, due_at timestamptz)
+      )`,
+      // The listed tasks' timers, found by task (not through the index of all planned timers).
+      sql`listed as materialized (
+        select tt.id, tt.task_id, tt.due_at, tt.status, tt.fire_at from task_timers tt
+        where tt.task_id = any(${taskIds}::uuid[])
+      )`,
+      sql`cancelled as (
+        update task_timers tt set status = 'cancelled'
+        from mark, listed c
+        where tt.id = c.id and c.status = 'planned'
+          and not exists (select 1 from expected x where x.task_id = c.task_id and x.due_at = c.due_at)
+        returning tt.id
+      )`,
+      sql`inserted as (
+        insert into task_timers (cause, task_id, kind, offset_ms, due_at, fire_at)
+        select r.cause, r.task_id, r.kind, r.offset_ms, r.due_at, r.fire_at
+        from mark, jsonb_to_recordset(${JSON.stringify(timers)}::jsonb)
+          as r(cause text, task_id uuid, kind text, offset_ms bigint, due_at timestamptz, fire_at timestamptz)
+        on conflict (cause) do update set status = 'planned' where task_timers.status = 'cancelled'
+        returning id, fire_at
+      )`,
+      // The statement's snapshot does not see `inserted`: timers planned before come from `listed`.
+      sql`planned as (
+        select id, fire_at from inserted
+        union
+        select c.id, c.fire_at from mark, listed c
+        where c.status = 'planned'
+          and exists (select 1 from expected x where x.task_id = c.task_id and x.due_at = c.due_at)
+      )`,
+    );
+  }
+  if (mails.length) {
+    parts.push(sql`mails as (
+      insert into mail_deliveries (cause, recipient_id, email, message_id, subject, text_body, html_body, status, attempts, lease_until)
+      select r.cause, r.recipient_id, r.email, r.message_id, r.subject, r.text_body, r.html_body, 'sending', 1,
+             now() + ${`${ctx.send.leaseMs} milliseconds`}::interval
+      from mark, jsonb_to_recordset(${JSON.stringify(mails)}::jsonb)
+        as r(cause text, recipient_id uuid, email text, message_id text, subject text, text_body text, html_body text)
+      on conflict (cause, recipient_id) do nothing
+      returning id, cause, recipient_id, attempts
+    )`);
+  }
+  const [out] = await executePrepared(
+    db,
+    sql<{
+      marked: boolean;
+      cancelled: string[];
+      planned: Array<{ id: string; fire_at: string }>;
+      mails: Array<{ id: string; cause: string; recipient_id: string; attempts: number }>;
+    }>`
+    with ${sql.join(parts, sql`, `)}
+    select exists (select 1 from mark) as marked,
+      ${tasks.length ? sql`coalesce((select json_agg(id::text) from cancelled), '[]')` : sql`'[]'::json`} as cancelled,
+      ${
+        tasks.length
+          ? sql`coalesce((select json_agg(json_build_object('id', id::text, 'fire_at', fire_at)) from planned), '[]')`
+          : sql`'[]'::json`
+      } as planned,
+      ${
+        mails.length
+          ? sql`coalesce((select json_agg(json_build_object('id', id::text, 'cause', cause, 'recipient_id', recipient_id, 'attempts', attempts)) from mails), '[]')`
+          : sql`'[]'::json`
+      } as mails
+  `,
+  );
+  if (!out?.marked) return { marked: false, cancelled: [], planned: [], claimed: [] };
+  const byKey = new Map(mails.map((m) => [`${m.cause}\n${m.recipient_id}`, m]));
+  return {
+    marked: true,
+    cancelled: out.cancelled,
+    planned: out.planned.map((p) => ({ id: p.id, fire_at: new Date(p.fire_at) })),
+    claimed: out.mails.map((d) => {
+      const m = byKey.get(`${d.cause}\n${d.recipient_id}`) as NoticeMail;
+      return { ...m, id: d.id, attempts: d.attempts } satisfies SendRow;
+    }),
+  };
+}
+
+/**
+ * Handle one outbox row's effects. Two idempotent steps on every attempt: (1) in PostgreSQL, turn the
+ * row into its durable effects (delivery rows, timer rows) and mark it processed, atomically and only
+ * if it was not processed before; (2) act on them: send the mails, hand the timers to Redis (job ids
+ * dedupe). A retry after a crash between the steps redoes only step 2 (it claims whatever mails are
+ * still unsent and re-adds the tasks' planned timers); a Redis loss before step 2 is repaired by
+ * reconciliation.
+ */
+export async function processEffects(ctx: WorkerContext, row: OutboxMessage, effects: Effects): Promise<void> {
+  const mails = await renderNotices(ctx, effects);
+  if (mails === null) {
+    ctx.logger.error({ outboxId: row.outboxId, profileId: effects.notice?.profileId }, 'notices cannot be rendered');
+    await ctx.db
+      .updateTable('outbox')
+      .set({ processed_at: ctx.now(), last_error: 'profile not found' })
+      .where('id', '=', row.outboxId)
+      .where('processed_at', 'is', null)
+      .execute();
+    return;
+  }
+  // The fast path: one statement, if the tasks are still as the row describes them.
+  let written = await writeEffects(ctx, ctx.db, row, effects.tasks, mails);
+  const fast = written.marked;
+  if (!fast) {
+    // Processed before, or a task moved on: plan each task from its current state, under the row's lock.
+    written = await ctx.db.transaction().execute(async (trx) => {
+      const fresh = await trx
+        .selectFrom('outbox')
+        .select('processed_at')
+        .where('id', '=', row.outboxId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!fresh || fresh.processed_at) return { marked: false, cancelled: [], planned: [], claimed: [] };
+      const cancelled: string[] = [];
+      for (const t of effects.tasks) {
+        const result = t.closed
+          ? await cancelTaskTimers(trx, t.taskId)
+          : await planTaskTimers(trx, t.taskId, row.createdAt, ctx.reminderOffsets);
+        cancelled.push(...result.cancelled);
+      }
+      const rest = await writeEffects(ctx, trx, row, [], mails);
+      return { ...rest, cancelled };
+    });
+  }
+  await Promise.all([
+    (async () => {
+      await Promise.all(written.cancelled.map((id) => ctx.queues.timers.remove(jobIds.timer(id)).catch(() => 0)));
+      if (fast) await enqueueTimers(ctx.queues, written.planned, ctx.now().getTime());
+      else await Promise.all(effects.tasks.map((t) => syncTaskTimerJobs(ctx, t.taskId, [])));
+    })(),
+    // Freshly recorded mails are ours to send; on a repeat, each cause claims whatever is still unsent.
+    ...effects.notices.map((n) => {
+      if (!written.marked) return deliverNow(ctx.send, n.cause);
+      const claimed = written.claimed.filter((m) => m.cause === n.cause);
+      return claimed.length ? deliverNow(ctx.send, n.cause, claimed) : undefined;
+    }),
+  ]);
+}
