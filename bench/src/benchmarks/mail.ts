@@ -32,9 +32,9 @@ export const mail: Benchmark = {
   name: 'mail',
   title: 'Mails through the whole path vs. nodemailer straight to the sink',
   description:
-    `whole path: ${CALLERS} callers SUBMIT ${PROFILES} draft profiles (applyEvent); each SUBMIT commits ${MAILS_PER_SUBMIT} notices ` +
-    `(${APPLICANTS} applicants, ${OFFICE} WRL members) as outbox rows; the worker (its own process, as deployed; ${POOL} pooled SMTP ` +
-    'connections, concurrency 16) relays them (LISTEN/NOTIFY), fans out into the delivery log and sends; timed from the first SUBMIT to the last ' +
+    `whole path: ${CALLERS} callers SUBMIT ${PROFILES} draft profiles (applyEvent); each SUBMIT commits one outbox row with two notices ` +
+    `(${MAILS_PER_SUBMIT} mails: ${APPLICANTS} applicants, ${OFFICE} WRL members) and its task changes; the worker (its own process, as deployed; ${POOL} pooled SMTP ` +
+    'connections, concurrency 16) relays it (LISTEN/NOTIFY), records the mails and timers and sends; timed from the first SUBMIT to the last ' +
     `message accepted by an in-process SMTP sink. direct: the same rendered mails (read back from the delivery log) sent by ` +
     `nodemailer with the same ${POOL}-connection pool and ${CALLERS} concurrent sendMail calls to the same sink. ` +
     'Latency: SUBMIT → notice accepted (path), sendMail call → accepted (direct). Variants alternate per round.',

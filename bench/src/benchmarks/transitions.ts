@@ -29,7 +29,7 @@ export const transitions: Benchmark = {
     'raw: hand-written pg transaction BEGIN; SELECT … FOR UPDATE; UPDATE profiles; INSERT profile_history; INSERT outbox; COMMIT. ' +
     'engine: applyEvent(DEFER {reason}) — a self-transition: load (profile + open tasks), xstate transition, one CTE statement ' +
     '(profile, history and the applicant’s session_result notice as one outbox row). ' +
-    'engine cycle: intake→revision→intake (REQUEST_REVISION / RESUBMIT), each also closing and opening a task and writing 3–4 outbox rows.',
+    'engine cycle: intake→revision→intake (REQUEST_REVISION / RESUBMIT), each also closing and opening a task, its outbox row listing two or three notices and both tasks.',
   async run(ctx: BenchContext): Promise<BenchResult> {
     const variants = [await rawDeferVariant(ctx), await engineDeferVariant(ctx), await engineCycleVariant(ctx)];
     const [raw, engine, cycle] = (await interleaved(ctx, variants)).map(stats);
@@ -45,7 +45,7 @@ export const transitions: Benchmark = {
         { label: 'engine DEFER p99', value: engine.p99, op: '<', target: 25, unit: 'ms' },
       ],
       notes: [
-        `engine intake<->revision is not the raw shape (it also closes and opens a task and writes 3–4 outbox rows): ` +
+        `engine intake<->revision is not the raw shape (it also closes and opens a task; its one outbox row lists more effects): ` +
           `${(cycle.perSecond / raw.perSecond).toFixed(2)} × raw, for reference only.`,
         `raw p99 on this run: ${raw.p99.toFixed(1)} ms — the p99 target is only meaningful on an otherwise idle machine.`,
       ],
