@@ -1,4 +1,4 @@
-import { executePrepared } from '@steckbrief/db';
+import { executePrepared, type MailDeliveryRow } from '@steckbrief/db';
 import { messageIdFor, NOTICE_KINDS, profileLink, renderNotice } from '@steckbrief/notifications';
 import { enqueueTimers, jobIds, type OutboxMessage } from '@steckbrief/queues';
 import { type RawBuilder, sql } from 'kysely';
@@ -87,15 +87,11 @@ export function effectsOf(row: OutboxMessage): Effects | null {
   }
 }
 
-interface NoticeMail {
-  cause: string;
-  recipient_id: string;
-  email: string;
-  message_id: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
-}
+/** A rendered notice mail, as its delivery row will hold it. */
+type NoticeMail = Pick<
+  MailDeliveryRow,
+  'cause' | 'recipient_id' | 'email' | 'message_id' | 'subject' | 'text_body' | 'html_body'
+>;
 
 /**
  * Render every notice of the row, one mail per member of its group, from one read (profile, and per

@@ -1,6 +1,5 @@
-import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import type { TestDatabase } from '@steckbrief/db/testing';
 import { applyEvent, createProfile, type EngineDeps, setTaskDue } from '@steckbrief/engine';
-import { buildRegistry } from '@steckbrief/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWorker } from '../src/worker.js';
 import {
@@ -8,11 +7,11 @@ import {
   type People,
   pollUntil,
   type SmtpSink,
-  seedPeople,
-  startSmtpSink,
-  startTestWorker,
+  startWorkerTestEnv,
+  type WorkerTestEnv,
 } from './helpers.js';
 
+let env: WorkerTestEnv;
 let database: TestDatabase;
 let sink: SmtpSink;
 let worker: RunningWorker;
@@ -20,25 +19,11 @@ let people: People;
 let deps: EngineDeps;
 
 beforeAll(async () => {
-  database = await createTestDatabase('worker_deadlines');
-  sink = await startSmtpSink();
   // Reminders 4 s and 2 s before the due date, so a task due in a few seconds runs through all of them.
-  worker = await startTestWorker({
-    db: database.db,
-    schema: database.schema,
-    databaseUrl: database.url,
-    smtpUrl: sink.url,
-    reminderOffsets: [4_000, 2_000],
-  });
-  people = await seedPeople(database.db);
-  deps = { db: database.db, registry: buildRegistry() };
+  env = await startWorkerTestEnv('worker_deadlines', { worker: { reminderOffsets: [4_000, 2_000] } });
+  ({ database, sink, worker, people, deps } = env);
 });
-
-afterAll(async () => {
-  await worker?.stop();
-  await sink?.close();
-  await database?.destroy();
-});
+afterAll(() => env?.stop());
 
 /** A submitted and accepted profile: its open Votum task belongs to Werkstatt 4. */
 async function votumTask() {

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '@steckbrief/db';
-import type { Actor } from '@steckbrief/engine';
+import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import type { Actor, EngineDeps } from '@steckbrief/engine';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { buildRegistry } from '@steckbrief/workflows';
 import { Redis } from 'ioredis';
@@ -43,9 +44,12 @@ export interface SmtpSink {
  * have mails in flight); `reject` answers RCPT TO with a permanent error for chosen addresses.
  * A message is recorded just before the server answers 250, as a real server would commit it.
  */
-export async function startSmtpSink(
-  options: { delayMs?: number; reject?: (address: string) => boolean } = {},
-): Promise<SmtpSink> {
+export interface SmtpSinkOptions {
+  delayMs?: number;
+  reject?: (address: string) => boolean;
+}
+
+export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   let gate: Promise<void> = Promise.resolve();
   let open: () => void = () => undefined;
@@ -290,4 +294,45 @@ export async function deliveryCounts(db: Db): Promise<Record<string, number>> {
     .groupBy('status')
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+export interface WorkerTestEnv {
+  database: TestDatabase;
+  sink: SmtpSink;
+  worker: RunningWorker;
+  people: People;
+  deps: EngineDeps;
+  stop(): Promise<void>;
+}
+
+/**
+ * A test file's worker set-up: its own schema with the seeded people, an SMTP sink (its options may
+ * depend on the people) and a worker in this process with fast test timings.
+ */
+export async function startWorkerTestEnv(
+  label: string,
+  o: { sink?: SmtpSinkOptions | ((people: People) => SmtpSinkOptions); worker?: Partial<TestWorkerOptions> } = {},
+): Promise<WorkerTestEnv> {
+  const database = await createTestDatabase(label);
+  const people = await seedPeople(database.db);
+  const sink = await startSmtpSink(typeof o.sink === 'function' ? o.sink(people) : o.sink);
+  const worker = await startTestWorker({
+    db: database.db,
+    schema: database.schema,
+    databaseUrl: database.url,
+    smtpUrl: sink.url,
+    ...o.worker,
+  });
+  return {
+    database,
+    sink,
+    worker,
+    people,
+    deps: { db: database.db, registry: buildRegistry() },
+    async stop() {
+      await worker.stop();
+      await sink.close();
+      await database.destroy();
+    },
+  };
 }

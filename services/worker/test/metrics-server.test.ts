@@ -1,38 +1,22 @@
-import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import { applyEvent, createProfile } from '@steckbrief/engine';
-import { buildRegistry } from '@steckbrief/workflows';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MetricsServer, startMetricsServer } from '../src/metrics.js';
 import type { RunningWorker } from '../src/worker.js';
-import {
-  completeProfile,
-  type People,
-  pollUntil,
-  type SmtpSink,
-  seedPeople,
-  startSmtpSink,
-  startTestWorker,
-} from './helpers.js';
+import { completeProfile, type People, pollUntil, startWorkerTestEnv, type WorkerTestEnv } from './helpers.js';
 
-let database: TestDatabase;
-let sink: SmtpSink;
+let env: WorkerTestEnv;
 let worker: RunningWorker;
 let server: MetricsServer;
 let people: People;
 let url: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase('worker_metrics');
-  people = await seedPeople(database.db);
   // One applicant's mailbox refuses mail, so both mail counters move.
-  sink = await startSmtpSink({ reject: (address) => address === people.applicant2.email });
-  worker = await startTestWorker({
-    db: database.db,
-    schema: database.schema,
-    databaseUrl: database.url,
-    smtpUrl: sink.url,
+  env = await startWorkerTestEnv('worker_metrics', {
+    sink: (p) => ({ reject: (address) => address === p.applicant2.email }),
   });
+  ({ worker, people } = env);
   server = await startMetricsServer({
     registry: worker.metrics,
     port: 0,
@@ -44,9 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await worker?.stop();
-  await sink?.close();
-  await database?.destroy();
+  await env?.stop();
 });
 
 type Sample = { name: string; labels: string; value: number };
@@ -89,7 +71,7 @@ describe('worker metrics server', () => {
     expect(before.text).toContain('# TYPE steckbrief_jobs_failed_total counter');
     expect(value(before.samples, 'steckbrief_job_duration_seconds_count', '{queue="outbox"}')).toBe(0);
 
-    const deps = { db: database.db, registry: buildRegistry() };
+    const { deps } = env;
     const profile = await createProfile(deps, people.applicant1, { data: completeProfile() });
     await applyEvent(deps, people.applicant1, { profileId: profile.id, type: 'SUBMIT' });
 
@@ -100,7 +82,7 @@ describe('worker metrics server', () => {
         // Mails go out inside the outbox job that records them, so the job may end after the counters moved;
         // the sink records a message only after it has parsed it, a moment after accepting it.
         return (
-          sink.messages.some((m) => m.to === people.applicant1.email) &&
+          env.sink.messages.some((m) => m.to === people.applicant1.email) &&
           value(after.samples, 'steckbrief_mails_sent_total') >= 1 &&
           value(after.samples, 'steckbrief_mails_failed_total') >= 1 &&
           value(after.samples, 'steckbrief_job_duration_seconds_count', '{queue="outbox"}') >= 1

@@ -1,46 +1,31 @@
-import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import type { TestDatabase } from '@steckbrief/db/testing';
 import { applyEvent, createProfile, type EngineDeps } from '@steckbrief/engine';
-import { buildRegistry } from '@steckbrief/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningWorker } from '../src/worker.js';
 import {
   completeProfile,
   deliveryCounts,
   type People,
   pollUntil,
   type SmtpSink,
-  seedPeople,
-  startSmtpSink,
-  startTestWorker,
+  startWorkerTestEnv,
+  type WorkerTestEnv,
 } from './helpers.js';
 
+let env: WorkerTestEnv;
 let database: TestDatabase;
 let sink: SmtpSink;
-let worker: RunningWorker;
 let people: People;
 let deps: EngineDeps;
 const bounce = (address: string) => address.startsWith('bounce-');
 
 beforeAll(async () => {
-  database = await createTestDatabase('worker_notifications');
-  sink = await startSmtpSink({ reject: bounce });
-  worker = await startTestWorker({
-    db: database.db,
-    schema: database.schema,
-    databaseUrl: database.url,
-    smtpUrl: sink.url,
-    mailAttempts: 2,
-    mailBackoffMs: 50,
+  env = await startWorkerTestEnv('worker_notifications', {
+    sink: { reject: bounce },
+    worker: { mailAttempts: 2, mailBackoffMs: 50 },
   });
-  people = await seedPeople(database.db);
-  deps = { db: database.db, registry: buildRegistry() };
+  ({ database, sink, people, deps } = env);
 });
-
-afterAll(async () => {
-  await worker?.stop();
-  await sink?.close();
-  await database?.destroy();
-});
+afterAll(() => env?.stop());
 
 /** Mails for one profile, as `template -> sorted recipients`, once all of its delivery rows are done. */
 async function mailsOf(profileId: string, seq: number) {
