@@ -129,3 +129,52 @@ export async function listUsers(db: Db): Promise<UserRecord[]> {
   const rows = await db.selectFrom('users').select(userColumns).orderBy('email').execute();
   return rows.map(toUserRecord);
 }
+
+export interface TokenRecord {
+  id: string;
+  label: string | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** A user's tokens, newest first (the secrets themselves are never stored, only their hashes). */
+export async function listTokens(db: Db, userId: string): Promise<TokenRecord[]> {
+  const rows = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'label', 'created_at', 'revoked_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at }));
+}
+
+/**
+ * Revoke a user's tokens: one (by id) or all still valid. Returns how many were revoked now; a token
+ * revoked before keeps its first revocation time. API processes may accept a revoked token for up to
+ * `AUTH_CACHE_TTL_MS` more.
+ */
+export async function revokeTokens(db: Db, userId: string, tokenId?: string): Promise<number> {
+  const result = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .$if(tokenId !== undefined, (q) => q.where('id', '=', tokenId as string))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Disable (or enable again) a user: a disabled user's tokens and dashboard sessions stop working and
+ * they get no more notices; their profiles, tasks and history stay. Returns false when nothing changed.
+ */
+export async function setUserDisabled(db: Db, userId: string, disabled: boolean): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ disabled_at: disabled ? sql`now()` : null })
+    .where('id', '=', userId)
+    .where('disabled_at', disabled ? 'is' : 'is not', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -1,4 +1,4 @@
-export type { NewUser, UserRecord } from './accounts.js';
+export type { NewUser, TokenRecord, UserRecord } from './accounts.js';
 export {
   actorForToken,
   actorForTokenHash,
@@ -7,7 +7,10 @@ export {
   grantSchema,
   hashToken,
   issueToken,
+  listTokens,
   listUsers,
   newToken,
   newUserSchema,
+  revokeTokens,
+  setUserDisabled,
 } from './accounts.js';

@@ -6,7 +6,16 @@ import { mailsFailed, mailsRetry } from './mails.js';
 import { profilesHistory, profilesList, profilesShow } from './profiles.js';
 import type { UsersCreateOptions } from './roles.js';
 import { seed } from './seed.js';
-import { type Out, table, usersCreate, usersList, usersToken } from './users.js';
+import {
+  type Out,
+  table,
+  usersCreate,
+  usersDisable,
+  usersList,
+  usersRevoke,
+  usersToken,
+  usersTokens,
+} from './users.js';
 
 export interface Runtime {
   config: Config;
@@ -43,7 +52,9 @@ export function buildProgram(runtime: Runtime): Command {
     )
     .showHelpAfterError();
 
-  const users = program.command('users').description('create and list users, issue tokens');
+  const users = program
+    .command('users')
+    .description('create, list, disable and enable users; issue, list and revoke tokens');
   users
     .command('create')
     .description('create a user and print its id and first token (shown once)')
@@ -65,6 +76,29 @@ export function buildProgram(runtime: Runtime): Command {
     .command('list')
     .description('list all users with their roles')
     .action(withContext((ctx) => usersList(ctx, out)));
+  users
+    .command('tokens')
+    .description('list a user’s tokens (id, label, issued, revoked)')
+    .argument('<email>')
+    .action(withContext((ctx, email: string) => usersTokens(ctx, email, out)));
+  users
+    .command('revoke')
+    .description('revoke all valid tokens of a user, or one with --token')
+    .argument('<email>')
+    .option('--token <id>', 'only this token (an id from `users tokens`)')
+    .action(
+      withContext((ctx, email: string, options: { token?: string }) => usersRevoke(ctx, email, options.token, out)),
+    );
+  users
+    .command('disable')
+    .description('disable a user: their tokens and dashboard sessions stop working, they get no notices')
+    .argument('<email>')
+    .action(withContext((ctx, email: string) => usersDisable(ctx, email, true, out)));
+  users
+    .command('enable')
+    .description('enable a disabled user again')
+    .argument('<email>')
+    .action(withContext((ctx, email: string) => usersDisable(ctx, email, false, out)));
 
   const profiles = program.command('profiles').description('read profiles as the WRL office sees them');
   profiles
