@@ -1,16 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { loadConfig } from '@steckbrief/config';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import { createQueues, jobIds, type Queues } from '@steckbrief/queues';
-import { buildRegistry } from '@steckbrief/workflows';
 import { type Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/program.js';
+import { cliRunner } from './helpers.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `test:cli_jobs:${randomBytes(4).toString('hex')}`;
-const registry = buildRegistry();
 let database: TestDatabase;
 let connection: Redis;
 let queues: Queues;
@@ -29,25 +26,7 @@ afterAll(async () => {
   await database?.destroy();
 });
 
-/** Run one CLI command against this file's schema and queues; returns what it printed. */
-async function run(...args: string[]): Promise<string[]> {
-  const lines: string[] = [];
-  const config = loadConfig({ DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema, NODE_ENV: 'test' });
-  await buildProgram({
-    config,
-    out: (line) => lines.push(line),
-    open: async () => ({
-      db: database.db,
-      registry,
-      deps: { db: database.db, registry },
-      queues: () => queues,
-      close: async () => {},
-    }),
-  })
-    .exitOverride()
-    .parseAsync(args, { from: 'user' });
-  return lines;
-}
+const run = (...args: string[]) => cliRunner(database, () => queues)(...args);
 
 /** A job that ran once and failed for good, as a worker would leave it (waiting jobs of earlier tests go first). */
 async function failedJob(queue: Queue, reason: string): Promise<string> {

@@ -1,13 +1,12 @@
 import { createUser } from '@steckbrief/accounts';
-import { loadConfig } from '@steckbrief/config';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import { applyEvent, createProfile } from '@steckbrief/engine';
 import { buildRegistry } from '@steckbrief/workflows';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/program.js';
 import { type SeedReport, seed } from '../src/seed.js';
 import { NAMED_PROJECTS, SEED_USERS, STAGES, seedProfiles } from '../src/seed-data.js';
+import { cliRunner } from './helpers.js';
 
 let database: TestDatabase;
 const registry = buildRegistry();
@@ -145,17 +144,8 @@ describe('seed after an interrupted run', () => {
 
 describe('CLI commands', () => {
   it('creates a user from --role options, then lists it and the seeded profiles', async () => {
-    const lines: string[] = [];
-    const config = loadConfig({ DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema, NODE_ENV: 'test' });
-    const run = (...args: string[]) =>
-      buildProgram({
-        config,
-        out: (line) => lines.push(line),
-        open: async () => ({ db: database.db, registry, deps: { db: database.db, registry }, close: async () => {} }),
-      })
-        .exitOverride()
-        .parseAsync(args, { from: 'user' });
-    await run(
+    const run = cliRunner(database);
+    const created = await run(
       'users',
       'create',
       '--email',
@@ -167,7 +157,7 @@ describe('CLI commands', () => {
       '--role',
       'werkstatt:3',
     );
-    expect(lines.find((l) => l.startsWith('token:'))).toMatch(/^token: stb_/);
+    expect(created.find((l) => l.startsWith('token:'))).toMatch(/^token: stb_/);
     const user = await database.db
       .selectFrom('users')
       .select('roles')
@@ -177,8 +167,7 @@ describe('CLI commands', () => {
       { role: 'ministry', ministry: 'MIL' },
       { role: 'werkstatt', werkstatt: 3 },
     ]);
-    lines.length = 0;
-    await run('profiles', 'list', '--werkstatt', '4', '--q', 'Pflegeschule');
+    const lines = await run('profiles', 'list', '--werkstatt', '4', '--q', 'Pflegeschule');
     expect(lines.join('\n')).toContain('Pflegeschule Forst');
     expect(lines.at(-1)).toBe('1 profile(s)');
   });

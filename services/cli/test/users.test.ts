@@ -1,11 +1,8 @@
 import { actorForToken } from '@steckbrief/accounts';
-import { loadConfig } from '@steckbrief/config';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
-import { buildRegistry } from '@steckbrief/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/program.js';
+import { cliRunner } from './helpers.js';
 
-const registry = buildRegistry();
 let database: TestDatabase;
 
 beforeAll(async () => {
@@ -14,24 +11,7 @@ beforeAll(async () => {
 
 afterAll(() => database?.destroy());
 
-/** Run one CLI command against this file's schema; returns what it printed. */
-async function run(...args: string[]): Promise<string[]> {
-  const lines: string[] = [];
-  const config = loadConfig({ DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema, NODE_ENV: 'test' });
-  await buildProgram({
-    config,
-    out: (line) => lines.push(line),
-    open: async () => ({
-      db: database.db,
-      registry,
-      deps: { db: database.db, registry },
-      close: async () => {},
-    }),
-  })
-    .exitOverride()
-    .parseAsync(args, { from: 'user' });
-  return lines;
-}
+const run = (...args: string[]) => cliRunner(database)(...args);
 
 const tokenOf = (lines: string[]) => (lines.find((l) => l.startsWith('token: ')) as string).slice('token: '.length);
 const works = async (token: string) => (await actorForToken(database.db, token)) !== undefined;
