@@ -2,6 +2,7 @@ import type { Db } from '@steckbrief/db';
 import { type SqlBool, sql } from 'kysely';
 import { type Actor, canSee, hasRole, taskGroupsOf } from './access.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from './errors.js';
+import type { TransitionEffects } from './store.js';
 import type { EngineDeps } from './transition.js';
 import { taskLabel } from './views.js';
 
@@ -207,7 +208,12 @@ export async function releaseTask(deps: EngineDeps, actor: Actor, id: string): P
   return taskById(deps, id);
 }
 
-/** Move an open task's due date; the change and its outbox row (to re-plan reminders) commit together. */
+/**
+ * Move an open task's due date. Like any change to a profile it is a history entry (`DEADLINE`:
+ * which task, who, the old and the new due date) and a new profile version; the task, the entry
+ * and the outbox row that re-plans the reminders commit together. Setting the due date it already
+ * has changes nothing.
+ */
 export async function setTaskDue(deps: EngineDeps, actor: Actor, id: string, dueAt: Date | null): Promise<InboxTask> {
   const task = await loadTaskFor(deps.db, deps, actor, id);
   const definition = deps.registry.get(task.workflow_id, task.workflow_version);
@@ -220,22 +226,62 @@ export async function setTaskDue(deps: EngineDeps, actor: Actor, id: string, due
   }
   const at = (deps.now ?? (() => new Date()))();
   await deps.db.transaction().execute(async (trx) => {
+    // The profile's row first, as a transition locks it, then the task as it is now.
+    await trx.selectFrom('profiles').select('id').where('id', '=', task.profile_id).forUpdate().execute();
+    const current = await trx
+      .selectFrom('tasks')
+      .select(['kind', 'status', 'due_at'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (current.status !== 'open') throw new Conflict('Die Aufgabe ist bereits erledigt. / The task is closed.');
+    if ((current.due_at?.getTime() ?? null) === (dueAt?.getTime() ?? null)) return;
     await trx.updateTable('tasks').set({ due_at: dueAt }).where('id', '=', id).execute();
+    const profile = await trx
+      .updateTable('profiles')
+      .set({ version: sql`version + 1`, updated_at: at })
+      .where('id', '=', task.profile_id)
+      .returning(['version', 'state'])
+      .executeTakeFirstOrThrow();
+    const change = {
+      taskId: id,
+      kind: current.kind,
+      from: current.due_at?.toISOString() ?? null,
+      to: dueAt?.toISOString() ?? null,
+    };
+    await trx
+      .insertInto('profile_history')
+      .values({
+        profile_id: task.profile_id,
+        seq: profile.version,
+        event: 'DEADLINE',
+        from_state: profile.state,
+        to_state: profile.state,
+        actor_id: actor.userId,
+        payload: JSON.stringify(change),
+        comment: null,
+        at,
+      })
+      .execute();
+    const effects: TransitionEffects = {
+      profileId: task.profile_id,
+      workflow: definition.id,
+      seq: profile.version,
+      event: 'DEADLINE',
+      from: profile.state,
+      to: profile.state,
+      notices: [],
+      tasks: [{ taskId: id, kind: current.kind, dueAt: change.to }],
+    };
     await trx
       .insertInto('outbox')
       .values({
-        topic: 'task.due_changed',
-        cause: `task.due_changed:${id}:${at.getTime()}`,
+        topic: 'transition',
+        cause: `transition:${task.profile_id}:${profile.version}`,
         profile_id: task.profile_id,
-        payload: JSON.stringify({
-          taskId: id,
-          profileId: task.profile_id,
-          dueAt: dueAt?.toISOString() ?? null,
-          by: actor.userId,
-        }),
+        payload: JSON.stringify(effects),
         created_at: at,
       })
-      .onConflict((oc) => oc.column('cause').doNothing())
       .execute();
   });
   return taskById(deps, id);

@@ -136,6 +136,29 @@ describe('reviewer inbox', () => {
     const bad = await api.request(u.wrl!.token, 'GET', '/api/v1/tasks?overdue=maybe');
     expect(bad.status).toBe(422);
   });
+
+  it('records a due-date change in the profile history, with who changed it and the old and new date', async () => {
+    const id = await profileIn('intake');
+    const before = await api.request(u.wrl!.token, 'GET', `/api/v1/profiles/${id}`);
+    const task = before.body.tasks[0];
+    const dueAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    expect((await api.request(u.wrl!.token, 'PATCH', `/api/v1/tasks/${task.id}`, { dueAt })).status).toBe(200);
+    // The same date again changes nothing.
+    expect((await api.request(u.wrl!.token, 'PATCH', `/api/v1/tasks/${task.id}`, { dueAt })).status).toBe(200);
+    const after = await api.request(u.wrl!.token, 'GET', `/api/v1/profiles/${id}`);
+    expect(after.body.version).toBe(before.body.version + 1);
+    const history = await api.request(u.wrl!.token, 'GET', `/api/v1/profiles/${id}/history`);
+    const last = history.body.items.at(-1);
+    expect(last).toMatchObject({
+      seq: before.body.version + 1,
+      event: 'DEADLINE',
+      from: 'intake',
+      to: 'intake',
+      actor: { id: u.wrl!.id },
+      payload: { taskId: task.id, kind: task.kind, from: task.dueAt, to: dueAt },
+    });
+    expect(history.body.items.filter((h: any) => h.event === 'DEADLINE')).toHaveLength(1);
+  });
 });
 
 describe('sessions', () => {
