@@ -1,40 +1,50 @@
-import type { Db } from '@steckbrief/db';
-import { enqueueOutbox, OUTBOX_JOB_COLUMNS, type Queues } from '@steckbrief/queues';
+import { type Db, executePrepared } from '@steckbrief/db';
+import { enqueueOutbox, type Queues } from '@steckbrief/queues';
+import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 
 export const OUTBOX_CHANNEL = 'steckbrief_outbox';
 const BATCH = 500;
 
+type OutboxRow = { id: string; topic: string; cause: string; payload: unknown; created_at: Date };
+
 /**
- * Move committed, unpublished outbox rows into the `outbox` queue. Rows are locked with SKIP LOCKED
- * so concurrent relays split the work; if two still race (e.g. after a reconciliation), the job id
- * `outbox-<id>` makes the second add a no-op. Rows are marked published, never deleted.
+ * Move committed, unpublished outbox rows into the `outbox` queue. One statement takes a batch and
+ * marks it published; rows are locked with SKIP LOCKED, so concurrent relays split the work, and if
+ * two still race (e.g. with a reconciliation) the job id `outbox-<id>` makes the second add a no-op.
+ * If Redis refuses the batch, the rows are handed back (unmarked) for the next pass; if the process
+ * dies in between, reconciliation re-enqueues every row not yet processed, published or not. Rows
+ * are marked published, never deleted.
  */
 export async function relayBatch(db: Db, queues: Queues, now: Date = new Date()): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('outbox')
-      .select(OUTBOX_JOB_COLUMNS)
-      .where('published_at', 'is', null)
-      .orderBy('id')
-      .limit(BATCH)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    if (!rows.length) return 0;
+  const rows = await executePrepared(
+    db,
+    sql<OutboxRow>`
+      update outbox o set published_at = ${now}
+      from (select id from outbox where published_at is null order by id limit ${BATCH} for update skip locked) b
+      where o.id = b.id
+      returning o.id, o.topic, o.cause, o.payload, o.created_at
+    `,
+  );
+  if (!rows.length) return 0;
+  rows.sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
+  try {
     await enqueueOutbox(queues, rows);
-    await trx
+  } catch (error) {
+    await db
       .updateTable('outbox')
-      .set({ published_at: now })
+      .set({ published_at: null })
       .where(
         'id',
         'in',
         rows.map((r) => r.id),
       )
-      .execute();
-    return rows.length;
-  });
+      .execute()
+      .catch(() => undefined);
+    throw error;
+  }
+  return rows.length;
 }
 
 export interface RelayOptions {
