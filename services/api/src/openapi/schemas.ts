@@ -106,7 +106,11 @@ add(
     items: z.array(
       z.object({
         seq: z.int().describe('Profile version after the change'),
-        event: z.string(),
+        event: z
+          .string()
+          .describe(
+            'The workflow event (e.g. SUBMIT), or CREATE, EDIT (data changed; payload.fields) or DEADLINE (a task’s due date moved; payload: taskId, kind, from, to)',
+          ),
         from: z.string().nullable(),
         to: z.string(),
         actor: z.object({ id: uuid, name: z.string() }).nullable(),
