@@ -1,21 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { hashToken } from '@steckbrief/accounts';
-import { createQueues, type Queues } from '@steckbrief/queues';
-import { type Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queues } from '@steckbrief/queues';
+import { createTestQueues, type TestQueues } from '@steckbrief/queues/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_URL, startTestApi, type TestApi } from './helpers.js';
+import { startTestApi, type TestApi } from './helpers.js';
 
 let api: TestApi;
-let connection: Redis;
+let redis: TestQueues;
 let queues: Queues;
-const prefix = `test:dashboard:${randomBytes(4).toString('hex')}`;
 let operator: { id: string; token: string };
 let wrl: { id: string; token: string };
 
 beforeAll(async () => {
-  connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  queues = createQueues({ connection, prefix, mailAttempts: 3, mailBackoffMs: 100 });
+  redis = createTestQueues('dashboard');
+  queues = redis.queues;
   api = await startTestApi('dashboard', { queues });
   operator = await api.user([{ role: 'operator' }]);
   wrl = await api.user([{ role: 'wrl' }]);
@@ -23,10 +20,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  await queues?.close();
-  const keys = await connection.keys(`${prefix}:*`);
-  if (keys.length) await connection.del(...keys);
-  await connection?.quit();
+  await redis?.destroy();
 });
 
 const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -46,21 +40,6 @@ async function login(token: string) {
   const setCookie = res.headers.getSetCookie();
   const cookie = setCookie[0]?.split(';')[0] ?? '';
   return { res, setCookie, cookie };
-}
-
-/** A job that ran once and failed for good, as a worker would leave it. */
-async function failedJob(queue: Queue, reason: string): Promise<string> {
-  const job = await queue.add('test', { cause: `test:${randomBytes(3).toString('hex')}` }, { attempts: 1 });
-  const worker = new Worker(queue.name, null, { connection, prefix, autorun: false });
-  try {
-    const active = await worker.getNextJob('test-lock');
-    expect(active?.id).toBe(job.id);
-    await active?.moveToFailed(new Error(reason), 'test-lock');
-  } finally {
-    await worker.close();
-  }
-  expect(await queue.getJobState(job.id as string)).toBe('failed');
-  return job.id as string;
 }
 
 describe('queue dashboard access', () => {
@@ -145,7 +124,7 @@ describe('browser login', () => {
 
   it('lists a failed job with its error and retries it through the dashboard API', async () => {
     const { cookie } = await login(operator.token);
-    const jobId = await failedJob(queues.outbox, 'relay exploded: 42');
+    const jobId = await redis.failedJob(queues.outbox, 'relay exploded: 42');
 
     const list = await get('/admin/queues/api/queues?activeQueue=outbox&status=failed&page=1&jobsPerPage=50', {
       cookie,

@@ -1,48 +1,27 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
-import { createQueues, jobIds, type Queues } from '@steckbrief/queues';
-import { type Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { jobIds, type Queues } from '@steckbrief/queues';
+import { createTestQueues, type TestQueues } from '@steckbrief/queues/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliRunner } from './helpers.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test:cli_jobs:${randomBytes(4).toString('hex')}`;
 let database: TestDatabase;
-let connection: Redis;
+let redis: TestQueues;
 let queues: Queues;
 
 beforeAll(async () => {
   database = await createTestDatabase('cli_jobs');
-  connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  queues = createQueues({ connection, prefix, mailAttempts: 3, mailBackoffMs: 100 });
+  redis = createTestQueues('cli_jobs');
+  queues = redis.queues;
 });
 
 afterAll(async () => {
-  await queues?.close();
-  const keys = await connection.keys(`${prefix}:*`);
-  if (keys.length) await connection.del(...keys);
-  await connection?.quit();
+  await redis?.destroy();
   await database?.destroy();
 });
 
 const run = (...args: string[]) => cliRunner(database, () => queues)(...args);
-
-/** A job that ran once and failed for good, as a worker would leave it (waiting jobs of earlier tests go first). */
-async function failedJob(queue: Queue, reason: string): Promise<string> {
-  await queue.drain();
-  const job = await queue.add('test', { timerId: '1' }, { attempts: 1 });
-  const worker = new Worker(queue.name, null, { connection, prefix, autorun: false });
-  try {
-    const active = await worker.getNextJob('test-lock');
-    expect(active?.id).toBe(job.id);
-    await active?.moveToFailed(new Error(reason), 'test-lock');
-  } finally {
-    await worker.close();
-  }
-  expect(await queue.getJobState(job.id as string)).toBe('failed');
-  return job.id as string;
-}
+const failedJob = (queue: Queues['outbox'], reason: string) => redis.failedJob(queue, reason, { timerId: '1' });
 
 describe('jobs', () => {
   it('lists failed jobs with their errors', async () => {

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { type Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createQueues, type Queues } from './queues.js';
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestQueues {
+  queues: Queues;
+  connection: Redis;
+  /** The BullMQ key prefix, unique to this test file. */
+  prefix: string;
+  /** A job that ran once and failed for good, as a worker would leave it; returns its id. */
+  failedJob(queue: Queue, reason: string, data?: Record<string, unknown>): Promise<string>;
+  /** Close the queues and delete every key under the prefix. */
+  destroy(): Promise<void>;
+}
+
+/** The queues of one test file on the shared Redis, under a prefix of their own (files run in parallel). */
+export function createTestQueues(label: string): TestQueues {
+  const prefix = `test:${label}:${randomBytes(4).toString('hex')}`;
+  const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = createQueues({ connection, prefix, mailAttempts: 3, mailBackoffMs: 100 });
+  return {
+    queues,
+    connection,
+    prefix,
+    async failedJob(queue, reason, data = { cause: `test:${randomBytes(3).toString('hex')}` }) {
+      // Waiting jobs of earlier tests would be fetched first.
+      await queue.drain();
+      const job = await queue.add('test', data, { attempts: 1 });
+      const worker = new Worker(queue.name, null, { connection, prefix, autorun: false });
+      try {
+        const active = await worker.getNextJob('test-lock');
+        if (active?.id !== job.id) throw new Error(`fetched job ${active?.id}, not ${job.id}`);
+        await active.moveToFailed(new Error(reason), 'test-lock');
+      } finally {
+        await worker.close();
+      }
+      if ((await queue.getJobState(job.id as string)) !== 'failed') throw new Error(`job ${job.id} did not fail`);
+      return job.id as string;
+    },
+    async destroy() {
+      await queues.close();
+      const keys = await connection.keys(`${prefix}:*`);
+      if (keys.length) await connection.del(...keys);
+      await connection.quit();
+    },
+  };
+}
