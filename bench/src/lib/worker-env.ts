@@ -1,5 +1,5 @@
 import type { TestDatabase } from '@steckbrief/db/testing';
-import { type PrivateRedis, startPrivateRedis } from './redis-server.js';
+import { type PrivateRedis, startPrivateRedis } from '@steckbrief/queues/testing';
 import { type CountingSink, startCountingSink } from './smtp-sink.js';
 import type { BenchContext } from './types.js';
 

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { type Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createQueues, type Queues } from './queues.js';
@@ -45,6 +47,73 @@ export function createTestQueues(label: string): TestQueues {
       const keys = await connection.keys(`${prefix}:*`);
       if (keys.length) await connection.del(...keys);
       await connection.quit();
+    },
+  };
+}
+
+export interface PrivateRedis {
+  url: string;
+  pid: number;
+  /** A connection of the caller's own (FLUSHALL, INFO). */
+  client: Redis;
+  flushAll(): Promise<void>;
+  usedMemory(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A redis-server child of the caller's own (no persistence): FLUSHALL, a crash or its memory figures
+ * touch no other test or benchmark. Resolves once it answers PING.
+ */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+  client.on('error', () => undefined); // refused until the server listens
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      if (client.status !== 'ready') await client.connect();
+      if ((await client.ping()) === 'PONG') break;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`redis-server did not start: ${(error as Error).message}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    pid: child.pid as number,
+    client,
+    async flushAll() {
+      await client.flushall();
+    },
+    async usedMemory() {
+      const info = await client.info('memory');
+      return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+    },
+    async stop() {
+      client.disconnect();
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
     },
   };
 }

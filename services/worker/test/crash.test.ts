@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import { applyEvent, createProfile, type EngineDeps } from '@steckbrief/engine';
+import { type PrivateRedis, startPrivateRedis } from '@steckbrief/queues/testing';
 import { buildRegistry } from '@steckbrief/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,17 +8,15 @@ import {
   completeProfile,
   type People,
   pollUntil,
-  type RedisServer,
   type SmtpSink,
   seedPeople,
   spawnWorker,
-  startRedisServer,
   startSmtpSink,
   uniquePrefix,
 } from './helpers.js';
 
 let database: TestDatabase;
-let redis: RedisServer;
+let redis: PrivateRedis;
 let sink: SmtpSink;
 let people: People;
 let deps: EngineDeps;
@@ -26,7 +25,7 @@ const POOL = 5;
 
 beforeAll(async () => {
   database = await createTestDatabase('worker_crash');
-  redis = await startRedisServer();
+  redis = await startPrivateRedis();
   sink = await startSmtpSink({ delayMs: 20 });
   people = await seedPeople(database.db);
   deps = { db: database.db, registry: buildRegistry() };

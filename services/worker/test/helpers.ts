@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '@steckbrief/db';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import type { Actor, EngineDeps } from '@steckbrief/engine';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { buildRegistry } from '@steckbrief/workflows';
-import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
 import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
@@ -106,62 +104,6 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       gate = Promise.resolve();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export interface RedisServer {
-  url: string;
-  flushAll(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** A private redis-server child (no persistence), so FLUSHALL and crashes touch no other test's keys. */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
-  client.on('error', () => undefined); // refused until the server listens
-  await pollUntil(
-    async () => {
-      try {
-        if (client.status !== 'ready') await client.connect().catch(() => undefined);
-        return (await client.ping()) === 'PONG';
-      } catch {
-        return false;
-      }
-    },
-    10_000,
-    'redis-server did not start',
-  );
-  return {
-    url,
-    async flushAll() {
-      await client.flushall();
-    },
-    async stop() {
-      client.disconnect();
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-    },
   };
 }
 

@@ -1,27 +1,26 @@
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import { applyEvent, createProfile, type EngineDeps, setTaskDue } from '@steckbrief/engine';
+import { type PrivateRedis, startPrivateRedis } from '@steckbrief/queues/testing';
 import { buildRegistry } from '@steckbrief/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completeProfile,
   type People,
   pollUntil,
-  type RedisServer,
   seedPeople,
-  startRedisServer,
   startSmtpSink,
   startTestWorker,
   uniquePrefix,
 } from './helpers.js';
 
 let database: TestDatabase;
-let redis: RedisServer;
+let redis: PrivateRedis;
 let people: People;
 let deps: EngineDeps;
 
 beforeAll(async () => {
   database = await createTestDatabase('worker_redis_loss');
-  redis = await startRedisServer();
+  redis = await startPrivateRedis();
   people = await seedPeople(database.db);
   deps = { db: database.db, registry: buildRegistry() };
 });
