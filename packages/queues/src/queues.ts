@@ -51,16 +51,19 @@ export interface QueueOptions {
 /** Finished jobs leave Redis (PostgreSQL records the outcome); failed ones stay a while for inspection. */
 const KEEP_FAILED = { count: 5_000 };
 
+/** Outbox rows and timers: retried with backoff; one that keeps failing stays visible as failed. */
+const ROW_JOB_OPTIONS = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: true,
+  removeOnFail: KEEP_FAILED,
+};
+
 export function createQueues({ connection, prefix, mailAttempts, mailBackoffMs }: QueueOptions): Queues {
   const common = { connection, prefix };
   const outbox = new Queue(QUEUE_NAMES.outbox, {
     ...common,
-    defaultJobOptions: {
-      attempts: 10,
-      backoff: { type: 'exponential', delay: 1_000 },
-      removeOnComplete: true,
-      removeOnFail: KEEP_FAILED,
-    },
+    defaultJobOptions: ROW_JOB_OPTIONS,
   });
   // The delivery log counts attempts and decides when a mail has failed for good; the job only
   // schedules retries. It leaves Redis when it fails, so reconciliation can always add it again.
@@ -75,12 +78,7 @@ export function createQueues({ connection, prefix, mailAttempts, mailBackoffMs }
   });
   const timers = new Queue(QUEUE_NAMES.timers, {
     ...common,
-    defaultJobOptions: {
-      attempts: 10,
-      backoff: { type: 'exponential', delay: 1_000 },
-      removeOnComplete: true,
-      removeOnFail: KEEP_FAILED,
-    },
+    defaultJobOptions: ROW_JOB_OPTIONS,
   });
   return {
     outbox,
