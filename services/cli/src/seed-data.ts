@@ -42,6 +42,12 @@ export const ORGANISATIONS: Organisation[] = [
     places: [{ municipality: 'Cottbus', county: 'CB' }],
   },
   {
+    key: 'branitz',
+    name: 'Stiftung Fürst-Pückler-Museum Park und Schloss Branitz',
+    kind: 'public_body',
+    places: [{ municipality: 'Cottbus', county: 'CB' }],
+  },
+  {
     key: 'spremberg',
     name: 'Stadt Spremberg',
     kind: 'municipality',
@@ -341,14 +347,18 @@ const org = (key: string) => {
 };
 const seat = (key: string) => org(key).places[0] as Organisation['places'][number];
 
-/** The real Werkstatt 4 projects (names public; all figures and texts illustrative). */
+/**
+ * The six projects the WRL's Werkstatt 4 page lists as confirmed by the IMAG (names public; every figure and
+ * text illustrative). They are the only confirmed Werkstatt 4 projects of the seed, so `/werkstaetten/4`
+ * shows what the WRL shows.
+ */
 export const NAMED_PROJECTS = [
+  'Future Branitz Plant',
   'Kultur- und Sportzentrum Burg (Spreewald)',
-  'Projektstudie BMX-Zentrum',
-  'Trampolinhalle (Cottbus)',
+  'Projektstudie BMX-Zentrum / Sport- und Freizeitpark',
+  'Trampolinhalle',
   'Zentrum für Medizintechnologien am Carl-Thiem-Klinikum',
   'Gesundheitslandhaus Schwarze Pumpe',
-  'Pflegeschule Forst',
 ] as const;
 
 function namedProjects(): SeedProfile[] {
@@ -358,11 +368,31 @@ function namedProjects(): SeedProfile[] {
     key: string,
     rest: Omit<Parameters<typeof profileData>[0], 'n' | 'org' | 'place' | 'werkstatt'>,
   ) => profileData({ n, org: org(key), place: seat(key), werkstatt: 4, ...rest });
+  const confirm = (priority: number): ImagDecision => ({ type: 'CONFIRM', payload: { priority } });
   return [
+    {
+      org: 'branitz',
+      data: base(0, 'branitz', {
+        title: NAMED_PROJECTS[0],
+        summary:
+          'Anzucht klimaangepasster Gehölze für den historischen Branitzer Park mit Versuchsflächen, Pflanzenschule und Bildungsangeboten für Besucher.',
+        subArea: 'laendliche_entwicklung',
+        fundingArea: 'touristische_infrastruktur',
+        totalCostEur: 7_300_000,
+        requestedFundingEur: 6_570_000,
+        startDate: '2026-04-01',
+        endDate: '2029-12-31',
+        jobs: [9, 6, 3],
+        contribution:
+          'Sichert ein Gartendenkmal von internationalem Rang gegen den Klimawandel und stärkt den Tourismus in Cottbus.',
+      }),
+      steps: pathTo('confirmed', 4, { lead: 'MWFK', others: ['MLUK'] }, 1).steps,
+      imag: confirm(1),
+    },
     {
       org: 'burg',
       data: base(1, 'burg', {
-        title: NAMED_PROJECTS[0],
+        title: NAMED_PROJECTS[1],
         summary:
           'Neubau einer multifunktionalen Sporthalle mit Kultur- und Veranstaltungsbereich für Vereine, Schulen und die Gemeinde Burg (Spreewald).',
         subArea: 'daseinsvorsorge',
@@ -375,14 +405,14 @@ function namedProjects(): SeedProfile[] {
         contribution: 'Stärkt Lebensqualität und Vielfalt im ländlichen Raum und hält junge Familien in der Region.',
       }),
       steps: pathTo('confirmed', 4, w4, 0).steps,
-      imag: { type: 'CONFIRM', payload: { priority: 1 } },
+      imag: confirm(2),
     },
     {
       org: 'cottbus',
       data: base(2, 'cottbus', {
-        title: NAMED_PROJECTS[1],
+        title: NAMED_PROJECTS[2],
         summary:
-          'Machbarkeitsstudie für ein BMX-Trainings- und Wettkampfzentrum mit Standortanalyse, Betreiber- und Nutzungskonzept.',
+          'Machbarkeitsstudie für ein BMX-Trainings- und Wettkampfzentrum als Teil eines Sport- und Freizeitparks, mit Standortanalyse, Betreiber- und Nutzungskonzept.',
         subArea: 'daseinsvorsorge',
         fundingArea: 'touristische_infrastruktur',
         totalCostEur: 180_000,
@@ -393,12 +423,13 @@ function namedProjects(): SeedProfile[] {
         contribution:
           'Schafft die Grundlage für ein überregional sichtbares Sportangebot für junge Menschen in der Lausitz.',
       }),
-      steps: pathTo('qualification', 4, w4, 0).steps,
+      steps: pathTo('confirmed', 4, { lead: 'MBJS', others: [] }, 0).steps,
+      imag: confirm(3),
     },
     {
       org: 'cottbus',
       data: base(3, 'cottbus', {
-        title: NAMED_PROJECTS[2],
+        title: NAMED_PROJECTS[3],
         summary:
           'Umbau einer leerstehenden Gewerbehalle zu einer Trampolin- und Bewegungshalle für Schul-, Vereins- und Freizeitsport.',
         subArea: 'daseinsvorsorge',
@@ -410,12 +441,13 @@ function namedProjects(): SeedProfile[] {
         jobs: [6, 0, 2],
         contribution: 'Belebt eine Brachfläche und erweitert das Sport- und Freizeitangebot für Familien und Vereine.',
       }),
-      steps: pathTo('ministry_review', 4, { lead: 'MBJS', others: ['MIL'] }, 1).steps,
+      steps: pathTo('confirmed', 4, { lead: 'MBJS', others: ['MIL'] }, 1).steps,
+      imag: confirm(4),
     },
     {
       org: 'ctk',
       data: base(4, 'ctk', {
-        title: NAMED_PROJECTS[3],
+        title: NAMED_PROJECTS[4],
         summary:
           'Aufbau eines Zentrums für Medizintechnologien mit Entwicklungs-, Test- und Schulungsflächen am Carl-Thiem-Klinikum Cottbus.',
         subArea: 'smart_regions',
@@ -428,12 +460,13 @@ function namedProjects(): SeedProfile[] {
         contribution:
           'Verbindet Gesundheitsversorgung und Forschung, schafft hochqualifizierte Arbeitsplätze und zieht Fachkräfte an.',
       }),
-      steps: pathTo('imag_pending', 4, { lead: 'MSGIV', others: ['MWFK'] }, 0).steps,
+      steps: pathTo('confirmed', 4, { lead: 'MSGIV', others: ['MWFK'] }, 0).steps,
+      imag: confirm(5),
     },
     {
       org: 'spremberg',
       data: base(5, 'spremberg', {
-        title: NAMED_PROJECTS[4],
+        title: NAMED_PROJECTS[5],
         summary:
           'Gesundheitslandhaus im Ortsteil Schwarze Pumpe: Hausarztpraxis, Therapieräume, Pflegeberatung und Telemedizin unter einem Dach.',
         subArea: 'daseinsvorsorge',
@@ -445,24 +478,6 @@ function namedProjects(): SeedProfile[] {
         jobs: [12, 4, 2],
         contribution: 'Sichert die wohnortnahe Gesundheitsversorgung im ländlichen Raum und entlastet Pendelwege.',
       }),
-      steps: pathTo('commissioner_approval', 4, { lead: 'MSGIV', others: [] }, 0).steps,
-    },
-    {
-      org: 'forst',
-      data: base(6, 'forst', {
-        title: NAMED_PROJECTS[5],
-        summary:
-          'Neubau einer Pflegeschule mit Skills-Lab und Wohnheimplätzen für die generalistische Pflegeausbildung in Forst (Lausitz).',
-        subArea: 'daseinsvorsorge',
-        fundingArea: 'oeffentliche_fuersorge',
-        totalCostEur: 9_400_000,
-        requestedFundingEur: 8_460_000,
-        startDate: '2026-09-01',
-        endDate: '2029-08-31',
-        jobs: [15, 0, 90],
-        contribution:
-          'Bildet Pflegefachkräfte in der Region aus und sichert damit die Versorgung einer älter werdenden Bevölkerung.',
-      }),
       // One round of further qualification before the positive Votum.
       steps: [
         submit,
@@ -470,7 +485,10 @@ function namedProjects(): SeedProfile[] {
         {
           as: 'werkstatt',
           type: 'VOTE',
-          payload: { votum: 'further_qualification', ...reason('Bitte die Kooperation mit den Kliniken belegen.') },
+          payload: {
+            votum: 'further_qualification',
+            ...reason('Bitte die Kooperation mit den Hausarztpraxen belegen.'),
+          },
         },
         { as: 'applicant', patch: { partners: [{ name: 'Landkreis Spree-Neiße', kind: 'county' }] } },
         { as: 'applicant', type: 'RESUBMIT' },
@@ -479,7 +497,7 @@ function namedProjects(): SeedProfile[] {
         statement('MBJS'),
         approve,
       ],
-      imag: { type: 'CONFIRM', payload: { priority: 2 } },
+      imag: confirm(6),
     },
   ];
 }
@@ -593,7 +611,9 @@ function generatedProjects(): SeedProfile[] {
   STAGES.forEach((stage, s) => {
     for (let variant = 0; variant < GENERATED_PER_STAGE; variant++) {
       n += 1;
-      const werkstatt = ((s + variant) % 5) + 1;
+      // Werkstatt 4's confirmed projects are exactly the six named ones; a generated one goes to Werkstatt 5.
+      const rotated = ((s + variant) % 5) + 1;
+      const werkstatt = stage === 'confirmed' && rotated === 4 ? 5 : rotated;
       const themes = THEMES[werkstatt] as Array<[string, string, string, string?]>;
       const [prefix, summary, fundingArea, subArea] = themes[(s + variant * 2) % themes.length] as [
         string,
