@@ -84,6 +84,8 @@ export const configSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lowercase SQL identifier')
     .default('public'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  /** How long a query waits for a database connection before failing (the API then answers 503). */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.string().min(1).default('steckbrief'),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),

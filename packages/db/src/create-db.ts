@@ -7,6 +7,17 @@ export interface DbOptions {
   /** Schema the process works in; every connection sets it as its search_path. */
   schema?: string;
   poolMax?: number;
+  /**
+   * How long a query may wait for a connection (a free one from the pool, or a new one from the server)
+   * before it fails with a connection error; without a bound, requests hang while PostgreSQL is unreachable.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Told when an idle connection fails, e.g. PostgreSQL restarted or `pg_terminate_backend` ended it. The pool
+   * has already dropped that connection, and the next query opens a new one; this is for logging only.
+   * Without a listener such an error would end the process (an unhandled 'error' event).
+   */
+  onError?: (error: Error) => void;
 }
 
 export type Db = Kysely<Database>;
@@ -24,11 +35,24 @@ export function poolOf(db: Db): pg.Pool | undefined {
 
 const DATE_OID = 1082;
 
+/** The default for processes that pass no logger: one line with the SQLSTATE and message, never the connection string. */
+function warnOnStderr(error: Error): void {
+  const code = (error as { code?: string }).code;
+  console.warn(`PostgreSQL connection lost (${code ?? 'no code'}): ${error.message}; the next query reconnects`);
+}
+
 /** One pool per process. Each connection's search_path is the configured schema, so tests can isolate per schema. */
-export function createDb({ url, schema = 'public', poolMax = 10 }: DbOptions): Db {
+export function createDb({
+  url,
+  schema = 'public',
+  poolMax = 10,
+  connectTimeoutMs = 5_000,
+  onError = warnOnStderr,
+}: DbOptions): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
+    connectionTimeoutMillis: connectTimeoutMs,
     options: `-c search_path=${schema}`,
     // Calendar dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone.
     types: {
@@ -36,6 +60,7 @@ export function createDb({ url, schema = 'public', poolMax = 10 }: DbOptions): D
         oid === DATE_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  pool.on('error', onError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

@@ -1,3 +1,4 @@
+export { isConnectionError } from './connection-errors.js';
 export type { Db, DbOptions } from './create-db.js';
 export { createDb, poolOf } from './create-db.js';
 export { ensureDatabase } from './ensure-database.js';

@@ -16,7 +16,15 @@ const logger = pino({
 });
 
 if (cfg.MIGRATE_ON_START) await ensureDatabase(cfg.DATABASE_URL);
-const db = createDb({ url: cfg.DATABASE_URL, schema: cfg.DATABASE_SCHEMA, poolMax: cfg.DATABASE_POOL_MAX });
+const db = createDb({
+  url: cfg.DATABASE_URL,
+  schema: cfg.DATABASE_SCHEMA,
+  poolMax: cfg.DATABASE_POOL_MAX,
+  connectTimeoutMs: cfg.DATABASE_CONNECT_TIMEOUT_MS,
+  // An idle connection broke (PostgreSQL restarted, failover, pg_terminate_backend); the pool replaces it.
+  onError: (err) =>
+    logger.warn({ err: { code: (err as { code?: string }).code, message: err.message } }, 'PostgreSQL connection lost'),
+});
 if (cfg.MIGRATE_ON_START) {
   const results = await migrateToLatest(db, cfg.DATABASE_SCHEMA);
   if (results.length) logger.info({ migrations: results.map((r) => r.migrationName) }, 'migrated database');

@@ -1,3 +1,4 @@
+import { isConnectionError } from '@steckbrief/db';
 import { DomainError } from '@steckbrief/engine';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 
@@ -55,6 +56,9 @@ export const notFoundRoute: RequestHandler = (req, res) => {
   });
 };
 
+/** Seconds a client should wait before retrying while PostgreSQL is unreachable. */
+const DATABASE_RETRY_AFTER_S = 5;
+
 /** The one place where errors become HTTP answers. Stack traces and SQL never reach the client. */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const requestId = String(req.id);
@@ -74,6 +78,21 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (bodyError) {
     const { code, ...rest } = bodyError;
     sendProblem(res, { type: problemType(code), ...rest, requestId });
+    return;
+  }
+  if (isConnectionError(error)) {
+    // PostgreSQL is down, restarting or out of connections: the request may well succeed a little later.
+    req.log.warn({ err: { code: error.code, message: error.message } }, 'database unavailable');
+    if (res.headersSent) return;
+    res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
+    sendProblem(res, {
+      type: problemType('database-unavailable'),
+      title: 'Datenbank nicht erreichbar / Database unavailable',
+      status: 503,
+      detail:
+        'Die Datenbank ist vorübergehend nicht erreichbar; bitte später erneut versuchen. / The database is temporarily unavailable; please try again later.',
+      requestId,
+    });
     return;
   }
   req.log.error({ err: error }, 'unhandled error');

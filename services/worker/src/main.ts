@@ -9,7 +9,15 @@ import { startWorker } from './worker.js';
 
 const cfg = loadConfigOrExit();
 const logger = pino({ level: cfg.LOG_LEVEL, base: { service: 'worker' }, redact: ['*.password', '*.token'] });
-const db = createDb({ url: cfg.DATABASE_URL, schema: cfg.DATABASE_SCHEMA, poolMax: cfg.DATABASE_POOL_MAX });
+const db = createDb({
+  url: cfg.DATABASE_URL,
+  schema: cfg.DATABASE_SCHEMA,
+  poolMax: cfg.DATABASE_POOL_MAX,
+  connectTimeoutMs: cfg.DATABASE_CONNECT_TIMEOUT_MS,
+  // An idle connection broke (PostgreSQL restarted, failover, pg_terminate_backend); the pool replaces it.
+  onError: (err) =>
+    logger.warn({ err: { code: (err as { code?: string }).code, message: err.message } }, 'PostgreSQL connection lost'),
+});
 
 // The API (MIGRATE_ON_START) or the one-shot `migrate` step owns migrations; started next to them,
 // the worker waits until the schema has its tables instead of failing.
