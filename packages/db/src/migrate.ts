@@ -3,6 +3,7 @@ import * as m001 from './migrations/001_core.js';
 import * as m002 from './migrations/002_worker.js';
 import * as m003 from './migrations/003_sessions.js';
 import * as m004 from './migrations/004_admin_sessions.js';
+import * as m006 from './migrations/006_web.js';
 
 /** Migrations are imported statically so a bundled service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002_worker': m002,
   '003_sessions': m003,
   '004_admin_sessions': m004,
+  '006_web': m006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

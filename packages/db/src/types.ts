@@ -159,6 +159,40 @@ export interface AdminSessionsTable {
   expires_at: Timestamp;
 }
 
+/** A browser session of the web application; the cookie holds the id, the table only its SHA-256. */
+export interface WebSessionsTable {
+  id_hash: string;
+  /** Null for a visitor who has not signed in. */
+  user_id: string | null;
+  csrf_token: string;
+  pending_email: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  /** The absolute end; the idle end is `last_seen_at` plus the idle timeout. */
+  expires_at: Timestamp;
+}
+
+/** A sign-in code and link sent by e-mail: both hashed, single use, short-lived. */
+export interface WebSigninCodesTable {
+  id: Generated<string>;
+  user_id: string;
+  email: string;
+  code_hash: string;
+  link_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+/** Code requests and wrong codes, per address and IP, for the sign-in rate limits. */
+export interface WebSigninEventsTable {
+  id: Generated<string>;
+  kind: 'request' | 'failure';
+  email: string;
+  ip: string;
+  at: Timestamp;
+}
+
 export type MailStatus = 'pending' | 'sending' | 'delivered' | 'failed';
 
 /** One e-mail to one recipient for one cause; (cause, recipient_id) is unique: the exactly-once guard. */
@@ -215,6 +249,9 @@ export interface Database {
   mail_deliveries: MailDeliveriesTable;
   task_timers: TaskTimersTable;
   admin_sessions: AdminSessionsTable;
+  web_sessions: WebSessionsTable;
+  web_signin_codes: WebSigninCodesTable;
+  web_signin_events: WebSigninEventsTable;
 }
 
 export type ProfileRow = Selectable<ProfilesTable>;
