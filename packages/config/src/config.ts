@@ -77,7 +77,11 @@ const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v ===
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /**
+   * Where the API (and the worker's metrics port) listens. Loopback by default, so a developer machine's
+   * `pnpm start` is not reachable from the network; containers and Kubernetes set `0.0.0.0` explicitly.
+   */
+  HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/steckbrief'),
   DATABASE_SCHEMA: z
     .string()
@@ -129,12 +133,30 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema> & {
-  /** True when ADMIN_TOKEN was not set and the development default is in use (never in production). */
+  /** True when ADMIN_TOKEN was not set and the development default is in use: development on a loopback HOST only. */
   adminTokenIsDevDefault: boolean;
 };
 
-/** Lets `pnpm start` on a developer machine work without any setting; production must choose its own. */
+/**
+ * Lets `pnpm start` on a developer machine work without any setting. It is printed in the README, so it is
+ * only ever accepted by a development process that listens on a loopback address.
+ */
 export const DEV_ADMIN_TOKEN = 'steckbrief-dev-admin-token-change-me';
+
+/** Admin tokens published in this repository (README, former compose default, secret template). */
+const PUBLISHED_TOKENS = new Set([DEV_ADMIN_TOKEN, 'compose-admin-token-change-me-0123456789']);
+const PLACEHOLDER = /change[_-]?me/i;
+
+/** 127.0.0.0/8, ::1 (also bracketed or IPv4-mapped) and `localhost`: reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) && v4.split('.').every((p) => Number(p) <= 255);
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -151,7 +173,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
-  const useDevToken = !result.data.ADMIN_TOKEN && result.data.NODE_ENV === 'development';
+  const loopback = isLoopbackHost(result.data.HOST);
+  const token = result.data.ADMIN_TOKEN;
+  // No process reachable from the network accepts a credential anyone can read in this repository.
+  if (token && !loopback && (PUBLISHED_TOKENS.has(token) || PLACEHOLDER.test(token))) {
+    throw new ConfigError([
+      `ADMIN_TOKEN: is a published example value, and HOST ${result.data.HOST} is reachable from the network; choose your own (e.g. \`openssl rand -base64 36\`)`,
+    ]);
+  }
+  const useDevToken = !token && result.data.NODE_ENV === 'development' && loopback;
   return {
     ...result.data,
     ADMIN_TOKEN: useDevToken ? DEV_ADMIN_TOKEN : result.data.ADMIN_TOKEN,

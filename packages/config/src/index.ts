@@ -1,2 +1,2 @@
 export type { Config } from './config.js';
-export { ConfigError, configSchema, loadConfig, loadConfigOrExit } from './config.js';
+export { ConfigError, configSchema, DEV_ADMIN_TOKEN, isLoopbackHost, loadConfig, loadConfigOrExit } from './config.js';

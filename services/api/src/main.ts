@@ -44,6 +44,11 @@ if (cfg.adminTokenIsDevDefault) {
   logger.warn(
     'ADMIN_TOKEN is not set: the development default admin token is active (see README); set ADMIN_TOKEN in production',
   );
+} else if (!cfg.ADMIN_TOKEN && cfg.NODE_ENV === 'development') {
+  logger.warn(
+    { host: cfg.HOST },
+    'ADMIN_TOKEN is not set and HOST is not a loopback address: no bootstrap admin token (the published development token is only accepted on 127.0.0.1); set ADMIN_TOKEN or create users with `pnpm steckbrief users create`',
+  );
 }
 const app = createApp({
   db,
