@@ -1,3 +1,5 @@
 export { messageIdFor, profileLink, senderDomain } from './identity.js';
+export type { SigninCodeInput } from './signin.js';
+export { renderSigninCode } from './signin.js';
 export type { Bilingual, NoticeInput, NoticeKind, NoticeTask, RenderedMail } from './templates.js';
 export { escapeHtml, formatDate, NOTICE_KINDS, renderNotice } from './templates.js';
