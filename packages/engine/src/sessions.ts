@@ -2,8 +2,8 @@ import type { Db } from '@steckbrief/db';
 import { sql } from 'kysely';
 import { type Actor, hasRole } from './access.js';
 import type { Label, SessionKindSpec, WorkflowDefinition } from './definition.js';
-import { Conflict, DomainError, Forbidden, type Issue, NotFound, ValidationFailed } from './errors.js';
-import { isUuid } from './store.js';
+import { DomainError, Forbidden, type Issue, NotFound, ValidationFailed } from './errors.js';
+import { alreadyDecided, isUuid, notOnAgenda } from './store.js';
 import { applyEvent, type EngineDeps } from './transition.js';
 
 export interface AgendaItem {
@@ -353,14 +353,9 @@ export async function applyDecisions(
   const results: DecisionResult[] = [];
   for (const d of decisions) {
     try {
-      if (!onAgenda.has(d.profileId)) {
-        throw new Conflict('Das Profil steht nicht auf der Tagesordnung. / The profile is not on the agenda.');
-      }
-      if (onAgenda.get(d.profileId)) {
-        throw new Conflict(
-          'Über das Profil wurde in dieser Sitzung bereits entschieden. / Already decided in this session.',
-        );
-      }
+      // A fast answer from the agenda as read; the write itself re-checks the item (see writeProfileChange).
+      if (!onAgenda.has(d.profileId)) throw notOnAgenda();
+      if (onAgenda.get(d.profileId)) throw alreadyDecided();
       const defers = spec.deferEvents?.includes(d.type) ?? false;
       if (defers && carryTo === undefined) carryTo = await nextSessionId(deps.db, session);
       const { profile } = await applyEvent(deps, actor, {

@@ -1,4 +1,5 @@
 import { type Db, queryPrepared, type TaskStatus } from '@steckbrief/db';
+import { Conflict } from './errors.js';
 import type { StoredSnapshot } from './machine.js';
 import type { OpenTask } from './tasks.js';
 import type { ProfileFacts } from './views.js';
@@ -112,6 +113,11 @@ export interface ProfileWrite {
 
 const json = (v: unknown) => JSON.stringify(v);
 
+export const alreadyDecided = () =>
+  new Conflict('Über das Profil wurde in dieser Sitzung bereits entschieden. / Already decided in this session.');
+export const notOnAgenda = () =>
+  new Conflict('Das Profil steht nicht auf der Tagesordnung. / The profile is not on the agenda.');
+
 /**
  * Commit one change of a profile — state, snapshot, history, task changes, outbox rows and the
  * idempotency record — as a single SQL statement, so it commits atomically in one round trip.
@@ -120,6 +126,12 @@ const json = (v: unknown) => JSON.stringify(v);
  * serialise on the row lock; the second re-checks the predicate after the first commits, matches
  * nothing, and then every other part of the statement (which all read from `upd`) writes nothing.
  * Returns false when the version was no longer current.
+ *
+ * A session decision is also guarded by its agenda item: the UPDATE matches only while the item is
+ * undecided, so two overlapping batches of one session cannot both decide a profile (a DEFER is a
+ * self-transition, so a batch that lost the version race would otherwise pass every check on its
+ * retry). Every decision bumps the version, so a writer whose snapshot predates another decision
+ * also fails on the version. Throws Conflict when the item is already decided or not on the agenda.
  */
 export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boolean> {
   const closeIds = w.closeTasks.filter((t) => t.status === 'done').map((t) => t.id);
@@ -134,6 +146,10 @@ export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boole
     return `$${values.length}`;
   };
   const at = $(w.at);
+  const profileId = $(w.id);
+  const sessionId = session ? $(session.sessionId) : '';
+  const undecided = `exists (select 1 from session_agenda
+    where session_id = ${sessionId}::uuid and profile_id = ${profileId}::uuid and decision_event is null)`;
   // Only the parts this change needs: every CTE costs planning and execution time, and an insert into
   // outbox fires its NOTIFY trigger even when it inserts nothing (see docs/benchmarks.md).
   const parts = [
@@ -147,7 +163,7 @@ export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boole
         version = version + 1,
         updated_at = ${at},
         submitted_at = case when ${$(w.markSubmitted)}::boolean then coalesce(submitted_at, ${at}) else submitted_at end
-      where id = ${$(w.id)} and version = ${$(w.expectedVersion)}
+      where id = ${profileId} and version = ${$(w.expectedVersion)}${session ? ` and ${undecided}` : ''}
       returning id, version
     )`,
     `hist as (
@@ -189,14 +205,13 @@ export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boole
     )`);
   }
   if (session) {
-    const sessionId = $(session.sessionId);
     parts.push(`agenda as (
       update session_agenda a set
         decision_event = ${$(w.history.event)}, decision_payload = ${$(json(w.history.payload ?? {}))}::jsonb,
         decision_seq = upd.version, decided_by = ${$(w.history.actorId)}::uuid, decided_at = ${at}, to_state = ${$(w.state)},
         carried_to = ${$(session.carryTo)}::uuid
       from upd
-      where a.session_id = ${sessionId}::uuid and a.profile_id = upd.id
+      where a.session_id = ${sessionId}::uuid and a.profile_id = upd.id and a.decision_event is null
     )`);
     if (session.carryTo !== null) {
       const carryTo = $(session.carryTo);
@@ -210,8 +225,27 @@ export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boole
       )`);
     }
   }
-  const rows = await queryPrepared<{ version: number }>(db, `with ${parts.join(', ')} select version from upd`, values);
-  return rows.length === 1;
+  if (!session) {
+    const rows = await queryPrepared<{ version: number }>(
+      db,
+      `with ${parts.join(', ')} select version from upd`,
+      values,
+    );
+    return rows.length === 1;
+  }
+  // Why nothing was written, seen from the statement's snapshot: an open item means a lost version
+  // race (the caller retries against the reloaded profile, whose statement then sees the decision).
+  const item = `(select decision_event is null from session_agenda
+    where session_id = ${sessionId}::uuid and profile_id = ${profileId}::uuid)`;
+  const [row] = await queryPrepared<{ version: number | null; open: boolean | null }>(
+    db,
+    `with ${parts.join(', ')} select (select version from upd) as version, ${item} as open`,
+    values,
+  );
+  if (row?.version != null) return true;
+  if (row?.open === null) throw notOnAgenda();
+  if (row?.open === false) throw alreadyDecided();
+  return false;
 }
 
 export async function findIdempotentResponse(db: Db, userId: string, key: string) {
