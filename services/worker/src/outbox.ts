@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { sql } from 'kysely';
 import type { WorkerContext } from './context.js';
 import { effectsOf, processEffects } from './effects.js';
+import { processSigninMail, SIGNIN_TOPIC } from './signin-mail.js';
 
 /**
  * Handle one outbox row (see `processEffects`). A row whose handling fails counts the attempt and
@@ -11,6 +12,7 @@ import { effectsOf, processEffects } from './effects.js';
 export async function processOutboxJob(ctx: WorkerContext, job: Job): Promise<void> {
   const row = outboxJob.parse(job.data);
   try {
+    if (row.topic === SIGNIN_TOPIC) return await processSigninMail(ctx, row);
     const effects = effectsOf(row);
     if (effects) return await processEffects(ctx, row, effects);
     // Topics for other consumers are not ours to hold back: mark them done, visibly.
