@@ -1,9 +1,8 @@
-import type { Db } from '@steckbrief/db';
 import { sql } from 'kysely';
 import { type Actor, hasRole } from './access.js';
 import type { Label, SessionKindSpec, WorkflowDefinition } from './definition.js';
 import { DomainError, Forbidden, type Issue, NotFound, ValidationFailed } from './errors.js';
-import { alreadyDecided, isUuid, notOnAgenda } from './store.js';
+import { alreadyDecided, carryDeferral, isUuid, notOnAgenda } from './store.js';
 import { applyEvent, type EngineDeps } from './transition.js';
 
 export interface AgendaItem {
@@ -119,24 +118,33 @@ export async function createSession(
       .returning('id')
       .executeTakeFirstOrThrow();
     // Profiles deferred in an earlier session that had no later session yet come onto this agenda.
+    // Undecided items are locked too: a deferral being written on one makes this wait for its commit,
+    // and FOR UPDATE then re-checks the row as committed. Otherwise a deferral whose statement began
+    // before this session existed and committed after this snapshot would be carried nowhere (the
+    // deferral's own follow-up, carryDeferral, covers the opposite order). Locked in key order, so
+    // two sessions created at once cannot deadlock.
     const deferEvents = spec.deferEvents ?? [];
-    const waiting = !deferEvents.length
+    const candidates = !deferEvents.length
       ? []
       : await trx
           .selectFrom('session_agenda as a')
           .innerJoin('sessions as s', 's.id', 'a.session_id')
           .innerJoin('profiles as p', 'p.id', 'a.profile_id')
-          .select(['a.session_id', 'a.profile_id'])
+          .select(['a.session_id', 'a.profile_id', 'a.decision_event', 'a.decided_at'])
           .where('s.workflow_id', '=', definition.id)
           .where('s.kind', '=', input.kind)
           .where('s.scope_value', '=', scopeValue ?? '')
           .where('s.date', '<', input.date)
-          .where('a.decision_event', 'in', [...deferEvents])
+          .where((eb) => eb.or([eb('a.decision_event', 'is', null), eb('a.decision_event', 'in', [...deferEvents])]))
           .where('a.carried_to', 'is', null)
           .where('p.state', 'in', [...spec.agendaStates])
-          .orderBy('a.decided_at')
+          .orderBy('a.session_id')
+          .orderBy('a.profile_id')
           .forUpdate('a')
           .execute();
+    const waiting = candidates
+      .filter((c) => c.decision_event !== null && deferEvents.includes(c.decision_event))
+      .sort((a, b) => (a.decided_at?.getTime() ?? 0) - (b.decided_at?.getTime() ?? 0));
     let position = 0;
     for (const item of waiting) {
       position += 1;
@@ -313,25 +321,6 @@ export async function setAgenda(
   return getSession(deps, actor, id);
 }
 
-/** The next session of the same kind (and scope) after this one, if one is planned. */
-async function nextSessionId(
-  db: Db,
-  s: { id: string; workflow_id: string; kind: string; scope_value: string; date: string },
-) {
-  const next = await db
-    .selectFrom('sessions')
-    .select('id')
-    .where('workflow_id', '=', s.workflow_id)
-    .where('kind', '=', s.kind)
-    .where('scope_value', '=', s.scope_value)
-    .where((eb) => eb.or([eb('date', '>', s.date), eb.and([eb('date', '=', s.date), eb('id', '>', s.id)])]))
-    .orderBy('date')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
-  return next?.id ?? null;
-}
-
 /**
  * Apply many decisions of one session. Each is its own transition (its own transaction), so one bad item
  * never blocks the others; the answer has a result per profile.
@@ -342,14 +331,13 @@ export async function applyDecisions(
   id: string,
   decisions: Array<{ profileId: string; type: string; payload?: Record<string, unknown>; comment?: string }>,
 ): Promise<{ results: DecisionResult[] }> {
-  const { session, spec } = await loadSession(deps, actor, id);
+  const { spec } = await loadSession(deps, actor, id);
   const agenda = await deps.db
     .selectFrom('session_agenda')
     .select(['profile_id', 'decision_event'])
     .where('session_id', '=', id)
     .execute();
   const onAgenda = new Map(agenda.map((a) => [a.profile_id, a.decision_event]));
-  let carryTo: string | null | undefined;
   const results: DecisionResult[] = [];
   for (const d of decisions) {
     try {
@@ -357,14 +345,17 @@ export async function applyDecisions(
       if (!onAgenda.has(d.profileId)) throw notOnAgenda();
       if (onAgenda.get(d.profileId)) throw alreadyDecided();
       const defers = spec.deferEvents?.includes(d.type) ?? false;
-      if (defers && carryTo === undefined) carryTo = await nextSessionId(deps.db, session);
       const { profile } = await applyEvent(deps, actor, {
         profileId: d.profileId,
         type: d.type,
         payload: d.payload,
         comment: d.comment,
-        session: { sessionId: id, carryTo: defers ? (carryTo ?? null) : null },
+        session: { sessionId: id, defers },
       });
+      if (defers) {
+        const at = (deps.now ?? (() => new Date()))();
+        await carryDeferral(deps.db, { sessionId: id, profileId: d.profileId, event: d.type, at });
+      }
       onAgenda.set(d.profileId, d.type);
       results.push({ profileId: d.profileId, status: 'applied', state: profile.state, version: profile.version });
     } catch (error) {

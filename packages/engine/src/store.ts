@@ -107,9 +107,23 @@ export interface ProfileWrite {
   idempotency?: { userId: string; key: string; requestHash: string; status: number; body: unknown };
   /** Written when the data changed. */
   summary?: Record<string, unknown>;
-  /** A decision taken in a session: recorded on its agenda item; a deferral also lands on `carryTo`'s agenda. */
-  session?: { sessionId: string; carryTo: string | null };
+  /** A decision taken in a session: recorded on its agenda item; a deferral also lands on the next session's agenda. */
+  session?: { sessionId: string; defers: boolean };
 }
+
+/**
+ * The next session of the same kind (and scope) after session `$id`, if one is planned. Looked up in
+ * the statement that records a deferral, not once per batch, so a session created while a batch runs
+ * receives the batch's later deferrals.
+ */
+const nextSession = (id: string) => `next as (
+  select n.id from sessions s
+  join sessions n on n.workflow_id = s.workflow_id and n.kind = s.kind and n.scope_value = s.scope_value
+    and (n.date, n.id) > (s.date, s.id)
+  where s.id = ${id}::uuid
+  order by n.date, n.id
+  limit 1
+)`;
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -205,22 +219,22 @@ export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boole
     )`);
   }
   if (session) {
+    if (session.defers) parts.push(nextSession(sessionId));
     parts.push(`agenda as (
       update session_agenda a set
         decision_event = ${$(w.history.event)}, decision_payload = ${$(json(w.history.payload ?? {}))}::jsonb,
         decision_seq = upd.version, decided_by = ${$(w.history.actorId)}::uuid, decided_at = ${at}, to_state = ${$(w.state)},
-        carried_to = ${$(session.carryTo)}::uuid
+        carried_to = ${session.defers ? '(select id from next)' : 'null'}
       from upd
       where a.session_id = ${sessionId}::uuid and a.profile_id = upd.id and a.decision_event is null
     )`);
-    if (session.carryTo !== null) {
-      const carryTo = $(session.carryTo);
+    if (session.defers) {
       parts.push(`carried as (
         insert into session_agenda (session_id, profile_id, position, added_at, carried_from)
-        select ${carryTo}::uuid, upd.id,
-               coalesce((select max(position) from session_agenda where session_id = ${carryTo}::uuid), 0) + 1,
+        select next.id, upd.id,
+               coalesce((select max(position) from session_agenda where session_id = next.id), 0) + 1,
                ${at}, ${sessionId}::uuid
-        from upd
+        from upd, next
         on conflict do nothing
       )`);
     }
@@ -246,6 +260,36 @@ export async function writeProfileChange(db: Db, w: ProfileWrite): Promise<boole
   if (row?.open === null) throw notOnAgenda();
   if (row?.open === false) throw alreadyDecided();
   return false;
+}
+
+/**
+ * Carry a deferred agenda item that is not carried yet onto the next session, if one is planned now.
+ * A deferral's own statement looks the next session up in its snapshot; when that snapshot predates
+ * a session created concurrently (and createSession's collection ran before the deferral committed),
+ * this later statement, with a fresh snapshot, closes the gap. It changes nothing when the item is
+ * carried already: `carried_to is null` is re-checked on the row as locked, so createSession and this
+ * never both carry it.
+ */
+export async function carryDeferral(
+  db: Db,
+  item: { sessionId: string; profileId: string; event: string; at: Date },
+): Promise<void> {
+  await queryPrepared(
+    db,
+    `with ${nextSession('$1')},
+    marked as (
+      update session_agenda a set carried_to = next.id
+      from next
+      where a.session_id = $1::uuid and a.profile_id = $2::uuid and a.decision_event = $3 and a.carried_to is null
+      returning a.profile_id, next.id as next_id
+    )
+    insert into session_agenda (session_id, profile_id, position, added_at, carried_from)
+    select m.next_id, m.profile_id,
+           coalesce((select max(position) from session_agenda where session_id = m.next_id), 0) + 1, $4, $1::uuid
+    from marked m
+    on conflict do nothing`,
+    [item.sessionId, item.profileId, item.event, item.at],
+  );
 }
 
 export async function findIdempotentResponse(db: Db, userId: string, key: string) {

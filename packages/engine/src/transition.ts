@@ -27,7 +27,7 @@ export interface EventInput {
   expectedVersion?: number;
   idempotencyKey?: string;
   /** Set when the event is a decision taken in a session (see sessions.ts). */
-  session?: { sessionId: string; carryTo: string | null };
+  session?: { sessionId: string; defers: boolean };
 }
 
 export interface EventResult {

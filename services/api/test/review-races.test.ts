@@ -160,3 +160,32 @@ describe('overlapping decision batches of one session', () => {
     expect(profile.body.state).toBe('imag_pending');
   });
 });
+
+describe('deferrals while the next session is created', () => {
+  it('carries every DEFER of a batch to a session created while the batch runs', async () => {
+    const [p1, px, p] = [await profileInImagPending(), await profileInImagPending(), await profileInImagPending()];
+    const s1 = await createSession('2041-01-10');
+    await setAgenda(s1, [p1, px, p]);
+
+    const lock = await holdRowLock('profiles', px);
+    const batch = decide(
+      s1,
+      [p1, px, p].map((profileId) => ({ profileId, type: 'DEFER', payload: { reason: 'Nächste Sitzung.' } })),
+    );
+    await lock.waitForWaiters(1);
+    const s2 = await createSession('2041-02-10');
+    await lock.release();
+    const res = await batch;
+
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    const s1Agenda = await agendaOf(s1);
+    expect(s1Agenda.map((i) => [i.profileId, i.decision?.event, i.carriedTo])).toEqual([
+      [p1, 'DEFER', s2],
+      [px, 'DEFER', s2],
+      [p, 'DEFER', s2],
+    ]);
+    const s2Agenda = await agendaOf(s2);
+    expect(s2Agenda.map((i) => i.profileId).sort()).toEqual([p1, px, p].sort());
+    expect(s2Agenda.every((i) => i.carriedFrom === s1)).toBe(true);
+  });
+});
