@@ -6,6 +6,7 @@ import { completeProfileSchema, draftProfileSchema, submitIssues, toCents } from
 export { exampleProfile } from './example.js';
 export type { PipelineContext } from './machine.js';
 export { MINISTRIES, machine } from './machine.js';
+export * from './presentation.js';
 export * from './profile-schema.js';
 
 const L = (de: string, en: string): Label => ({ de, en });
