@@ -51,7 +51,11 @@ export interface QueueOptions {
 /** Finished jobs leave Redis (PostgreSQL records the outcome); failed ones stay a while for inspection. */
 const KEEP_FAILED = { count: 5_000 };
 
-/** Outbox rows and timers: retried with backoff; one that keeps failing stays visible as failed. */
+/**
+ * Outbox rows and timers: retried with backoff; one that keeps failing stays visible as failed. An add
+ * with its id is then ignored, so the worker's reconciliation retries such a job while its row still
+ * needs work; a job failed on purpose as poison (UnrecoverableError) stays failed.
+ */
 const ROW_JOB_OPTIONS = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 1_000 },

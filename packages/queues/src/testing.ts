@@ -12,8 +12,11 @@ export interface TestQueues {
   connection: Redis;
   /** The BullMQ key prefix, unique to this test file. */
   prefix: string;
-  /** A job that ran once and failed for good, as a worker would leave it; returns its id. */
-  failedJob(queue: Queue, reason: string, data?: Record<string, unknown>): Promise<string>;
+  /**
+   * A job that ran once and failed for good (its one attempt used up), as a worker would leave it;
+   * returns its id. `jobId` gives it a row-derived id (`outbox-<id>`, `timer-<id>`).
+   */
+  failedJob(queue: Queue, reason: string, data?: Record<string, unknown>, opts?: { jobId?: string }): Promise<string>;
   /** Close the queues and delete every key under the prefix. */
   destroy(): Promise<void>;
 }
@@ -27,10 +30,10 @@ export function createTestQueues(label: string): TestQueues {
     queues,
     connection,
     prefix,
-    async failedJob(queue, reason, data = { cause: `test:${randomBytes(3).toString('hex')}` }) {
+    async failedJob(queue, reason, data = { cause: `test:${randomBytes(3).toString('hex')}` }, opts = {}) {
       // Waiting jobs of earlier tests would be fetched first.
       await queue.drain();
-      const job = await queue.add('test', data, { attempts: 1 });
+      const job = await queue.add('test', data, { attempts: 1, ...(opts.jobId ? { jobId: opts.jobId } : {}) });
       const worker = new Worker(queue.name, null, { connection, prefix, autorun: false });
       try {
         const active = await worker.getNextJob('test-lock');

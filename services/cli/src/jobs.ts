@@ -23,9 +23,11 @@ function chosenQueues(queues: Queues, name?: string): Queue[] {
 const oneLine = (text: string | undefined) => (text ?? '').replace(/\s+/g, ' ').slice(0, 200);
 
 /**
- * Failed jobs with their errors, newest first per queue. Only jobs that used up their attempts are here: the
- * outbox and timer queues keep them for inspection; a mail job leaves Redis when it fails, and its mails are
- * `failed` rows in mail_deliveries (`mails failed`).
+ * Failed jobs with their errors, newest first per queue. The outbox and timer queues keep them for inspection:
+ * jobs failed at once as poison (a payload that does not parse, a value PostgreSQL rejects; the outbox row keeps
+ * the error in `last_error`), and jobs that used up their attempts, which the worker's reconciliation retries
+ * while their row still needs work. A mail job leaves Redis when it fails, and its mails are `failed` rows in
+ * mail_deliveries (`mails failed`).
  */
 export async function jobsFailed(ctx: CliContext, options: JobsFailedOptions, out: Out): Promise<void> {
   const rows: string[][] = [];
@@ -46,8 +48,9 @@ export async function jobsFailed(ctx: CliContext, options: JobsFailedOptions, ou
 }
 
 /**
- * Move failed jobs back to waiting (BullMQ's job.retry): the named ones, or with `all` every failed job of the
- * chosen queues. Safe to repeat: each job acts on a PostgreSQL row that decides whether anything is left to do.
+ * Move failed jobs back to waiting (BullMQ's job.retry) with their attempts counted afresh: the named ones, or
+ * with `all` every failed job of the chosen queues. Safe to repeat: each job acts on a PostgreSQL row that
+ * decides whether anything is left to do.
  */
 export async function jobsRetry(ctx: CliContext, ids: string[], options: JobsRetryOptions, out: Out): Promise<void> {
   if (Boolean(options.all) === ids.length > 0) throw new Error('name the jobs to retry or pass --all (not both)');
@@ -58,7 +61,7 @@ export async function jobsRetry(ctx: CliContext, ids: string[], options: JobsRet
       : await Promise.all(ids.map((id) => queue.getJob(id)));
     for (const job of jobs) {
       if (!job?.id || (await job.getState()) !== 'failed') continue;
-      await job.retry('failed');
+      await job.retry('failed', { resetAttemptsMade: true });
       retried.add(job.id);
       out(`${queue.name} ${job.id}: retried`);
     }

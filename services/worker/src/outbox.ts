@@ -1,18 +1,27 @@
-import { outboxJob } from '@steckbrief/queues';
+import { jobIds, outboxJob } from '@steckbrief/queues';
 import type { Job } from 'bullmq';
 import { sql } from 'kysely';
 import type { WorkerContext } from './context.js';
 import { effectsOf, processEffects } from './effects.js';
-import { processSigninMail, SIGNIN_TOPIC } from './signin-mail.js';
+import { errorMessage, failFast, isPermanent } from './failures.js';
+
+/** The outbox id of a job, from its data or else from its row-derived job id. */
+function outboxIdOf(job: Job): string | null {
+  const fromData = (job.data as { outboxId?: unknown } | null)?.outboxId;
+  if (typeof fromData === 'string' && /^\d+$/.test(fromData)) return fromData;
+  const fromId = /^outbox-(\d+)$/.exec(job.id ?? '')?.[1];
+  return fromId && jobIds.outbox(fromId) === job.id ? fromId : null;
+}
 
 /**
  * Handle one outbox row (see `processEffects`). A row whose handling fails counts the attempt and
- * keeps the error on the row, for operators; BullMQ retries it.
+ * keeps the error on the row, for operators; BullMQ retries it, unless the error is permanent (a
+ * malformed payload, a value PostgreSQL rejects): then the job fails at once (UnrecoverableError),
+ * stays in the failed set and the row stays unprocessed with its error, without holding up others.
  */
 export async function processOutboxJob(ctx: WorkerContext, job: Job): Promise<void> {
-  const row = outboxJob.parse(job.data);
   try {
-    if (row.topic === SIGNIN_TOPIC) return await processSigninMail(ctx, row);
+    const row = outboxJob.parse(job.data);
     const effects = effectsOf(row);
     if (effects) return await processEffects(ctx, row, effects);
     // Topics for other consumers are not ours to hold back: mark them done, visibly.
@@ -24,11 +33,18 @@ export async function processOutboxJob(ctx: WorkerContext, job: Job): Promise<vo
       .where('processed_at', 'is', null)
       .execute();
   } catch (error) {
-    await ctx.db
-      .updateTable('outbox')
-      .set({ attempts: sql`attempts + 1`, last_error: String((error as Error).message ?? error).slice(0, 2_000) })
-      .where('id', '=', row.outboxId)
-      .execute();
-    throw error;
+    const outboxId = outboxIdOf(job);
+    if (outboxId)
+      await ctx.db
+        .updateTable('outbox')
+        .set({ attempts: sql`attempts + 1`, last_error: errorMessage(error) })
+        .where('id', '=', outboxId)
+        .execute();
+    if (isPermanent(error))
+      ctx.logger.error(
+        { outboxId, jobId: job.id, err: errorMessage(error) },
+        'outbox row cannot be processed; not retried',
+      );
+    failFast(error);
   }
 }

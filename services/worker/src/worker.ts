@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { WorkerContext } from './context.js';
 import { fireTimer } from './deadlines.js';
+import { failFast } from './failures.js';
 import { type MailTransport, processMailJob, type SendDeps } from './mailer.js';
 import { createWorkerMetrics } from './metrics.js';
 import { processOutboxJob } from './outbox.js';
@@ -100,7 +101,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       ...common,
       concurrency: o.concurrency,
     }),
-    new Worker(QUEUE_NAMES.timers, (job, token) => fireTimer(context, job, token), {
+    // A timer job that cannot parse, or whose data PostgreSQL rejects, fails at once (see failures.ts).
+    new Worker(QUEUE_NAMES.timers, (job, token) => fireTimer(context, job, token).catch(failFast), {
       ...common,
       concurrency: o.concurrency,
     }),
@@ -118,7 +120,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const runReconcile = () => {
     reconciling ??= reconcile(context)
       .then((report) => {
-        if (report.outbox || report.mails || report.timers || report.plannedTasks)
+        if (report.outbox || report.mails || report.timers || report.plannedTasks || report.retried)
           logger.info(report, 'reconciled redis from postgresql');
         return report;
       })
