@@ -110,13 +110,22 @@ export async function budgetView(
         { path: 'query.session', message: 'ungültig / invalid' },
       ]);
     }
-    const row = await deps.db
-      .selectFrom('session_agenda as a')
-      .innerJoin('profiles as p', 'p.id', 'a.profile_id')
-      .select([amount.as('cents'), sql<string>`count(*)`.as('n')])
-      .where('a.session_id', '=', input.sessionId)
-      .where('a.decision_event', 'is', null)
-      .executeTakeFirstOrThrow();
+    // Only items the session can still decide: a profile withdrawn, rejected or confirmed elsewhere
+    // while on the agenda is no longer in one of its kind's agenda states and would commit nothing.
+    const decidable = Object.entries(definition.sessions ?? {}).flatMap(([kind, spec]) =>
+      spec.agendaStates.map((state) => sql`(${kind}, ${state})`),
+    );
+    const row = decidable.length
+      ? await deps.db
+          .selectFrom('session_agenda as a')
+          .innerJoin('sessions as s', 's.id', 'a.session_id')
+          .innerJoin('profiles as p', 'p.id', 'a.profile_id')
+          .select([amount.as('cents'), sql<string>`count(*)`.as('n')])
+          .where('a.session_id', '=', input.sessionId)
+          .where('a.decision_event', 'is', null)
+          .where(sql<SqlBool>`(s.kind, p.state) in (${sql.join(decidable)})`)
+          .executeTakeFirstOrThrow()
+      : { cents: '0', n: '0' };
     const current = periods.find((p) => today >= p.from && today <= p.to);
     batch = {
       sessionId: input.sessionId,

@@ -352,4 +352,15 @@ describe('budget view', () => {
     expect((await api.request(u.applicant!.token, 'GET', '/api/v1/budget')).status).toBe(403);
     expect((await api.request(u.mil!.token, 'GET', '/api/v1/budget')).status).toBe(403);
   });
+
+  it('leaves a withdrawn agenda profile out of what an IMAG batch would commit', async () => {
+    const kept = await profileIn('imag_pending', { requestedFundingEur: 1_000_000 });
+    const withdrawn = await profileIn('imag_pending', { requestedFundingEur: 3_000_000 });
+    const session = await createSession({ kind: 'imag', date: '2031-06-15', title: 'IMAG Rückzugstest' });
+    await api.request(u.wrl!.token, 'PUT', `/api/v1/sessions/${session.id}/agenda`, { profileIds: [kept, withdrawn] });
+    await send(u.applicant!.token, withdrawn, 'WITHDRAW', { reason: 'Projekt aufgegeben.' });
+    const batch = await api.request(u.wrl!.token, 'GET', `/api/v1/budget?session=${session.id}`);
+    expect(batch.status).toBe(200);
+    expect(batch.body.batch).toMatchObject({ count: 1, amountCents: 100_000_000 });
+  });
 });
