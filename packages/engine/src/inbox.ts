@@ -2,7 +2,7 @@ import type { Db } from '@steckbrief/db';
 import { type SqlBool, sql } from 'kysely';
 import { type Actor, canSee, hasRole, taskGroupsOf } from './access.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from './errors.js';
-import type { TransitionEffects } from './store.js';
+import { isUuid, type TransitionEffects } from './store.js';
 import type { EngineDeps } from './transition.js';
 import { taskLabel } from './views.js';
 
@@ -141,7 +141,7 @@ export async function taskCounts(
 }
 
 async function loadTaskFor(db: Db, deps: EngineDeps, actor: Actor, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw taskNotFound();
+  if (!isUuid(id)) throw taskNotFound();
   const task = await db
     .selectFrom('tasks as t')
     .innerJoin('profiles as p', 'p.id', 't.profile_id')

@@ -161,6 +161,20 @@ describe('reviewer inbox', () => {
   });
 });
 
+describe('task ids that are not UUIDs', () => {
+  it.each([
+    ['POST', `/api/v1/tasks/${'-'.repeat(36)}/claim`, undefined],
+    ['POST', `/api/v1/tasks/${'a'.repeat(36)}/claim`, undefined],
+    ['POST', `/api/v1/tasks/${'0'.repeat(36)}/release`, undefined],
+    ['PATCH', `/api/v1/tasks/${'a'.repeat(36)}`, { dueAt: '2030-01-01T00:00:00Z' }],
+  ])('answers %s %s with 404 problem+json', async (method, path, body) => {
+    const res = await api.request(u.wrl!.token, method, path, body);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.type).toBe('/problems/not-found');
+  });
+});
+
 describe('sessions', () => {
   it('refuses an agenda item in the wrong state and names it', async () => {
     const session = await createSession({ kind: 'imag', date: '2027-03-25', title: 'IMAG Lausitz März 2027' });
