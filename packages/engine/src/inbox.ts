@@ -204,7 +204,21 @@ export async function releaseTask(deps: EngineDeps, actor: Actor, id: string): P
   if (task.claimed_by && task.claimed_by !== actor.userId && !manager) {
     throw new Conflict('Die Aufgabe wurde von jemand anderem übernommen. / Claimed by someone else.');
   }
-  await deps.db.updateTable('tasks').set({ claimed_by: null, claimed_at: null }).where('id', '=', id).execute();
+  // Only the claim as checked above: a colleague who claimed the task since then keeps it.
+  const claimedBy = task.claimed_by;
+  const released = await deps.db
+    .updateTable('tasks')
+    .set({ claimed_by: null, claimed_at: null })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .where((eb) => (claimedBy === null ? eb('claimed_by', 'is', null) : eb('claimed_by', '=', claimedBy)))
+    .returning('id')
+    .executeTakeFirst();
+  if (!released) {
+    throw new Conflict(
+      'Die Aufgabe wurde inzwischen übernommen, freigegeben oder erledigt; bitte neu laden. / The task changed in the meantime; please reload.',
+    );
+  }
   return taskById(deps, id);
 }
 

@@ -189,3 +189,40 @@ describe('deferrals while the next session is created', () => {
     expect(s2Agenda.every((i) => i.carriedFrom === s1)).toBe(true);
   });
 });
+
+describe('claims released while a colleague claims', () => {
+  it('answers 409 to a release whose claim changed meanwhile and keeps the colleague’s claim', async () => {
+    const mil2 = await api.user([{ role: 'ministry', ministry: 'MIL' }]);
+    const created = await api.request(applicant.token, 'POST', '/api/v1/profiles', { data: completeProfile() });
+    const id = created.body.id as string;
+    await must(applicant, id, 'SUBMIT');
+    await must(wrl, id, 'ACCEPT', { werkstatt: 4 });
+    await must(w4, id, 'VOTE', { votum: 'positive', leadMinistry: 'MIL', ministries: [] });
+    const task = await api.database.db
+      .selectFrom('tasks')
+      .select('id')
+      .where('profile_id', '=', id)
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow();
+    expect((await api.request(mil.token, 'POST', `/api/v1/tasks/${task.id}/claim`)).status).toBe(200);
+
+    // The WRL reads the claim of `mil`; before its release is written, `mil` hands the task to `mil2`.
+    const lock = await holdRowLock('tasks', task.id, async (trx) => {
+      await trx.updateTable('tasks').set({ claimed_by: mil2.id }).where('id', '=', task.id).execute();
+    });
+    const release = api.request(wrl.token, 'POST', `/api/v1/tasks/${task.id}/release`);
+    await lock.waitForWaiters(1);
+    await lock.release();
+    const res = await release;
+
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.detail).toMatch(/inzwischen/);
+    const after = await api.database.db
+      .selectFrom('tasks')
+      .select('claimed_by')
+      .where('id', '=', task.id)
+      .executeTakeFirstOrThrow();
+    expect(after.claimed_by).toBe(mil2.id);
+  });
+});
