@@ -76,12 +76,15 @@ export async function applyEvent(deps: EngineDeps, actor: Actor, input: EventInp
       deps.onTransition?.({ workflow: plan.view.workflow, event: input.type });
       return { profile: plan.view, replayed: false };
     }
-    // Lost a race for this version. With If-Match the caller asked for exactly that version.
-    if (input.expectedVersion !== undefined) throw staleVersion();
+    // Lost a race for this version. The winner may be a concurrent request with the same
+    // Idempotency-Key (a client's retry): its stored answer comes first, also before the 412 that
+    // If-Match asks for, since the retry is the same request.
     if (input.idempotencyKey && userId) {
       const replay = await replayIfKnown(deps, userId, input);
       if (replay) return replay;
     }
+    // With If-Match the caller asked for exactly that version.
+    if (input.expectedVersion !== undefined) throw staleVersion();
     if (attempt >= MAX_ATTEMPTS) {
       throw new Conflict(
         'Das Profil wird gerade von anderen geändert; bitte erneut versuchen. / Concurrent changes, please retry.',

@@ -226,3 +226,42 @@ describe('claims released while a colleague claims', () => {
     expect(after.claimed_by).toBe(mil2.id);
   });
 });
+
+describe('a retry with Idempotency-Key and If-Match racing the first request', () => {
+  it('replays the first request’s answer to the retry instead of 412', async () => {
+    const created = await api.request(applicant.token, 'POST', '/api/v1/profiles', { data: completeProfile() });
+    const id = created.body.id as string;
+    const submitted = await must(applicant, id, 'SUBMIT');
+    const headers = { 'idempotency-key': 'accept-race', 'if-match': `"${submitted.version}"` };
+    const send = () =>
+      api.request(
+        wrl.token,
+        'POST',
+        `/api/v1/profiles/${id}/events`,
+        { type: 'ACCEPT', payload: { werkstatt: 4 } },
+        headers,
+      );
+
+    const lock = await holdRowLock('profiles', id);
+    const first = send();
+    await lock.waitForWaiters(1);
+    const retry = send();
+    await lock.waitForWaiters(2);
+    await lock.release();
+    const results = await Promise.all([first, retry]);
+
+    expect(
+      results.map((r) => r.status),
+      JSON.stringify(results.map((r) => r.body)),
+    ).toEqual([200, 200]);
+    expect(results.map((r) => r.headers.get('idempotent-replayed'))).toEqual([null, 'true']);
+    expect(results[1]!.body).toEqual(results[0]!.body);
+    const accepts = await api.database.db
+      .selectFrom('profile_history')
+      .select('seq')
+      .where('profile_id', '=', id)
+      .where('event', '=', 'ACCEPT')
+      .execute();
+    expect(accepts).toHaveLength(1);
+  });
+});
