@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { WorkerContext } from './context.js';
 import { effectsOf, processEffects } from './effects.js';
 import { errorMessage, failFast, isPermanent } from './failures.js';
+import { processSigninMail, SIGNIN_TOPIC } from './signin-mail.js';
 
 /** The outbox id of a job, from its data or else from its row-derived job id. */
 function outboxIdOf(job: Job): string | null {
@@ -22,6 +23,7 @@ function outboxIdOf(job: Job): string | null {
 export async function processOutboxJob(ctx: WorkerContext, job: Job): Promise<void> {
   try {
     const row = outboxJob.parse(job.data);
+    if (row.topic === SIGNIN_TOPIC) return await processSigninMail(ctx, row);
     const effects = effectsOf(row);
     if (effects) return await processEffects(ctx, row, effects);
     // Topics for other consumers are not ours to hold back: mark them done, visibly.
