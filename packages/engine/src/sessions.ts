@@ -352,6 +352,8 @@ export async function applyDecisions(
         comment: d.comment,
         session: { sessionId: id, defers },
       });
+      // The deferral's statement looked the next session up in its own snapshot; a session created
+      // while it waited for a lock was not in it (see carryDeferral).
       if (defers) {
         const at = (deps.now ?? (() => new Date()))();
         await carryDeferral(deps.db, { sessionId: id, profileId: d.profileId, event: d.type, at });
