@@ -1,2 +1,3 @@
 export type { Config } from './config.js';
 export { ConfigError, configSchema, DEV_ADMIN_TOKEN, isLoopbackHost, loadConfig, loadConfigOrExit } from './config.js';
+export { describeRedisError, networkReason, redactUrl, unreachableMessage } from './start-errors.js';

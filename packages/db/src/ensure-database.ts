@@ -4,13 +4,13 @@ import pg from 'pg';
  * Create the database named in `url` when it does not exist yet, so that a fresh machine needs no manual
  * `createdb`. Connects to the maintenance database `postgres` on the same server.
  */
-export async function ensureDatabase(url: string): Promise<boolean> {
+export async function ensureDatabase(url: string, { connectTimeoutMs = 5_000 } = {}): Promise<boolean> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
   if (!name) return false;
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: connectTimeoutMs });
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);

@@ -1,6 +1,7 @@
 export { isConnectionError } from './connection-errors.js';
 export type { Db, DbOptions } from './create-db.js';
 export { createDb, poolOf } from './create-db.js';
+export { describeConnectionError } from './describe-connection-error.js';
 export { ensureDatabase } from './ensure-database.js';
 export { MigrationError, migrateToLatest } from './migrate.js';
 export { executePrepared, queryPrepared } from './prepared.js';

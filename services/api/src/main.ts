@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
 import { loadConfigOrExit } from '@steckbrief/config';
-import { createDb, ensureDatabase, migrateToLatest } from '@steckbrief/db';
+import { createDb, describeConnectionError, ensureDatabase, migrateToLatest } from '@steckbrief/db';
 import { createQueues } from '@steckbrief/queues';
 import { buildRegistry } from '@steckbrief/workflows';
 import { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { createApp } from './app.js';
 import { queueJobCounts } from './routes/dashboard.js';
@@ -15,7 +16,29 @@ const logger = pino({
   redact: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.password'],
 });
 
-if (cfg.MIGRATE_ON_START) await ensureDatabase(cfg.DATABASE_URL);
+// A crash must still be one fatal log line and a non-zero exit, so the supervisor restarts the process.
+process.on('uncaughtException', (err) => {
+  logger.fatal({ err }, 'uncaught exception; exiting');
+  process.exit(1);
+});
+process.on('unhandledRejection', (err) => {
+  logger.fatal({ err }, 'unhandled promise rejection; exiting');
+  process.exit(1);
+});
+
+/** PostgreSQL unusable at start: one line naming DATABASE_URL on stderr, exit 1; anything else is a real crash. */
+function exitIfUnreachable(error: unknown): void {
+  const line = describeConnectionError(error, cfg.DATABASE_URL);
+  if (!line) throw error;
+  console.error(line);
+  process.exit(1);
+}
+
+if (cfg.MIGRATE_ON_START) {
+  await ensureDatabase(cfg.DATABASE_URL, { connectTimeoutMs: cfg.DATABASE_CONNECT_TIMEOUT_MS }).catch(
+    exitIfUnreachable,
+  );
+}
 const db = createDb({
   url: cfg.DATABASE_URL,
   schema: cfg.DATABASE_SCHEMA,
@@ -25,9 +48,16 @@ const db = createDb({
   onError: (err) =>
     logger.warn({ err: { code: (err as { code?: string }).code, message: err.message } }, 'PostgreSQL connection lost'),
 });
-if (cfg.MIGRATE_ON_START) {
-  const results = await migrateToLatest(db, cfg.DATABASE_SCHEMA);
-  if (results.length) logger.info({ migrations: results.map((r) => r.migrationName) }, 'migrated database');
+try {
+  if (cfg.MIGRATE_ON_START) {
+    const results = await migrateToLatest(db, cfg.DATABASE_SCHEMA);
+    if (results.length) logger.info({ migrations: results.map((r) => r.migrationName) }, 'migrated database');
+  } else {
+    await sql`select 1`.execute(db);
+  }
+} catch (error) {
+  await db.destroy();
+  exitIfUnreachable(error);
 }
 const redis = new Redis(cfg.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));

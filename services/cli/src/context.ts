@@ -22,8 +22,13 @@ export function queuesOf(ctx: CliContext): Queues {
 
 /** Connect and bring the schema up to date first, so every command works on a fresh database. */
 export async function openContext(config: Config): Promise<CliContext> {
-  await ensureDatabase(config.DATABASE_URL);
-  const db = createDb({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolMax: 4 });
+  await ensureDatabase(config.DATABASE_URL, { connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS });
+  const db = createDb({
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    poolMax: 4,
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+  });
   try {
     await migrateToLatest(db, config.DATABASE_SCHEMA);
   } catch (error) {
@@ -39,13 +44,22 @@ export async function openContext(config: Config): Promise<CliContext> {
     deps: { db, registry },
     queues() {
       // One retry per command, so an unreachable Redis ends the command with an error instead of hanging it.
-      redis ??= new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
-      queues ??= createQueues({
+      if (queues) return queues;
+      // A few reconnects, then the connection closes: an unreachable Redis ends the command instead of hanging it.
+      redis = new Redis(config.REDIS_URL, {
+        maxRetriesPerRequest: 1,
+        retryStrategy: (attempt) => (attempt > 3 ? null : attempt * 200),
+      });
+      queues = createQueues({
         connection: redis,
         prefix: `${config.REDIS_PREFIX}:bull`,
         mailAttempts: config.MAIL_ATTEMPTS,
         mailBackoffMs: config.MAIL_BACKOFF_MS,
       });
+      // The command's own failure reports an unreachable Redis in one line (main.ts); these events would only
+      // repeat it on stderr with a stack trace per reconnect.
+      redis.on('error', () => undefined);
+      for (const queue of [queues.outbox, queues.mail, queues.timers]) queue.on('error', () => undefined);
       return queues;
     },
     async close() {

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '@steckbrief/config';
+import { ConfigError, describeRedisError, loadConfig } from '@steckbrief/config';
+import { describeConnectionError } from '@steckbrief/db';
 import { DomainError } from '@steckbrief/engine';
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
@@ -22,6 +23,13 @@ try {
   await program.parseAsync(args[0] === '--' ? args.slice(1) : args, { from: 'user' });
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
+  // PostgreSQL or Redis not running (or refusing us): one line naming the variable, not a stack trace.
+  const unreachable =
+    describeConnectionError(error, config.DATABASE_URL) ?? describeRedisError(error, config.REDIS_URL);
+  if (unreachable) {
+    console.error(unreachable);
+    process.exit(1);
+  }
   // Expected failures (unknown user, invalid role, profile not found) are one line, not a stack trace.
   if (error instanceof DomainError) {
     console.error(`${error.title}: ${error.message}`);

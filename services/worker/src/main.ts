@@ -1,6 +1,7 @@
-import { loadConfigOrExit } from '@steckbrief/config';
-import { createDb } from '@steckbrief/db';
+import { describeRedisError, loadConfigOrExit } from '@steckbrief/config';
+import { createDb, describeConnectionError } from '@steckbrief/db';
 import { buildRegistry } from '@steckbrief/workflows';
+import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { createSmtpTransport } from './mailer.js';
@@ -19,15 +20,73 @@ const db = createDb({
     logger.warn({ err: { code: (err as { code?: string }).code, message: err.message } }, 'PostgreSQL connection lost'),
 });
 
-// The API (MIGRATE_ON_START) or the one-shot `migrate` step owns migrations; started next to them,
-// the worker waits until the schema has its tables instead of failing.
+// A crash must still be one fatal log line and a non-zero exit, so the supervisor restarts the process.
+process.on('uncaughtException', (err) => {
+  logger.fatal({ err }, 'uncaught exception; exiting');
+  process.exit(1);
+});
+process.on('unhandledRejection', (err) => {
+  logger.fatal({ err }, 'unhandled promise rejection; exiting');
+  process.exit(1);
+});
+
+/** A service unusable at start: one line naming its variable on stderr, exit 1; anything else is a real crash. */
+async function exitWith(line: string | undefined, error: unknown): Promise<never> {
+  if (!line) throw error;
+  console.error(line);
+  await db.destroy().catch(() => undefined);
+  process.exit(1);
+}
+
+try {
+  await sql`select 1`.execute(db);
+} catch (error) {
+  await exitWith(describeConnectionError(error, cfg.DATABASE_URL), error);
+}
+
+/** Redis answers a PING: one connection attempt, no retries, bounded in time. */
+async function pingRedis(url: string): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    connectTimeout: cfg.DATABASE_CONNECT_TIMEOUT_MS,
+  });
+  // The failure reaches us through connect()'s rejection; the event would only repeat it on stderr.
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } finally {
+    probe.disconnect();
+  }
+}
+try {
+  await pingRedis(cfg.REDIS_URL);
+} catch (error) {
+  await exitWith(describeRedisError(error, cfg.REDIS_URL), error);
+}
+
+// The API (MIGRATE_ON_START) or the one-shot `migrate` step owns migrations; started next to them, the worker
+// waits until the schema has its tables, however long that takes, instead of crash-looping beside them.
+const WAIT_LOG_EVERY_MS = 30_000;
 for (let waited = 0; ; waited += 1_000) {
   try {
     await sql`select 1 from mail_deliveries, task_timers limit 0`.execute(db);
+    if (waited > 0) logger.info({ schema: cfg.DATABASE_SCHEMA, waitedMs: waited }, 'database migrations found');
     break;
   } catch (error) {
-    if (waited >= 120_000) throw error;
-    if (waited === 0) logger.info({ schema: cfg.DATABASE_SCHEMA }, 'waiting for the database migrations');
+    if (waited % WAIT_LOG_EVERY_MS === 0) {
+      logger.warn(
+        {
+          schema: cfg.DATABASE_SCHEMA,
+          waitedMs: waited,
+          err: { code: (error as { code?: string }).code, message: (error as Error).message },
+        },
+        'waiting for the database migrations: start the API (MIGRATE_ON_START=true) or run `pnpm db:migrate`',
+      );
+    }
     await new Promise((r) => setTimeout(r, 1_000));
   }
 }
