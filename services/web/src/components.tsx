@@ -1,0 +1,238 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
+import type { Children } from './html.js';
+import type { WebUser } from './sessions.js';
+
+/** What every page needs to know about the request: who is signed in and the form token. */
+export interface PageContext {
+  user: WebUser | null;
+  csrfToken: string | null;
+}
+
+export const PRODUCT = 'Steckbrief';
+
+/** The CSRF field of every form that changes something. */
+export function CsrfField({ token }: { token: string | null }) {
+  return token ? <input type="hidden" name="_csrf" value={token} /> : null;
+}
+
+export function Layout({
+  title,
+  ctx,
+  hasErrors = false,
+  children,
+}: {
+  /** The page's own name; the document title adds the product ("<Seite> – Steckbrief"). */
+  title: string;
+  ctx: PageContext;
+  hasErrors?: boolean;
+  children: Children;
+}) {
+  return (
+    <html lang="de">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${hasErrors ? 'Fehler: ' : ''}${title} – ${PRODUCT}`}</title>
+        <link rel="stylesheet" href="/assets/kern/fonts/fira-sans.css" />
+        <link rel="stylesheet" href="/assets/kern/kern.min.css" />
+        <link rel="stylesheet" href="/assets/web/site.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#inhalt">
+          Zum Inhalt springen
+        </a>
+        <header class="site-header">
+          <div class="kern-container site-header__inner">
+            <a class="site-header__name" href="/">
+              {PRODUCT}
+            </a>
+            <nav aria-label="Hauptnavigation" class="site-header__nav">
+              <ul class="site-header__list">
+                <li>
+                  <a class="kern-link" href="/werkstaetten">
+                    Werkstätten
+                  </a>
+                </li>
+                {ctx.user ? (
+                  <>
+                    <li>
+                      <a class="kern-link" href="/meine-steckbriefe">
+                        Meine Steckbriefe
+                      </a>
+                    </li>
+                    <li class="site-header__user">
+                      <span class="kern-sr-only">Angemeldet als </span>
+                      {ctx.user.name}
+                    </li>
+                    <li>
+                      <form method="post" action="/abmelden" class="site-header__signout">
+                        <CsrfField token={ctx.csrfToken} />
+                        <button type="submit" class="kern-btn kern-btn--tertiary kern-btn--x-small">
+                          <span class="kern-label">Abmelden</span>
+                        </button>
+                      </form>
+                    </li>
+                  </>
+                ) : (
+                  <li>
+                    <a class="kern-link" href="/anmelden">
+                      Anmelden
+                    </a>
+                  </li>
+                )}
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="inhalt" tabIndex={-1} class="kern-container site-main">
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="kern-container">
+            <nav aria-label="Rechtliches">
+              <ul class="kern-list kern-list--horizontal site-footer__list">
+                <li>
+                  <a class="kern-link" href="/barrierefreiheit">
+                    Barrierefreiheit
+                  </a>
+                </li>
+                <li>
+                  <a class="kern-link" href="/datenschutz">
+                    Datenschutz
+                  </a>
+                </li>
+                <li>
+                  <a class="kern-link" href="/impressum">
+                    Impressum
+                  </a>
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+export interface FieldError {
+  /** The id of the field the entry links to. */
+  field: string;
+  message: string;
+}
+
+/**
+ * GOV.UK error summary: at the top of <main>, above the <h1>, each entry linking to its field.
+ * `autofocus` moves focus to it without script (the page must render it only when there are errors).
+ */
+export function ErrorSummary({ errors }: { errors: FieldError[] }) {
+  if (!errors.length) return null;
+  return (
+    <div class="kern-alert kern-alert--danger error-summary" role="alert" tabIndex={-1} autofocus>
+      <div class="kern-alert__header">
+        <h2 class="kern-title">Es gibt ein Problem</h2>
+      </div>
+      <div class="kern-alert__body">
+        <ul class="kern-list">
+          {errors.map((e) => (
+            <li key={e.field}>
+              <a class="kern-link" href={`#${e.field}`}>
+                {e.message}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}
+
+export function TextInput({
+  id,
+  name,
+  label,
+  hint,
+  error,
+  type = 'text',
+  value,
+  autocomplete,
+  inputMode,
+  width,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  type?: 'text' | 'email';
+  value?: string;
+  autocomplete?: string;
+  inputMode?: 'numeric' | 'email' | 'text';
+  width?: 'short';
+}) {
+  const described = [hint ? `${id}-hinweis` : null, error ? `${id}-fehler` : null].filter(Boolean).join(' ');
+  return (
+    <div class={`kern-form-input${error ? ' kern-form-input--error' : ''}`}>
+      <label class="kern-label" for={id}>
+        {label}
+      </label>
+      {hint ? (
+        <div class="kern-hint" id={`${id}-hinweis`}>
+          {hint}
+        </div>
+      ) : null}
+      {error ? (
+        <p class="kern-error" id={`${id}-fehler`}>
+          <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
+          <span class="kern-body">
+            <span class="kern-sr-only">Fehler: </span>
+            {error}
+          </span>
+        </p>
+      ) : null}
+      <input
+        type={type as 'text'}
+        class={`kern-form-input__input${error ? ' kern-form-input__input--error' : ''}${width === 'short' ? ' kern-form-input__input--width-4' : ''}`}
+        id={id}
+        name={name}
+        value={value ?? ''}
+        autocomplete={autocomplete}
+        inputMode={inputMode}
+        spellcheck={false}
+        aria-describedby={described || undefined}
+        aria-invalid={error ? true : undefined}
+      />
+    </div>
+  );
+}
+
+export function SubmitButton({ children, secondary = false }: { children: Children; secondary?: boolean }) {
+  return (
+    <button type="submit" class={`kern-btn ${secondary ? 'kern-btn--secondary' : 'kern-btn--primary'}`}>
+      <span class="kern-label">{children}</span>
+    </button>
+  );
+}
+
+/** A status tag: the text carries the meaning, the colour only repeats it (WEB.md). */
+export function StatusTag({ label, tone }: { label: string; tone: 'info' | 'success' | 'warning' | 'danger' }) {
+  return (
+    <span class={`kern-badge kern-badge--${tone}`}>
+      <span class="kern-label kern-label--small">{label}</span>
+    </span>
+  );
+}
+
+export function DescriptionList({ rows }: { rows: Array<{ key: string; value: Children }> }) {
+  return (
+    <dl class="kern-description-list">
+      {rows.map((r) => (
+        <div class="kern-description-list-item" key={r.key}>
+          <dt class="kern-description-list-item__key">{r.key}</dt>
+          <dd class="kern-description-list-item__value">{r.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

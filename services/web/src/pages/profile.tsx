@@ -1,0 +1,135 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
+import type { HistoryItem, ProfileView, WorkflowDefinition } from '@steckbrief/engine';
+import { DescriptionList, Layout, type PageContext, StatusTag } from '../components.js';
+import { formatDate, formatDateTime, formatEuros, formatNumber } from '../format.js';
+import type { Children } from '../html.js';
+import { type FieldSpec, valueAt, type WorkflowPresentation } from '../presentation.js';
+
+const NOT_GIVEN = 'Nicht angegeben';
+
+function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown }): Children {
+  if (value === undefined || value === null || value === '') return <span class="kern-body--muted">{NOT_GIVEN}</span>;
+  if (spec.values && typeof value === 'string') return spec.values[value] ?? value;
+  switch (spec.format) {
+    case 'euros':
+      return typeof value === 'number' ? formatEuros(value) : String(value);
+    case 'date':
+      return typeof value === 'string' ? formatDate(value) : String(value);
+    case 'boolean':
+      return value === true ? 'Ja' : value === false ? 'Nein' : String(value);
+    case 'number':
+      return typeof value === 'number' ? formatNumber(value) : String(value);
+    case 'werkstatt':
+      return `Werkstatt ${String(value)}`;
+    case 'longtext':
+      return <span class="preserve-lines">{String(value)}</span>;
+    default:
+      return String(value);
+  }
+}
+
+/** What a history entry was, in plain German: the workflow's event label, or what the engine recorded. */
+function entryLabel(definition: WorkflowDefinition, item: HistoryItem): string {
+  switch (item.event) {
+    case 'CREATE':
+      return 'Steckbrief angelegt';
+    case 'EDIT':
+      return 'Angaben geändert';
+    case 'DEADLINE':
+      return 'Frist geändert';
+    default:
+      return definition.events[item.event]?.label.de ?? item.event;
+  }
+}
+
+/**
+ * The timeline shows what happened and the resulting status, never an entry's payload or comment:
+ * what a role may read of those (a ministry's statement text, a reason) is for the engine to decide.
+ */
+function Timeline({ definition, history }: { definition: WorkflowDefinition; history: HistoryItem[] }) {
+  return (
+    <ol class="timeline">
+      {[...history].reverse().map((item) => {
+        const changed = item.from !== null && item.from !== item.to;
+        return (
+          <li class="timeline__item" key={item.seq}>
+            <h3 class="kern-heading-small timeline__title">{entryLabel(definition, item)}</h3>
+            <p class="kern-body kern-body--small timeline__date">
+              <time dateTime={item.at}>{formatDateTime(item.at)}</time>
+            </p>
+            {changed ? <p class="kern-body">Neuer Status: {definition.states[item.to]?.de ?? item.to}</p> : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export function ProfilePage({
+  ctx,
+  profile,
+  definition,
+  presentation,
+  history,
+}: {
+  ctx: PageContext;
+  profile: ProfileView;
+  definition: WorkflowDefinition;
+  presentation: WorkflowPresentation;
+  history: HistoryItem[];
+}) {
+  const title =
+    typeof profile.data.title === 'string' && profile.data.title ? profile.data.title : 'Steckbrief ohne Titel';
+  const explanation = presentation.stateExplanations[profile.state]?.de;
+  return (
+    <Layout title={title} ctx={ctx}>
+      <p class="kern-body">
+        <a class="kern-link" href="/meine-steckbriefe">
+          Zurück zu Meine Steckbriefe
+        </a>
+      </p>
+      <span class="kern-preline">Projektsteckbrief</span>
+      <h1 class="kern-heading-large">{title}</h1>
+      <section aria-labelledby="status" class="kern-stack">
+        <h2 class="kern-heading-medium" id="status">
+          Status
+        </h2>
+        <p class="kern-body">
+          <StatusTag label={profile.stateLabel.de} tone={presentation.stateTones[profile.state] ?? 'info'} />
+        </p>
+        {explanation ? <p class="kern-body">{explanation}</p> : null}
+        {profile.tasks.length ? (
+          <>
+            <h3 class="kern-heading-small">Nächste Schritte</h3>
+            <ul class="kern-list">
+              {profile.tasks.map((t) => (
+                <li key={t.id}>
+                  {t.label.de}
+                  {t.dueAt ? `, fällig am ${formatDate(t.dueAt)}` : ''}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+      <section aria-labelledby="angaben">
+        <h2 class="kern-heading-medium" id="angaben">
+          Angaben
+        </h2>
+        <DescriptionList
+          rows={presentation.fields.map((spec) => ({
+            key: spec.label,
+            value: <FieldValue spec={spec} value={valueAt(profile.data, spec.path)} />,
+          }))}
+        />
+      </section>
+      <section aria-labelledby="verlauf">
+        <h2 class="kern-heading-medium" id="verlauf">
+          Verlauf
+        </h2>
+        <Timeline definition={definition} history={history} />
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,315 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { Db } from '@steckbrief/db';
+import {
+  type Actor,
+  DomainError,
+  type EngineDeps,
+  getProfile,
+  listProfiles,
+  NotFound,
+  profileHistory,
+  type WorkflowRegistry,
+} from '@steckbrief/engine';
+import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
+import type { Logger } from 'pino';
+import type { VNode } from 'preact';
+import { z } from 'zod';
+import type { PageContext } from './components.js';
+import { renderDocument } from './html.js';
+import { FormExpiredPage, NotFoundPage, ServerErrorPage } from './pages/errors.js';
+import { AccessibilityPage, DEMO_OPERATOR, ImprintPage, type Operator, PrivacyPage } from './pages/legal.js';
+import { type MyProfileRow, MyProfilesPage } from './pages/my-profiles.js';
+import { ProfilePage } from './pages/profile.js';
+import { SigninCodePage, SigninEmailPage, SigninLinkPage } from './pages/signin.js';
+import { WerkstaettenPage, WerkstattPage } from './pages/werkstaetten.js';
+import { DEFAULT_PRESENTATIONS, type WorkflowPresentation } from './presentation.js';
+import { confirmedProjects, nextSessionDates } from './public-data.js';
+import {
+  csrfProtection,
+  ensureSession,
+  loadSessionMiddleware,
+  pageCsp,
+  sessionCookie,
+  startSession,
+  webState,
+} from './security.js';
+import { endSession, setPendingEmail } from './sessions.js';
+import { checkCode, checkLink, linkIsOpen, requestCode } from './signin.js';
+import { SITE_CSS } from './site-css.js';
+
+export interface WebDeps {
+  db: Db;
+  registry: WorkflowRegistry;
+  /** The origin people use (links in mails, the Origin check of forms); https makes cookies Secure. */
+  publicUrl: string;
+  secureCookies?: boolean;
+  now?: () => Date;
+  logger: Logger;
+  /** NODE_ENV=development: the worker prints a sign-in code it could not deliver. */
+  development?: boolean;
+  operator?: Operator;
+  presentations?: Readonly<Record<string, WorkflowPresentation>>;
+  /** Where KERN's dist/ is; found from this package by default. */
+  kernDir?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NEXT_PATH = /^\/[A-Za-z0-9/_-]{0,200}$/;
+
+const emailField = z.string().trim().max(320).pipe(z.email());
+
+/** A path to return to after sign-in: our own, plain paths only (no open redirect). */
+function nextPath(value: unknown): string | null {
+  return typeof value === 'string' && NEXT_PATH.test(value) && !value.startsWith('//') ? value : null;
+}
+
+function kernDirectory(): string {
+  const require = createRequire(import.meta.url);
+  return `${dirname(require.resolve('@kern-ux/native/package.json'))}/dist`;
+}
+
+/**
+ * The web application: server-rendered pages over the same engine as the JSON API (a second adapter,
+ * holding no rules of its own). Mount it at the root of the app: it answers its own German paths and
+ * passes everything else on.
+ */
+export function webRoutes(deps: WebDeps): Router {
+  const { db, registry, publicUrl, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const secure = deps.secureCookies ?? publicUrl.startsWith('https:');
+  const cookie = sessionCookie(secure);
+  const engine: EngineDeps = { db, registry, now };
+  const presentations = deps.presentations ?? DEFAULT_PRESENTATIONS;
+  const operator = deps.operator ?? DEMO_OPERATOR;
+  const csp = pageCsp(secure);
+  const router = Router();
+
+  const ctxOf = (res: Response): PageContext => {
+    const state = webState(res);
+    return { user: state?.user ?? null, csrfToken: state?.session?.csrfToken ?? null };
+  };
+  const send = (res: Response, page: VNode, status = 200) => {
+    res
+      .status(status)
+      .set({ 'Content-Security-Policy': csp, 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8' })
+      .send(renderDocument(page));
+  };
+  const presentationOf = (workflow: string) =>
+    presentations[workflow] ?? presentations[registry.defaultWorkflowId] ?? Object.values(presentations)[0];
+  const requireUser = (req: Request, res: Response): Actor | null => {
+    const user = webState(res).user;
+    if (user) return user.actor;
+    res.redirect(303, `/anmelden?weiter=${encodeURIComponent(req.path)}`);
+    return null;
+  };
+
+  const kern = deps.kernDir ?? kernDirectory();
+  router.use('/assets/kern', express.static(kern, { index: false, maxAge: '7d', fallthrough: false }));
+  router.get('/assets/web/site.css', (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(SITE_CSS);
+  });
+
+  const pages = Router();
+  pages.use(loadSessionMiddleware(db, cookie, now));
+  pages.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  pages.use(csrfProtection(publicUrl));
+
+  pages.get('/', (_req, res) => {
+    res.redirect(303, webState(res).user ? '/meine-steckbriefe' : '/werkstaetten');
+  });
+
+  // Sign-in by e-mail code (WEB.md): request → code page → signed in; or the mail's link → confirm page.
+  pages.get('/anmelden', ensureSession(db, cookie, now), (req, res) => {
+    const next = nextPath(req.query.weiter);
+    if (webState(res).user) return res.redirect(303, next ?? '/meine-steckbriefe');
+    send(res, <SigninEmailPage ctx={ctxOf(res)} next={next} signedOut={req.query.abgemeldet === '1'} />);
+  });
+
+  pages.post('/anmelden', async (req, res) => {
+    const next = nextPath(req.body.weiter);
+    const parsed = emailField.safeParse(req.body.email);
+    const typed = typeof req.body.email === 'string' ? req.body.email.slice(0, 320) : '';
+    if (!parsed.success) {
+      const message = typed.trim()
+        ? 'Geben Sie eine E-Mail-Adresse im richtigen Format ein, zum Beispiel name@beispiel.de'
+        : 'Geben Sie Ihre E-Mail-Adresse ein';
+      return send(res, <SigninEmailPage ctx={ctxOf(res)} email={typed} error={message} next={next} />, 422);
+    }
+    const outcome = await requestCode(db, {
+      email: parsed.data,
+      ip: req.ip ?? '',
+      now: now(),
+      publicUrl,
+      logIfUndelivered: deps.development === true,
+    });
+    if (outcome === 'limited') {
+      const message = 'Sie haben zu viele Codes angefordert. Warten Sie 15 Minuten und versuchen Sie es dann erneut.';
+      return send(res, <SigninEmailPage ctx={ctxOf(res)} email={typed} error={message} next={next} />, 429);
+    }
+    await setPendingEmail(db, webState(res).session!.idHash, parsed.data);
+    res.redirect(303, next ? `/anmelden/code?weiter=${encodeURIComponent(next)}` : '/anmelden/code');
+  });
+
+  pages.get('/anmelden/code', (req, res) => {
+    const email = webState(res).session?.pendingEmail;
+    if (!email) return res.redirect(303, '/anmelden');
+    send(res, <SigninCodePage ctx={ctxOf(res)} email={email} next={nextPath(req.query.weiter)} />);
+  });
+
+  /** End the visitor's session and open a new one for the user: the old cookie is worthless from now on. */
+  const signIn = async (res: Response, userId: string, next: string | null) => {
+    const old = webState(res).session;
+    if (old) await endSession(db, old.idHash);
+    await startSession(db, res, cookie, { userId }, now());
+    logger.info({ userId }, 'signed in to the web application');
+    res.redirect(303, next ?? '/meine-steckbriefe');
+  };
+
+  pages.post('/anmelden/code', async (req, res) => {
+    const email = webState(res).session?.pendingEmail;
+    const next = nextPath(req.body.weiter);
+    if (!email) return res.redirect(303, '/anmelden');
+    const code = typeof req.body.code === 'string' ? req.body.code.slice(0, 20) : '';
+    if (!code.trim()) {
+      const error = 'Geben Sie den Code aus der E-Mail ein';
+      return send(res, <SigninCodePage ctx={ctxOf(res)} email={email} error={error} next={next} />, 422);
+    }
+    const result = await checkCode(db, { email, code, ip: req.ip ?? '', now: now() });
+    if (result.status === 'ok') return signIn(res, result.userId, next);
+    const error =
+      result.status === 'locked'
+        ? 'Zu viele falsche Codes. Die Anmeldung mit dieser Adresse ist für eine Stunde gesperrt.'
+        : 'Der Code ist falsch oder abgelaufen. Prüfen Sie die E-Mail oder fordern Sie einen neuen Code an.';
+    send(
+      res,
+      <SigninCodePage ctx={ctxOf(res)} email={email} error={error} next={next} />,
+      result.status === 'locked' ? 429 : 422,
+    );
+  });
+
+  pages.get('/anmelden/link', ensureSession(db, cookie, now), async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const usable = await linkIsOpen(db, token, now());
+    send(res, <SigninLinkPage ctx={ctxOf(res)} token={token} usable={usable} />, usable ? 200 : 410);
+  });
+
+  pages.post('/anmelden/link', async (req, res) => {
+    const token = typeof req.body.token === 'string' ? req.body.token : '';
+    const result = await checkLink(db, { token, now: now() });
+    if (result.status === 'ok') return signIn(res, result.userId, null);
+    send(res, <SigninLinkPage ctx={ctxOf(res)} token="" usable={false} />, 410);
+  });
+
+  pages.post('/abmelden', async (_req, res) => {
+    const session = webState(res).session;
+    if (session) await endSession(db, session.idHash);
+    res.clearCookie(cookie.name, cookie.options);
+    res.redirect(303, '/anmelden?abgemeldet=1');
+  });
+
+  pages.get('/meine-steckbriefe', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    // The organisation's own profiles: what the actor's creator roles (owner-scoped) reach.
+    const creatorRoles = new Set(registry.list().flatMap((d) => d.creatorRoles));
+    const own: Actor = { ...actor, grants: actor.grants.filter((g) => creatorRoles.has(g.role)) };
+    const { items } = await listProfiles(engine, own, { limit: 100 });
+    const views = await Promise.all(items.map((item) => getProfile(engine, own, item.id)));
+    const rows: MyProfileRow[] = views.map((p) => {
+      const task = [...p.tasks].sort((a, b) => (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9'))[0];
+      return {
+        id: p.id,
+        title: typeof p.data.title === 'string' ? p.data.title : null,
+        stateLabel: p.stateLabel.de,
+        tone: presentationOf(p.workflow)?.stateTones[p.state] ?? 'info',
+        nextStep: task?.label.de ?? null,
+        dueAt: task?.dueAt ?? null,
+        updatedAt: p.updatedAt,
+      };
+    });
+    send(res, <MyProfilesPage ctx={ctxOf(res)} rows={rows} />);
+  });
+
+  // Every mail sent so far links to /profiles/<id>.
+  pages.get('/profiles/:id', (req, res) => {
+    res.redirect(301, `/profile/${encodeURIComponent(req.params.id)}`);
+  });
+
+  pages.get('/profile/:id', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    if (!UUID.test(req.params.id)) throw new NotFound('Profil nicht gefunden.');
+    const profile = await getProfile(engine, actor, req.params.id);
+    const history = await profileHistory(engine, actor, profile.id);
+    const definition = registry.get(profile.workflow, profile.workflowVersion);
+    const presentation = presentationOf(profile.workflow);
+    if (!presentation) throw new NotFound('Keine Darstellung für diesen Workflow.');
+    send(
+      res,
+      <ProfilePage
+        ctx={ctxOf(res)}
+        profile={profile}
+        definition={definition}
+        presentation={presentation}
+        history={history}
+      />,
+    );
+  });
+
+  const publicDefinition = () => registry.get(registry.defaultWorkflowId);
+  const werkstaetten = () => presentationOf(registry.defaultWorkflowId)?.werkstaetten ?? [];
+
+  pages.get('/werkstaetten', (_req, res) => {
+    send(res, <WerkstaettenPage ctx={ctxOf(res)} werkstaetten={werkstaetten()} />);
+  });
+
+  pages.get('/werkstaetten/:n', async (req, res) => {
+    const werkstatt = werkstaetten().find((w) => String(w.number) === req.params.n);
+    if (!werkstatt) throw new NotFound('Werkstatt nicht gefunden.');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(now());
+    const [projects, sessionDates] = await Promise.all([
+      confirmedProjects(db, publicDefinition(), werkstatt.number),
+      nextSessionDates(db, publicDefinition(), werkstatt.number, today),
+    ]);
+    send(res, <WerkstattPage ctx={ctxOf(res)} werkstatt={werkstatt} projects={projects} sessionDates={sessionDates} />);
+  });
+
+  pages.get('/barrierefreiheit', (_req, res) => send(res, <AccessibilityPage ctx={ctxOf(res)} operator={operator} />));
+  pages.get('/datenschutz', (_req, res) => send(res, <PrivacyPage ctx={ctxOf(res)} operator={operator} />));
+  pages.get('/impressum', (_req, res) => send(res, <ImprintPage ctx={ctxOf(res)} operator={operator} />));
+
+  const pageErrors: ErrorRequestHandler = (err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    if (!res.locals.web) res.locals.web = { session: null, user: null };
+    const e = err as { code?: string; statusCode?: number };
+    if (e.code === 'EBADCSRFTOKEN') return send(res, <FormExpiredPage ctx={ctxOf(res)} />, 403);
+    if (err instanceof NotFound) return send(res, <NotFoundPage ctx={ctxOf(res)} />, 404);
+    if (err instanceof DomainError && err.status < 500) return send(res, <NotFoundPage ctx={ctxOf(res)} />, 404);
+    if (e.statusCode === 413 || e.statusCode === 400)
+      return send(res, <FormExpiredPage ctx={ctxOf(res)} />, e.statusCode);
+    logger.error({ err }, 'web page failed');
+    send(res, <ServerErrorPage ctx={ctxOf(res)} />, 500);
+  };
+
+  // Only the page paths go through sessions and CSRF; anything else (the API) passes untouched.
+  const PAGE_PATHS = [
+    /^\/$/,
+    /^\/anmelden(\/code|\/link)?\/?$/,
+    /^\/abmelden\/?$/,
+    /^\/meine-steckbriefe\/?$/,
+    /^\/profiles?\/[^/]+\/?$/,
+    /^\/werkstaetten(\/[^/]+)?\/?$/,
+    /^\/(barrierefreiheit|datenschutz|impressum)\/?$/,
+  ];
+  router.use((req, res, next) => (PAGE_PATHS.some((p) => p.test(req.path)) ? pages(req, res, next) : next()));
+  router.use(pageErrors);
+  return router;
+}
+
+/** The page shown for an unknown path, for a host app that wants German 404 pages. */
+export function notFoundPage(): string {
+  return renderDocument(<NotFoundPage ctx={{ user: null, csrfToken: null }} />);
+}

@@ -1,0 +1,32 @@
+/**
+ * Our own styles on top of KERN: header, footer, skip link, timeline. Served from memory at
+ * /assets/web/site.css (so a bundled service needs no file next to it). KERN tokens only.
+ */
+export const SITE_CSS = `
+body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
+.skip-link { position: absolute; left: -10000px; top: 0; padding: 0.5rem 1rem; background: #fff; color: #000; z-index: 10; }
+.skip-link:focus { left: 0.5rem; top: 0.5rem; outline: 4px solid var(--kern-color-action-focus-default-contextual, #454B6B); }
+.site-header { border-bottom: 1px solid var(--kern-color-layout-border, #cdd0d9); padding: 0.75rem 0; }
+.site-header__inner { display: flex; flex-wrap: wrap; gap: 0.5rem 2rem; align-items: center; justify-content: space-between; }
+.site-header__name { font-size: 1.5rem; font-weight: 700; color: inherit; text-decoration: none; }
+.site-header__name:focus-visible { outline: 4px solid var(--kern-color-action-focus-default-contextual, #454B6B); outline-offset: 2px; }
+.site-header__list { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: center; list-style: none; margin: 0; padding: 0; }
+.site-header__signout { margin: 0; }
+.site-main { flex: 1 0 auto; padding-top: 2rem; padding-bottom: 3rem; }
+.site-main:focus { outline: none; }
+.site-main > * + * { margin-top: 1rem; }
+.site-main section { margin-top: 2.5rem; }
+.site-footer { border-top: 1px solid var(--kern-color-layout-border, #cdd0d9); padding: 1.5rem 0; }
+.site-footer__list { gap: 1.5rem; }
+.error-summary { margin-bottom: 1.5rem; }
+.error-summary:focus { outline: 4px solid var(--kern-color-action-focus-default-contextual, #454B6B); outline-offset: 2px; }
+.preserve-lines { white-space: pre-line; }
+.timeline { list-style: none; margin: 0; padding: 0 0 0 1.25rem; border-left: 3px solid var(--kern-color-layout-border, #cdd0d9); }
+.timeline__item { position: relative; padding: 0 0 1.5rem 0; }
+.timeline__item::before { content: ''; position: absolute; left: -1.75rem; top: 0.4rem; width: 0.75rem; height: 0.75rem; border-radius: 50%; background: currentColor; }
+.timeline__title { margin: 0; }
+.timeline__date { margin: 0.25rem 0; }
+@media (max-width: 480px) {
+  .site-header__inner { flex-direction: column; align-items: flex-start; }
+}
+`;

@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Db } from '@steckbrief/db';
+import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import { createProfile, type EngineDeps } from '@steckbrief/engine';
+import { createSmtpTransport, type RunningWorker, startWorker } from '@steckbrief/worker';
+import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
+import { buildRegistry } from '@steckbrief/workflows';
+import express from 'express';
+import { simpleParser } from 'mailparser';
+import { pino } from 'pino';
+import { SMTPServer } from 'smtp-server';
+import { webRoutes } from '../src/index.js';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface ReceivedMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** An in-process SMTP server that keeps what it accepts. */
+export async function startSmtpSink() {
+  const messages: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((parsed) => {
+          messages.push({
+            to: session.envelope.rcptTo.map((r) => r.address).join(','),
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+          });
+          callback();
+        })
+        .catch((err: Error) => callback(err));
+    },
+  });
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
+
+export async function pollUntil<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A clock the test moves forward: the web app and the engine read it; the worker keeps real time. */
+export function testClock() {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    advance(ms: number) {
+      offsetMs += ms;
+    },
+  };
+}
+
+export interface Person {
+  userId: string;
+  email: string;
+  name: string;
+}
+
+async function addUser(db: Db, key: string, roles: object[], organisation: string | null): Promise<Person> {
+  const email = `${key}-${randomBytes(3).toString('hex')}@example.org`;
+  const name = `Person ${key}`;
+  const row = await db
+    .insertInto('users')
+    .values({ email, name, organisation, roles: JSON.stringify(roles) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { userId: row.id, email, name };
+}
+
+export interface WebTestEnv {
+  url: string;
+  database: TestDatabase;
+  sink: SmtpSink;
+  worker: RunningWorker;
+  deps: EngineDeps;
+  clock: ReturnType<typeof testClock>;
+  people: {
+    applicant: Person;
+    colleague: Person;
+    other: Person;
+    wrl: Person;
+  };
+  /** The next sign-in mail to `email` after `seen` mails to it, its code and link. */
+  signinMail(email: string, seen?: number): Promise<{ code: string; link: string }>;
+  addPerson(key: string, roles: object[], organisation: string | null): Promise<Person>;
+  /** A profile of the applicant's organisation (`Gemeinde Burg`). */
+  createProfileFor(person: Person, data?: Record<string, unknown>): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A test file's web application: its own schema with a few people, an SMTP sink, the real worker
+ * (so sign-in mails go through the outbox), and an Express app with only the web router.
+ */
+export async function startWebTestEnv(label: string): Promise<WebTestEnv> {
+  const database = await createTestDatabase(label);
+  const { db } = database;
+  const registry = buildRegistry();
+  const clock = testClock();
+  const people = {
+    applicant: await addUser(db, 'applicant', [{ role: 'applicant' }], 'Gemeinde Burg'),
+    colleague: await addUser(db, 'colleague', [{ role: 'applicant' }], 'Gemeinde Burg'),
+    other: await addUser(db, 'other', [{ role: 'applicant' }], 'Stadt Cottbus'),
+    wrl: await addUser(db, 'wrl', [{ role: 'wrl' }], null),
+  };
+  const sink = await startSmtpSink();
+  const app = express();
+  app.set('trust proxy', 'loopback');
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  app.use(webRoutes({ db, registry, publicUrl: url, now: clock.now, logger }));
+  const worker = await startWorker({
+    db,
+    databaseUrl: database.url,
+    schema: database.schema,
+    redisUrl: REDIS_URL,
+    redisPrefix: `test:web-${label}:${randomBytes(4).toString('hex')}`,
+    registry,
+    transport: createSmtpTransport(sink.url, 2),
+    logger,
+    publicUrl: url,
+    mailFrom: 'Steckbrief <noreply@steckbrief.example.org>',
+    mailAttempts: 5,
+    mailBackoffMs: 100,
+    mailLeaseMs: 5_000,
+    reminderOffsets: [],
+    reconcileIntervalMs: 60_000,
+    relayPollMs: 100,
+    concurrency: 2,
+    jobLockMs: 5_000,
+  });
+  const deps: EngineDeps = { db, registry, now: clock.now };
+  return {
+    url,
+    database,
+    sink,
+    worker,
+    deps,
+    clock,
+    people,
+    async signinMail(email, seen = 0) {
+      const mail = await pollUntil(
+        () => sink.messages.filter((m) => m.to === email && m.subject.includes('Anmeldecode'))[seen],
+        10_000,
+        `sign-in mail to ${email}`,
+      );
+      const code = /lautet: (\d{6})/.exec(mail.text)?.[1];
+      const link = /(http\S+\/anmelden\/link\?token=\S+)/.exec(mail.text)?.[1];
+      if (!code || !link) throw new Error(`no code or link in: ${mail.text}`);
+      return { code, link };
+    },
+    addPerson: (key, roles, organisation) => addUser(db, key, roles, organisation),
+    async createProfileFor(person, data = exampleProfile()) {
+      const user = await db
+        .selectFrom('users')
+        .select(['organisation', 'roles'])
+        .where('id', '=', person.userId)
+        .executeTakeFirstOrThrow();
+      const actor = { userId: person.userId, organisation: user.organisation, grants: user.roles };
+      return (await createProfile(deps, actor, { data })).id;
+    },
+    async stop() {
+      await worker.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await sink.close();
+      await database.destroy();
+    },
+  };
+}
+
+/**
+ * A minimal cookie-keeping HTTP client for the security tests (what a browser does, without one):
+ * follows no redirects, so each step's answer is visible.
+ */
+export function httpClient(base: string) {
+  const jar = new Map<string, string>();
+  const client = {
+    jar,
+    async request(
+      path: string,
+      init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    ) {
+      const headers: Record<string, string> = { ...init.headers };
+      if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      let body: string | undefined;
+      if (init.form) {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        body = new URLSearchParams(init.form).toString();
+      }
+      const res = await fetch(new URL(path, base), { method: init.method ?? 'GET', headers, body, redirect: 'manual' });
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(';');
+        const [name, ...value] = (pair ?? '').split('=');
+        if (!name) continue;
+        if (/expires=Thu, 01 Jan 1970/i.test(c)) jar.delete(name);
+        else jar.set(name, value.join('='));
+      }
+      return {
+        status: res.status,
+        location: res.headers.get('location'),
+        headers: res.headers,
+        text: await res.text(),
+      };
+    },
+    /** The CSRF token of the form on a page. */
+    async csrf(path: string) {
+      const page = await client.request(path);
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+      if (!token) throw new Error(`no CSRF token on ${path} (${page.status})`);
+      return token;
+    },
+  };
+  return client;
+}
