@@ -86,4 +86,11 @@ describe('the API while PostgreSQL is unreachable', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     await expectUnavailable(res);
   });
+
+  it('answers /readyz with 503 and postgres down when PostgreSQL refuses connections', async () => {
+    const url = await appOn(createDb({ url: `postgres://postgres@127.0.0.1:${await closedPort()}/steckbrief` }));
+    const res = await fetch(`${url}/readyz`);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { checks: { postgres: string } }).checks.postgres).toBe('down');
+  });
 });
