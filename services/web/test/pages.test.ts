@@ -1,0 +1,177 @@
+import { applyEvent, createSession } from '@steckbrief/engine';
+import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpClient, type Person, startWebTestEnv, type WebTestEnv } from './helpers.js';
+
+let env: WebTestEnv;
+let signedIn: ReturnType<typeof httpClient>;
+let people: Record<'ministry' | 'commissioner' | 'imag', Person>;
+
+async function actorOf(person: Person) {
+  const u = await env.database.db
+    .selectFrom('users')
+    .select(['organisation', 'roles'])
+    .where('id', '=', person.userId)
+    .executeTakeFirstOrThrow();
+  return { userId: person.userId, organisation: u.organisation, grants: u.roles };
+}
+
+async function send(person: Person, profileId: string, type: string, payload: Record<string, unknown> = {}) {
+  await applyEvent(env.deps, await actorOf(person), { profileId, type, payload });
+}
+
+/** Through the whole pipeline to "confirmed" by the IMAG. */
+async function confirm(profileId: string) {
+  await send(env.people.applicant, profileId, 'SUBMIT');
+  await send(env.people.wrl, profileId, 'ACCEPT', { werkstatt: 4 });
+  await send(env.people.wrl, profileId, 'VOTE', { votum: 'positive', leadMinistry: 'MIL', ministries: ['MIL'] });
+  await send(people.ministry, profileId, 'STATEMENT', { opinion: 'endorse', text: 'Interne Stellungnahme XYZ' });
+  await send(people.commissioner, profileId, 'APPROVE');
+  await send(people.imag, profileId, 'CONFIRM', { priority: 1 });
+}
+
+async function signIn(person: Person) {
+  const client = httpClient(env.url);
+  const seen = env.sink.messages.filter((m) => m.to === person.email).length;
+  const csrf = await client.csrf('/anmelden');
+  await client.request('/anmelden', { method: 'POST', form: { _csrf: csrf, email: person.email } });
+  const { code } = await env.signinMail(person.email, seen);
+  const codeCsrf = await client.csrf('/anmelden/code');
+  const res = await client.request('/anmelden/code', { method: 'POST', form: { _csrf: codeCsrf, code } });
+  expect(res.status).toBe(303);
+  return client;
+}
+
+beforeAll(async () => {
+  env = await startWebTestEnv('pages');
+  people = {
+    ministry: await env.addPerson('mil', [{ role: 'ministry', ministry: 'MIL' }], null),
+    commissioner: await env.addPerson('commissioner', [{ role: 'commissioner' }], null),
+    imag: await env.addPerson('imag', [{ role: 'imag' }], null),
+  };
+  signedIn = await signIn(env.people.applicant);
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+describe('profile page', () => {
+  it('shows the data with the workflow labels, German money and dates, and the status with the next step', async () => {
+    const id = await env.createProfileFor(env.people.applicant);
+    const page = await signedIn.request(`/profile/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<title>Kultur- und Sportzentrum Burg (Spreewald) – Steckbrief</title>');
+    expect(page.text).toContain('Gesamtkosten');
+    expect(page.text).toContain('12.500.000,50\u00a0€');
+    expect(page.text).toContain('11.000.000\u00a0€');
+    expect(page.text).toContain('1. März 2027');
+    expect(page.text).toContain('Landkreis Spree-Neiße');
+    expect(page.text).toContain('Entwurf');
+    expect(page.text).toContain('Steckbrief vervollständigen und einreichen');
+    expect(page.text).toContain('Steckbrief angelegt');
+  });
+
+  it('shows the timeline in plain German without the internal text of a statement', async () => {
+    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Trampolinhalle Cottbus' }));
+    await confirm(id);
+    const page = await signedIn.request(`/profile/${id}`);
+    expect(page.text).toContain('Stellungnahme abgeben');
+    expect(page.text).toContain('Neuer Status: Von der IMAG bestätigt');
+    expect(page.text).not.toContain('Interne Stellungnahme XYZ');
+  });
+
+  it('answers 404 to an applicant of another organisation', async () => {
+    const id = await env.createProfileFor(env.people.applicant);
+    const other = await signIn(env.people.other);
+    const page = await other.request(`/profile/${id}`);
+    expect(page.status).toBe(404);
+    expect(page.text).toContain('Seite nicht gefunden');
+    expect(page.text).not.toContain('Kultur- und Sportzentrum');
+  });
+
+  it('renders a <script> title as text', async () => {
+    const id = await env.createProfileFor(
+      env.people.applicant,
+      exampleProfile({ title: '<script>alert("x")</script> Halle' }),
+    );
+    const page = await signedIn.request(`/profile/${id}`);
+    expect(page.text).not.toContain('<script>alert');
+    expect(page.text).toContain('&lt;script>alert(&quot;x&quot;)&lt;/script> Halle');
+  });
+
+  it('sends a visitor to sign-in first, and back to the profile after it', async () => {
+    const id = await env.createProfileFor(env.people.applicant);
+    const visitor = httpClient(env.url);
+    const res = await visitor.request(`/profile/${id}`);
+    expect(res.status).toBe(303);
+    expect(res.location).toBe(`/anmelden?weiter=%2Fprofile%2F${id}`);
+  });
+});
+
+describe('Meine Steckbriefe', () => {
+  it("lists the organisation's profiles, a colleague's included, with status, next step and due date", async () => {
+    const mine = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Gesundheitslandhaus' }));
+    const colleagues = await env.createProfileFor(env.people.colleague, exampleProfile({ title: 'Sportpark Burg' }));
+    const foreign = await env.createProfileFor(env.people.other, exampleProfile({ title: 'Fremdes Projekt Cottbus' }));
+    await send(env.people.applicant, mine, 'SUBMIT');
+    const page = await signedIn.request('/meine-steckbriefe');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`href="/profile/${mine}"`);
+    expect(page.text).toContain(`href="/profile/${colleagues}"`);
+    expect(page.text).not.toContain(foreign);
+    expect(page.text).toContain('Eingangsprüfung');
+    expect(page.text).toContain('Eingangsprüfung durchführen');
+    const due = new Date(env.clock.now().getTime() + 10 * 86_400_000);
+    const dueText = new Intl.DateTimeFormat('de-DE', {
+      timeZone: 'Europe/Berlin',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    }).format(due);
+    expect(page.text).toContain(dueText);
+  });
+});
+
+describe('public Werkstatt pages', () => {
+  it('list the projects the IMAG confirmed with sponsor, place and date, and the next sessions, to anyone', async () => {
+    const confirmed = await env.createProfileFor(
+      env.people.applicant,
+      exampleProfile({ title: 'Zentrum für Medizintechnologien', location: { municipality: 'Cottbus', county: 'CB' } }),
+    );
+    await confirm(confirmed);
+    await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Noch ein Entwurf' }));
+    await createSession(env.deps, await actorOf(env.people.wrl), {
+      kind: 'werkstatt',
+      scopeValue: '4',
+      date: '2099-05-12',
+      title: 'Sitzung der Werkstatt 4',
+    });
+    const page = await httpClient(env.url).request('/werkstaetten/4');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<title>Werkstatt 4 – Steckbrief</title>');
+    expect(page.text).toContain('Daseinsvorsorge, ländliche Entwicklung &amp; smart regions');
+    expect(page.text).toContain('Zentrum für Medizintechnologien');
+    expect(page.text).toContain('Gemeinde Burg (Spreewald)');
+    expect(page.text).toContain('<td class="kern-table__cell">Cottbus</td>');
+    expect(page.text).toContain('12. Mai 2099');
+    expect(page.text).not.toContain('Noch ein Entwurf');
+    expect(page.text).not.toContain('erika.muster@example.org');
+  });
+
+  it('answers 404 for a Werkstatt that does not exist', async () => {
+    expect((await httpClient(env.url).request('/werkstaetten/9')).status).toBe(404);
+  });
+
+  it('serve the legal pages with German titles and the footer links on every page', async () => {
+    for (const [path, title] of [
+      ['/barrierefreiheit', 'Erklärung zur Barrierefreiheit'],
+      ['/datenschutz', 'Datenschutz'],
+      ['/impressum', 'Impressum'],
+    ]) {
+      const page = await httpClient(env.url).request(path as string);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`<title>${title} – Steckbrief</title>`);
+      expect(page.text).toContain('href="/barrierefreiheit"');
+    }
+  });
+});
