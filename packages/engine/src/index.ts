@@ -30,6 +30,7 @@ export { createRegistry, SYSTEM_ROLES } from './registry.js';
 export type { AgendaItem, DecisionResult, Minutes, SessionView } from './sessions.js';
 export { applyDecisions, createSession, getSession, listSessions, sessionMinutes, setAgenda } from './sessions.js';
 export type { TransitionEffects } from './store.js';
+export { isUuid } from './store.js';
 export type { EngineDeps, EventInput, EventResult } from './transition.js';
 export { applyEvent, planEvent } from './transition.js';
 export { bilingualErrors, parseOrThrow, toIssues } from './validation.js';

@@ -218,11 +218,17 @@ function encodeCursor(createdAt: Date, id: string) {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
 }
 
+/** What encodeCursor writes: `toISOString()` of a year PostgreSQL's timestamptz takes (0001–9999). */
+const CURSOR_TIME = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** A timestamp exactly as encodeCursor writes it; anything else (6-digit years, Date.toString(), Feb 30) is not ours. */
+const isCursorTime = (at: unknown): at is string =>
+  typeof at === 'string' && CURSOR_TIME.test(at) && new Date(at).toISOString() === at;
+
 function decodeCursor(cursor: string): [string, string] {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && isUuid(id))
-      return [at, id];
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
+    if (isCursorTime(at) && typeof id === 'string' && isUuid(id)) return [at, id];
   } catch {
     // fall through to the validation error
   }

@@ -1,5 +1,6 @@
+import { createTestQueues, type TestQueues } from '@steckbrief/queues/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeProfile, type HttpResult, startTestApi, type TestApi } from './helpers.js';
+import { ADMIN_TOKEN, completeProfile, type HttpResult, startTestApi, type TestApi } from './helpers.js';
 
 /**
  * SPEC §7: no 5xx for bad input. Every refusal is application/problem+json with type, title, status
@@ -447,5 +448,141 @@ describe('SQL and HTML in text fields', () => {
     const last = history.body.items.at(-1);
     expect(last).toMatchObject({ event: 'REQUEST_REVISION', comment, payload: { reason } });
     expect(history.body.items).toHaveLength(3);
+  });
+});
+
+describe('values PostgreSQL cannot take (review findings 4 and 9)', () => {
+  async function intakeTaskId(): Promise<string> {
+    const id = await createInIntake();
+    const tasks = await api.request(wrl.token, 'GET', '/api/v1/tasks?status=open');
+    const task = tasks.body.items.find((t: { profileId: string }) => t.profileId === id);
+    expect(task, JSON.stringify(tasks.body)).toBeDefined();
+    return task.id;
+  }
+
+  it.each([
+    ['year 0000', '0000-01-01T00:00:00Z'],
+    ['year 1999', '1999-12-31T23:59:59Z'],
+    ['year 2101', '2101-01-01T00:00:00Z'],
+    ['year 9999 with an offset', '9999-12-31T23:59:59+14:00'],
+  ])('answers a task due date in %s with 422 naming dueAt, and keeps the due date', async (_, dueAt) => {
+    const taskId = await intakeTaskId();
+    const before = await api.database.db
+      .selectFrom('tasks')
+      .select('due_at')
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
+    const res = await api.request(wrl.token, 'PATCH', `/api/v1/tasks/${taskId}`, { dueAt });
+    expectProblem(res, 422, 'validation-failed');
+    expect(paths(res)).toContain('body.dueAt');
+    expect(res.body.errors[0].message).toMatch(/^Frist: .* \/ dueAt /);
+    const after = await api.database.db
+      .selectFrom('tasks')
+      .select('due_at')
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual(before);
+    const outbox = await api.database.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('topic', '!=', 'transition')
+      .execute();
+    expect(JSON.stringify(outbox)).not.toContain(dueAt.slice(0, 4) === '0000' ? '0000-01-01' : dueAt);
+  });
+
+  it('accepts a task due date in 2100', async () => {
+    const taskId = await intakeTaskId();
+    const res = await api.request(wrl.token, 'PATCH', `/api/v1/tasks/${taskId}`, { dueAt: '2100-06-30T12:00:00Z' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.dueAt).toBe('2100-06-30T12:00:00.000Z');
+  });
+
+  it.each([
+    ['year 0000', '0000-01-01'],
+    ['year 1999', '1999-12-31'],
+    ['year 2101', '2101-01-01'],
+  ])('answers a session date in %s with 422 naming date, and creates no session', async (_, date) => {
+    const count = async () =>
+      Number(
+        (
+          await api.database.db
+            .selectFrom('sessions')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    const res = await api.request(wrl.token, 'POST', '/api/v1/sessions', {
+      kind: 'imag',
+      date,
+      title: 'IMAG-Sitzung',
+    });
+    expectProblem(res, 422, 'validation-failed');
+    expect(paths(res)).toContain('body.date');
+    expect(res.body.errors[0].message).toMatch(/^Datum: .* \/ date /);
+    expect(await count()).toBe(before);
+  });
+
+  it.each([
+    ['year 0000', '0000-01-01T00:00:00Z'],
+    ['year 275760', '+275760-09-13T00:00:00.000Z'],
+  ])('answers a dueBefore filter in %s without a 5xx', async (_, dueBefore) => {
+    const res = await api.request(wrl.token, 'GET', `/api/v1/tasks?dueBefore=${encodeURIComponent(dueBefore)}`);
+    expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
+  });
+
+  it('answers a token request for a user id of 36 dashes with 404', async () => {
+    const res = await api.request(ADMIN_TOKEN, 'POST', `/api/v1/users/${'-'.repeat(36)}/tokens`, {});
+    expectProblem(res, 404, 'not-found');
+  });
+
+  it('answers a token request for a user id of 36 hex characters with 404', async () => {
+    const res = await api.request(ADMIN_TOKEN, 'POST', `/api/v1/users/${'a'.repeat(36)}/tokens`, {});
+    expectProblem(res, 404, 'not-found');
+  });
+
+  const cursorOf = (at: string) =>
+    Buffer.from(JSON.stringify([at, '6f1c0a3e-1b2c-4d5e-8f90-123456789abc'])).toString('base64url');
+
+  it.each([
+    ['a six-digit year', '+275760-09-13T00:00:00.000Z'],
+    ['year 0000', '0000-01-01T00:00:00.000Z'],
+    ['a JavaScript Date.toString() value', 'Tue Nov 30 2026 12:00:00 GMT+0100 (Central European Standard Time)'],
+    ['an impossible day', '2026-02-30T00:00:00.000Z'],
+  ])('answers a profile-list cursor with %s with 422 naming cursor', async (_, at) => {
+    const res = await api.request(owner.token, 'GET', `/api/v1/profiles?cursor=${cursorOf(at)}`);
+    expectProblem(res, 422, 'validation-failed');
+    expect(paths(res).join(' ')).toMatch(/cursor/);
+  });
+});
+
+describe('a malformed dashboard cookie (review finding 9)', () => {
+  let dashboardApi: TestApi;
+  let testQueues: TestQueues;
+  beforeAll(async () => {
+    testQueues = createTestQueues('bad-input-cookie');
+    dashboardApi = await startTestApi('bad-input-cookie', { queues: testQueues.queues });
+  });
+  afterAll(async () => {
+    await dashboardApi?.close();
+    await testQueues?.destroy();
+  });
+
+  it.each([
+    ['/admin/queues/api/queues', 'GET'],
+    ['/admin/logout', 'POST'],
+  ])('is treated as no session on %s', async (path, method) => {
+    const res = await fetch(`${dashboardApi.url}${path}`, {
+      method,
+      headers: { cookie: 'steckbrief_admin=%E0%A4%A', accept: 'application/json' },
+      redirect: 'manual',
+    });
+    if (method === 'GET') {
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    } else {
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/admin/login?message=signed-out');
+    }
   });
 });

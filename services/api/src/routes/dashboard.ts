@@ -46,7 +46,13 @@ export function queueJobCounts(queues: Queues): QueueCounts {
 function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      // Not percent-encoded by us (we set a base64url id), so it is no session of ours.
+      return undefined;
+    }
   }
   return undefined;
 }

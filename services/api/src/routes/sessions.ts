@@ -10,6 +10,7 @@ import {
 import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../auth.js';
+import { boundedDate } from '../dates.js';
 import { body, query } from '../http.js';
 import type { Operation } from '../openapi/operation.js';
 import { minutesMarkdown, minutesPdf } from '../render/minutes.js';
@@ -19,7 +20,7 @@ const createBody = z
     workflow: z.string().min(1).max(100).optional(),
     kind: z.string().min(1).max(50),
     werkstatt: z.number().int().min(1).max(5).optional(),
-    date: z.iso.date(),
+    date: boundedDate('Datum', 'date'),
     title: z.string().trim().min(3).max(300),
   })
   .strict();

@@ -2,6 +2,7 @@ import { claimTask, type EngineDeps, listTasks, releaseTask, setTaskDue, taskCou
 import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../auth.js';
+import { boundedDateTime } from '../dates.js';
 import { body, query } from '../http.js';
 import type { Operation } from '../openapi/operation.js';
 
@@ -20,7 +21,7 @@ const listQuery = z
     limit: z.coerce.number().int().min(1).max(500).optional(),
   })
   .strict();
-const patchBody = z.object({ dueAt: z.iso.datetime({ offset: true }).nullable() }).strict();
+const patchBody = z.object({ dueAt: boundedDateTime('Frist', 'dueAt').nullable() }).strict();
 
 const task = (description: string) => ({ description, schema: 'InboxTask' });
 

@@ -1,6 +1,6 @@
 import { createUser, issueToken, newUserSchema } from '@steckbrief/accounts';
 import type { Db } from '@steckbrief/db';
-import { NotFound, type WorkflowRegistry } from '@steckbrief/engine';
+import { isUuid, NotFound, type WorkflowRegistry } from '@steckbrief/engine';
 import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf, requireRole } from '../auth.js';
@@ -68,7 +68,7 @@ export function userRoutes(db: Db, registry: WorkflowRegistry): Router {
   router.post('/:id/tokens', requireRole('admin'), async (req, res) => {
     const { label } = body(tokenBody, req);
     const id = String(req.params.id);
-    const user = /^[0-9a-f-]{36}$/i.test(id)
+    const user = isUuid(id)
       ? await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()
       : undefined;
     if (!user) throw new NotFound('Benutzer nicht gefunden. / User not found.');
