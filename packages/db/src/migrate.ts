@@ -4,6 +4,7 @@ import * as m002 from './migrations/002_worker.js';
 import * as m003 from './migrations/003_sessions.js';
 import * as m004 from './migrations/004_admin_sessions.js';
 import * as m006 from './migrations/006_web.js';
+import * as m007 from './migrations/007_mail_lease.js';
 
 /** Migrations are imported statically so a bundled service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003_sessions': m003,
   '004_admin_sessions': m004,
   '006_web': m006,
+  '007_mail_lease': m007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

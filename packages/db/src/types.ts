@@ -210,6 +210,8 @@ export interface MailDeliveriesTable {
   attempts: ColumnType<number, number | undefined, number>;
   /** While a worker sends, no other worker may; a crashed worker's lease runs out. */
   lease_until: NullableTimestamp;
+  /** Drawn afresh by every claim: only its holder may renew the lease or record the outcome (decision 007). */
+  lease_token: string | null;
   smtp_response: string | null;
   last_error: string | null;
   created_at: CreatedAt;

@@ -40,7 +40,14 @@ export async function mailsRetry(ctx: CliContext, ids: string[], options: MailsR
   if (bad.length) throw new Error(`not a mail id: ${bad.join(', ')}`);
   let query = ctx.db
     .updateTable('mail_deliveries')
-    .set({ status: 'pending', attempts: 0, last_error: null, lease_until: null, updated_at: new Date() })
+    .set({
+      status: 'pending',
+      attempts: 0,
+      last_error: null,
+      lease_until: null,
+      lease_token: null,
+      updated_at: new Date(),
+    })
     .where('status', '=', 'failed');
   if (!options.all) query = query.where('id', 'in', ids);
   const reset = await query.returning(['id', 'cause']).execute();

@@ -1,7 +1,25 @@
+import { performance } from 'node:perf_hooks';
 import { type Db, executePrepared, type MailDeliveryRow } from '@steckbrief/db';
 import { messageIdFor, type RenderedMail } from '@steckbrief/notifications';
 import { type RawBuilder, sql } from 'kysely';
 import type { Recipient } from './recipients.js';
+
+/**
+ * A delivery row claimed by this sender: `lease_token` is the claim's fence (decision 007), and
+ * `leaseEnds` the instant (`performance.now()` of this process) before which the lease surely holds:
+ * the claim's statement set `lease_until = now() + lease` after this process sent it, so counting the
+ * lease from the moment the statement was sent needs no clock shared with PostgreSQL.
+ */
+export type ClaimedRow = MailDeliveryRow & { lease_token: string; leaseEnds: number };
+
+/** Rows as returned by a claiming statement sent at `sentAt`. */
+export function leased<T extends { lease_token: string | null }>(
+  rows: T[],
+  sentAt: number,
+  leaseMs: number,
+): Array<T & { lease_token: string; leaseEnds: number }> {
+  return rows.map((r) => ({ ...r, lease_token: r.lease_token as string, leaseEnds: sentAt + leaseMs }));
+}
 
 export interface OutgoingMail {
   recipient: Recipient;
@@ -22,7 +40,7 @@ interface ClaimedRecord {
  * the rows exist if and only if this call did the marking, so of two workers racing for one outbox
  * row or timer exactly one records (and sends) its mails. Returns the claimed rows.
  */
-async function recordClaimed(db: Db, mark: RawBuilder<unknown>, o: ClaimedRecord): Promise<MailDeliveryRow[]> {
+async function recordClaimed(db: Db, mark: RawBuilder<unknown>, o: ClaimedRecord): Promise<ClaimedRow[]> {
   const rows = o.mails.map(({ recipient, mail }) => ({
     recipient_id: recipient.id,
     email: recipient.email,
@@ -31,26 +49,28 @@ async function recordClaimed(db: Db, mark: RawBuilder<unknown>, o: ClaimedRecord
     text_body: mail.text,
     html_body: mail.html,
   }));
-  return executePrepared(
+  const sentAt = performance.now();
+  const claimed = await executePrepared(
     db,
     sql<MailDeliveryRow>`
     with mark as (${mark})
-    insert into mail_deliveries (cause, recipient_id, email, message_id, subject, text_body, html_body, status, attempts, lease_until)
+    insert into mail_deliveries (cause, recipient_id, email, message_id, subject, text_body, html_body, status, attempts, lease_until, lease_token)
     select ${o.cause}, r.recipient_id, r.email, r.message_id, r.subject, r.text_body, r.html_body, 'sending', 1,
-           now() + ${`${o.leaseMs} milliseconds`}::interval
+           now() + ${`${o.leaseMs} milliseconds`}::interval, gen_random_uuid()
     from mark, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       as r(recipient_id uuid, email text, message_id text, subject text, text_body text, html_body text)
     on conflict (cause, recipient_id) do nothing
     returning *
   `,
   );
+  return leased(claimed, sentAt, o.leaseMs);
 }
 
 /**
  * A timer's reminder or escalation: marks the timer fired (once, and only while its task is still
  * open with the same due date, checked in the same statement) and records its mails.
  */
-export function recordTimerMails(db: Db, timerId: string, o: ClaimedRecord): Promise<MailDeliveryRow[]> {
+export function recordTimerMails(db: Db, timerId: string, o: ClaimedRecord): Promise<ClaimedRow[]> {
   return recordClaimed(
     db,
     sql`update task_timers tt set status = 'fired', fired_at = ${o.now}
@@ -64,9 +84,11 @@ export function recordTimerMails(db: Db, timerId: string, o: ClaimedRecord): Pro
 /**
  * Take the right to send a cause's mails: its pending rows, and rows whose sender's lease ran out
  * (that worker crashed or hung). While another worker holds a lease, nobody else sends that mail.
+ * Each claim draws a new lease token, so the previous holder can no longer record an outcome.
  */
-export async function claimCause(db: Db, cause: string, leaseMs: number): Promise<MailDeliveryRow[]> {
-  return executePrepared(
+export async function claimCause(db: Db, cause: string, leaseMs: number): Promise<ClaimedRow[]> {
+  const sentAt = performance.now();
+  const rows = await executePrepared(
     db,
     db
       .updateTable('mail_deliveries')
@@ -74,6 +96,7 @@ export async function claimCause(db: Db, cause: string, leaseMs: number): Promis
         status: 'sending',
         attempts: sql`attempts + 1`,
         lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
+        lease_token: sql`gen_random_uuid()`,
         updated_at: sql`now()`,
       })
       .where('cause', '=', cause)
@@ -85,6 +108,29 @@ export async function claimCause(db: Db, cause: string, leaseMs: number): Promis
       )
       .returningAll(),
   );
+  return leased(rows, sentAt, leaseMs);
+}
+
+/**
+ * Extend the lease of rows this sender still holds (their token unchanged, still `sending`), counted
+ * from now; returns the ids it still holds. One statement for all of them.
+ */
+export async function renewLeases(
+  db: Db,
+  rows: Array<{ id: string; lease_token: string }>,
+  leaseMs: number,
+): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const kept = await executePrepared(
+    db,
+    sql<{ id: string }>`
+    update mail_deliveries d set lease_until = now() + ${`${leaseMs} milliseconds`}::interval, updated_at = now()
+    from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.lease_token)}::uuid[]) as s(id, token)
+    where d.id = s.id and d.lease_token = s.token and d.status = 'sending'
+    returning d.id
+  `,
+  );
+  return new Set(kept.map((r) => r.id));
 }
 
 /** What is left of a cause: nothing, rows to retry, or rows another worker is sending until `leasedUntil`. */
@@ -102,80 +148,104 @@ export async function causeState(db: Db, cause: string): Promise<{ pending: numb
   return { pending: row?.pending ?? 0, leasedUntil: row?.leased_until ?? null };
 }
 
-export async function markDelivered(db: Db, sent: Array<{ id: string; response: string }>): Promise<void> {
-  if (!sent.length) return;
-  await executePrepared(
-    db,
-    sql`
-    update mail_deliveries d set status = 'delivered', smtp_response = s.response, last_error = null,
-      lease_until = null, delivered_at = now(), updated_at = now()
-    from unnest(${sent.map((s) => s.id)}::bigint[], ${sent.map((s) => s.response)}::text[]) as s(id, response)
-    where d.id = s.id
-  `,
-  );
+export interface DeliveredMark {
+  id: string;
+  /** The lease token of the sender's claim: the mark is accepted only while the row still carries it. */
+  token: string;
+  response: string;
 }
 
 /**
- * Group commit for `markDelivered`: every send that finishes while a flush is running (or in the same
- * turn of the event loop) is marked by the next flush, in one statement. A mail's mark is written as
- * soon as its own SMTP answer is in, not when the rest of its cause is, so the crash edge (accepted by
- * the server, not yet marked: re-sent with the same Message-ID after the lease) stays as short as
- * before or shorter; the caller still awaits its mark before it reports the mail delivered.
+ * Mark sent mails delivered, each only if its sender still holds the lease (same token, still
+ * `sending`); returns the ids marked. A mark of a sender whose lease was taken over is refused: the
+ * new holder records its own outcome.
+ */
+export async function markDelivered(db: Db, sent: DeliveredMark[]): Promise<Set<string>> {
+  if (!sent.length) return new Set();
+  const marked = await executePrepared(
+    db,
+    sql<{ id: string }>`
+    update mail_deliveries d set status = 'delivered', smtp_response = s.response, last_error = null,
+      lease_until = null, lease_token = null, delivered_at = now(), updated_at = now()
+    from unnest(${sent.map((s) => s.id)}::bigint[], ${sent.map((s) => s.token)}::uuid[], ${sent.map((s) => s.response)}::text[])
+      as s(id, token, response)
+    where d.id = s.id and d.lease_token = s.token and d.status = 'sending'
+    returning d.id
+  `,
+  );
+  return new Set(marked.map((r) => r.id));
+}
+
+/**
+ * Group commit for `markDelivered`: the marks of every send that finishes in the same turn of the event
+ * loop go in one statement, which is started at once, not behind a flush already running. So a mail's
+ * mark is written one round trip after its SMTP answer: that round trip is the window in which a
+ * crash re-sends the mail (same Message-ID) after the lease. A failed statement is tried twice more
+ * before its sends are reported failed (they would then be re-sent after the lease).
  */
 class DeliveredMarks {
-  private pending: Array<{ id: string; response: string; done: (error?: unknown) => void }> = [];
-  private flushing = false;
+  private pending: Array<DeliveredMark & { done: (marked: boolean, error?: unknown) => void }> = [];
 
   constructor(private readonly db: Db) {}
 
-  mark(id: string, response: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ id, response, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flush());
-      }
+  mark(m: DeliveredMark): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.pending.push({ ...m, done: (marked, error) => (error === undefined ? resolve(marked) : reject(error)) });
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
     });
   }
 
   private async flush(): Promise<void> {
-    while (this.pending.length) {
-      const batch = this.pending;
-      this.pending = [];
+    const batch = this.pending;
+    this.pending = [];
+    for (let attempt = 1; ; attempt++) {
       try {
-        await markDelivered(this.db, batch);
-        for (const m of batch) m.done();
+        const marked = await markDelivered(this.db, batch);
+        for (const m of batch) m.done(marked.has(m.id));
+        return;
       } catch (error) {
-        for (const m of batch) m.done(error ?? new Error('marking delivered failed'));
+        if (attempt >= MARK_ATTEMPTS) {
+          for (const m of batch) m.done(false, error ?? new Error('marking delivered failed'));
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100 * attempt));
       }
     }
-    this.flushing = false;
   }
 }
 
+const MARK_ATTEMPTS = 3;
 const marks = new WeakMap<Db, DeliveredMarks>();
 
-/** Mark one sent mail delivered, batched with the other sends finishing now; resolves once committed. */
-export function markDeliveredSoon(db: Db, id: string, response: string): Promise<void> {
+/**
+ * Mark one sent mail delivered, batched with the other sends finishing now; resolves once committed:
+ * true when marked, false when refused because the lease was taken over.
+ */
+export function markDeliveredSoon(db: Db, mark: DeliveredMark): Promise<boolean> {
   let m = marks.get(db);
   if (!m) {
     m = new DeliveredMarks(db);
     marks.set(db, m);
   }
-  return m.mark(id, response);
+  return m.mark(mark);
 }
 
-/** A failed send: back to pending for the next attempt, or `failed` (visible to operators) after the last. */
-export async function markSendFailed(db: Db, id: string, error: string, final: boolean): Promise<void> {
+/**
+ * A failed send: back to pending for the next attempt, or `failed` (visible to operators) after the
+ * last; only while this sender still holds the lease (`token`).
+ */
+export async function markSendFailed(db: Db, id: string, token: string, error: string, final: boolean): Promise<void> {
   await db
     .updateTable('mail_deliveries')
     .set({
       status: final ? 'failed' : 'pending',
       last_error: error.slice(0, 2_000),
       lease_until: null,
+      lease_token: null,
       updated_at: sql`now()`,
     })
     .where('id', '=', id)
+    .where('lease_token', '=', token)
     .where('status', '=', 'sending')
     .execute();
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { executePrepared, type MailDeliveryRow } from '@steckbrief/db';
 import { messageIdFor, NOTICE_KINDS, profileLink, renderNotice } from '@steckbrief/notifications';
 import { enqueueTimers, jobIds, type OutboxMessage } from '@steckbrief/queues';
@@ -270,22 +271,24 @@ async function writeEffects(
   }
   if (mails.length) {
     parts.push(sql`mails as (
-      insert into mail_deliveries (cause, recipient_id, email, message_id, subject, text_body, html_body, status, attempts, lease_until)
+      insert into mail_deliveries (cause, recipient_id, email, message_id, subject, text_body, html_body, status, attempts, lease_until, lease_token)
       select r.cause, r.recipient_id, r.email, r.message_id, r.subject, r.text_body, r.html_body, 'sending', 1,
-             now() + ${`${ctx.send.leaseMs} milliseconds`}::interval
+             now() + ${`${ctx.send.leaseMs} milliseconds`}::interval, gen_random_uuid()
       from mark, jsonb_to_recordset(${JSON.stringify(mails)}::jsonb)
         as r(cause text, recipient_id uuid, email text, message_id text, subject text, text_body text, html_body text)
       on conflict (cause, recipient_id) do nothing
-      returning id, cause, recipient_id, attempts
+      returning id, cause, recipient_id, attempts, lease_token
     )`);
   }
+  // The claimed mails' lease counts from here (see `ClaimedRow`).
+  const sentAt = performance.now();
   const [out] = await executePrepared(
     db,
     sql<{
       marked: boolean;
       cancelled: string[];
       planned: Array<{ id: string; fire_at: string }>;
-      mails: Array<{ id: string; cause: string; recipient_id: string; attempts: number }>;
+      mails: Array<{ id: string; cause: string; recipient_id: string; attempts: number; lease_token: string }>;
     }>`
     with ${sql.join(parts, sql`, `)}
     select exists (select 1 from mark) as marked,
@@ -297,7 +300,7 @@ async function writeEffects(
       } as planned,
       ${
         mails.length
-          ? sql`coalesce((select json_agg(json_build_object('id', id::text, 'cause', cause, 'recipient_id', recipient_id, 'attempts', attempts)) from mails), '[]')`
+          ? sql`coalesce((select json_agg(json_build_object('id', id::text, 'cause', cause, 'recipient_id', recipient_id, 'attempts', attempts, 'lease_token', lease_token)) from mails), '[]')`
           : sql`'[]'::json`
       } as mails
   `,
@@ -310,7 +313,13 @@ async function writeEffects(
     planned: out.planned.map((p) => ({ id: p.id, fire_at: new Date(p.fire_at) })),
     claimed: out.mails.map((d) => {
       const m = byKey.get(`${d.cause}\n${d.recipient_id}`) as NoticeMail;
-      return { ...m, id: d.id, attempts: d.attempts } satisfies SendRow;
+      return {
+        ...m,
+        id: d.id,
+        attempts: d.attempts,
+        lease_token: d.lease_token,
+        leaseEnds: sentAt + ctx.send.leaseMs,
+      } satisfies SendRow;
     }),
   };
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { Db, MailDeliveryRow } from '@steckbrief/db';
 import { enqueueMailCauses, mailJob, type Queues } from '@steckbrief/queues';
@@ -5,7 +6,8 @@ import { DelayedError, type Job } from 'bullmq';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';
-import { causeState, claimCause, markDeliveredSoon, markSendFailed } from './deliveries.js';
+import { causeState, claimCause, markDeliveredSoon, markSendFailed, renewLeases } from './deliveries.js';
+import type { SendSlots } from './send-slots.js';
 
 export interface SentInfo {
   response: string;
@@ -15,11 +17,17 @@ export interface SentInfo {
 export interface MailTransport {
   sendMail(message: { envelope: { from: string; to: string[] }; raw: Buffer }): Promise<SentInfo>;
   close(): void;
+  /** How many messages it sends at once (pooled connections); the worker hands it no more than that. */
+  readonly connections?: number;
 }
 
 type ComposeRow = Pick<MailDeliveryRow, 'email' | 'subject' | 'text_body' | 'html_body' | 'message_id' | 'cause'>;
-/** What sending a recorded mail needs of its delivery row. */
-export type SendRow = ComposeRow & Pick<MailDeliveryRow, 'id' | 'attempts'>;
+/**
+ * What sending a recorded mail needs of its delivery row, with the claim's lease token and the instant
+ * (this process's `performance.now()`) until which the lease surely holds (see `ClaimedRow`).
+ */
+export type SendRow = ComposeRow &
+  Pick<MailDeliveryRow, 'id' | 'attempts'> & { lease_token: string; leaseEnds: number };
 
 /**
  * The complete RFC 5322 message of one delivery row, built in memory: the socket then gets it in one
@@ -140,6 +148,7 @@ export function createSmtpTransport(url: string, poolSize: number): MailTranspor
   });
   const pool = (mailer as unknown as { transporter: PoolTransport }).transporter;
   return {
+    connections: poolSize,
     sendMail({ envelope, raw }) {
       const message = {
         getEnvelope: () => envelope,
@@ -170,11 +179,15 @@ export interface SendDeps {
   db: Db;
   queues: Queues;
   transport: MailTransport;
+  /** One per SMTP connection of the process: a mail holds one from hand-off to its recorded outcome. */
+  slots: SendSlots;
   from: string;
   leaseMs: number;
   maxAttempts: number;
   backoffMs: number;
   logger: Logger;
+  /** A mail the SMTP server accepted whose delivered mark was refused: its lease had been taken over. */
+  onMarkRefused?: () => void;
 }
 
 function smtpError(error: unknown): string {
@@ -193,43 +206,123 @@ export interface CauseOutcome {
   leasedUntil: Date | null;
 }
 
+const RENEWAL_TRIES = 3;
+
+/**
+ * The lease on one cause's claimed rows. A row is handed to SMTP only with at least half a lease
+ * left; one that waited longer for a free connection first renews the lease of every row of the cause
+ * still waiting, in one statement fenced by their tokens. Rows whose lease was taken over meanwhile
+ * are not sent: their new holder sends them.
+ */
+function causeLease(deps: SendDeps, rows: SendRow[]) {
+  const waiting = new Set(rows);
+  const lost = new Set<string>();
+  let renewal: Promise<void> | null = null;
+  const renew = async () => {
+    const batch = [...waiting].filter((r) => !lost.has(r.id));
+    const sentAt = performance.now();
+    const kept = await renewLeases(deps.db, batch, deps.leaseMs);
+    for (const r of batch) {
+      if (kept.has(r.id)) r.leaseEnds = sentAt + deps.leaseMs;
+      else lost.add(r.id);
+    }
+  };
+  return {
+    /** True when the row may be handed over now (its lease is ours for at least half a lease). */
+    async take(row: SendRow): Promise<boolean> {
+      for (
+        let i = 0;
+        i < RENEWAL_TRIES && !lost.has(row.id) && row.leaseEnds - performance.now() < deps.leaseMs / 2;
+        i++
+      ) {
+        renewal ??= renew().finally(() => {
+          renewal = null;
+        });
+        await renewal;
+      }
+      waiting.delete(row);
+      return !lost.has(row.id) && row.leaseEnds - performance.now() >= deps.leaseMs / 2;
+    },
+  };
+}
+
+/**
+ * Hand one row to SMTP and record its delivery, while the caller holds a send slot: 'elsewhere' when
+ * its lease was taken over (before the hand-off, or during the send: the mark is then refused), or
+ * the error of a failed send.
+ */
+async function sendHolding(
+  deps: SendDeps,
+  cause: string,
+  row: SendRow,
+  lease: ReturnType<typeof causeLease>,
+): Promise<'sent' | 'elsewhere' | { error: unknown }> {
+  if (!(await lease.take(row))) {
+    deps.logger.warn({ deliveryId: row.id, cause }, 'mail lease taken over while waiting for a connection; not sent');
+    return 'elsewhere';
+  }
+  let response: string;
+  try {
+    const raw = await composeMessage(deps.from, row);
+    const info = await deps.transport.sendMail({
+      envelope: { from: envelopeAddress(deps.from), to: [row.email] },
+      raw,
+    });
+    response = info.response ?? '';
+  } catch (error) {
+    return { error };
+  }
+  // Marked as soon as this mail is accepted (batched with other sends finishing now), not after its siblings.
+  if (await markDeliveredSoon(deps.db, { id: row.id, token: row.lease_token, response })) return 'sent';
+  deps.onMarkRefused?.();
+  deps.logger.warn(
+    { deliveryId: row.id, cause },
+    'delivered mark refused: the lease was taken over during the send, so this mail may have gone out twice',
+  );
+  return 'elsewhere';
+}
+
 /**
  * Send the recorded mails of one cause. The delivery rows decide: claim them (pending, or a crashed
- * sender's lease ran out), send each with its stable Message-ID, mark them delivered. A crash between
- * the SMTP answer and the mark re-sends that message with the same Message-ID once the lease is over:
- * the one at-least-once edge, harmless to receivers that de-duplicate by Message-ID.
+ * sender's lease ran out), send each with its stable Message-ID, mark them delivered (only while this
+ * sender holds the lease). Each mail waits for a free SMTP connection (`slots`) and keeps it until its
+ * outcome is recorded, so at most one mail per connection is between the server's answer and its mark
+ * at any instant: a crash there re-sends that message with the same Message-ID once the lease is over,
+ * the one at-least-once edge, harmless to receivers that de-duplicate by Message-ID (decision 007).
  */
 export async function deliverCause(deps: SendDeps, cause: string, claimed?: SendRow[]): Promise<CauseOutcome> {
   const rows = claimed ?? (await claimCause(deps.db, cause, deps.leaseMs));
+  const lease = causeLease(deps, rows);
   let sent = 0;
   let retry = 0;
+  let elsewhere = 0;
   await Promise.all(
     rows.map(async (row) => {
-      let response: string;
+      const release = await deps.slots.acquire();
+      let outcome: Awaited<ReturnType<typeof sendHolding>>;
       try {
-        const raw = await composeMessage(deps.from, row);
-        const info = await deps.transport.sendMail({
-          envelope: { from: envelopeAddress(deps.from), to: [row.email] },
-          raw,
-        });
-        response = info.response ?? '';
-      } catch (error) {
+        outcome = await sendHolding(deps, cause, row, lease);
+      } finally {
+        release();
+      }
+      if (outcome === 'sent') sent++;
+      else if (outcome === 'elsewhere') elsewhere++;
+      else {
         // The delivery log counts attempts across Redis losses; BullMQ only schedules the backoff.
         const final = row.attempts >= deps.maxAttempts;
         if (!final) retry++;
-        await markSendFailed(deps.db, row.id, smtpError(error), final);
+        await markSendFailed(deps.db, row.id, row.lease_token, smtpError(outcome.error), final);
         deps.logger.warn(
-          { deliveryId: row.id, cause, attempt: row.attempts, final, err: smtpError(error) },
+          { deliveryId: row.id, cause, attempt: row.attempts, final, err: smtpError(outcome.error) },
           'mail send failed',
         );
-        return;
       }
-      // Marked as soon as this mail is accepted (batched with other sends finishing now), not after its siblings.
-      await markDeliveredSoon(deps.db, row.id, response);
-      sent++;
     }),
   );
-  const state = rows.length === 0 || retry > 0 ? await causeState(deps.db, cause) : { pending: 0, leasedUntil: null };
+  const state =
+    rows.length === 0 || retry > 0 || elsewhere > 0
+      ? await causeState(deps.db, cause)
+      : { pending: 0, leasedUntil: null };
   return { sent, retry: Math.max(retry, state.pending), leasedUntil: state.leasedUntil };
 }
 

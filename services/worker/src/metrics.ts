@@ -11,6 +11,8 @@ export interface WorkerMetrics {
   observe(worker: Worker): void;
   /** The transport, counting what the SMTP server accepted and refused. */
   countMails(transport: MailTransport): MailTransport;
+  /** Count a delivered mark refused because the sender's lease had been taken over. */
+  markRefused(): void;
 }
 
 /**
@@ -41,6 +43,11 @@ export function createWorkerMetrics(): WorkerMetrics {
   const refused = new Counter({
     name: 'steckbrief_mails_failed_total',
     help: 'Mail send attempts that failed (refused or broken off); each mail is retried up to MAIL_ATTEMPTS times',
+    registers: [registry],
+  });
+  const marksRefused = new Counter({
+    name: 'steckbrief_mail_marks_refused_total',
+    help: 'Mails the SMTP server accepted whose delivered mark was refused because their lease had been taken over (each may have gone out twice)',
     registers: [registry],
   });
 
@@ -76,8 +83,10 @@ export function createWorkerMetrics(): WorkerMetrics {
           }
         },
         close: () => transport.close(),
+        connections: transport.connections,
       };
     },
+    markRefused: () => marksRefused.inc(),
   };
 }
 

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { messageIdFor, renderSigninCode } from '@steckbrief/notifications';
 import type { OutboxMessage } from '@steckbrief/queues';
 import { sql } from 'kysely';
@@ -46,6 +47,8 @@ export async function processSigninMail(ctx: WorkerContext, row: OutboxMessage):
     text_body: mail.text,
     html_body: mail.html,
   };
+  // The claimed mail's lease counts from before the transaction (see `ClaimedRow`).
+  const sentAt = performance.now();
   const claimed = await ctx.db.transaction().execute(async (trx) => {
     const done = await trx
       .updateTable('outbox')
@@ -66,11 +69,22 @@ export async function processSigninMail(ctx: WorkerContext, row: OutboxMessage):
         status: 'sending',
         attempts: 1,
         lease_until: sql<Date>`now() + ${`${ctx.send.leaseMs} milliseconds`}::interval`,
+        lease_token: sql<string>`gen_random_uuid()`,
       })
       .onConflict((oc) => oc.columns(['cause', 'recipient_id']).doNothing())
-      .returning(['id', 'attempts'])
+      .returning(['id', 'attempts', 'lease_token'])
       .executeTakeFirst();
-    return recorded ? [{ ...delivery, id: recorded.id, attempts: recorded.attempts } satisfies SendRow] : [];
+    return recorded
+      ? [
+          {
+            ...delivery,
+            id: recorded.id,
+            attempts: recorded.attempts,
+            lease_token: recorded.lease_token as string,
+            leaseEnds: sentAt + ctx.send.leaseMs,
+          } satisfies SendRow,
+        ]
+      : [];
   });
   if (claimed === null) await deliverNow(ctx.send, row.cause);
   else if (claimed.length) await deliverNow(ctx.send, row.cause, claimed);

@@ -14,6 +14,7 @@ import { createWorkerMetrics } from './metrics.js';
 import { processOutboxJob } from './outbox.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
 import { type Relay, startRelay } from './relay.js';
+import { createSendSlots } from './send-slots.js';
 
 export interface WorkerOptions {
   db: Db;
@@ -48,6 +49,9 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** Send slots for a transport that does not say how many connections it has. */
+const DEFAULT_SMTP_CONNECTIONS = 5;
+
 /**
  * One worker process: the outbox relay, the three queue consumers (outbox, mail, timers) and the
  * periodic reconciliation. Any number of them may run against the same database and Redis.
@@ -68,11 +72,14 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     db: o.db,
     queues,
     transport: metrics.countMails(o.transport),
+    // One slot per pooled SMTP connection (SMTP_POOL_SIZE), so no mail waits in the transport's queue.
+    slots: createSendSlots(o.transport.connections ?? DEFAULT_SMTP_CONNECTIONS),
     from: o.mailFrom,
     leaseMs: o.mailLeaseMs,
     maxAttempts: o.mailAttempts,
     backoffMs: o.mailBackoffMs,
     logger,
+    onMarkRefused: () => metrics.markRefused(),
   };
   const context: WorkerContext = {
     db: o.db,

@@ -33,6 +33,8 @@ export interface SmtpSink {
   mailbox(): Map<string, ReceivedMail>;
   /** Hold every answer to DATA until `release()`: mails stay in flight, deterministically. */
   hold(): void;
+  /** Messages whose DATA answer is being held or delayed right now (in flight on a connection). */
+  inFlight(): number;
   release(): void;
   close(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const messages: ReceivedMail[] = [];
   let gate: Promise<void> = Promise.resolve();
   let open: () => void = () => undefined;
+  let inFlight = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -66,8 +69,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     onData(stream, session, callback) {
       simpleParser(stream)
         .then(async (parsed) => {
+          inFlight++;
           await gate;
           if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+          inFlight--;
           messages.push({
             messageId: parsed.messageId ? `<${parsed.messageId.replace(/^<|>$/g, '')}>` : '',
             to: session.envelope.rcptTo.map((r) => r.address).join(','),
@@ -103,6 +108,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       open();
       gate = Promise.resolve();
     },
+    inFlight: () => inFlight,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -129,11 +135,13 @@ export type TestWorkerOptions = Partial<Omit<WorkerOptions, 'db' | 'schema' | 't
   schema: string;
   databaseUrl: string;
   smtpUrl: string;
+  /** Pooled SMTP connections (5). */
+  smtpPoolSize?: number;
 };
 
 /** The worker, in this process, with fast test timings. */
 export async function startTestWorker(o: TestWorkerOptions): Promise<RunningWorker> {
-  const { smtpUrl, ...rest } = o;
+  const { smtpUrl, smtpPoolSize = 5, ...rest } = o;
   return startWorker({
     redisUrl: REDIS_URL,
     redisPrefix: uniquePrefix('worker'),
@@ -149,7 +157,7 @@ export async function startTestWorker(o: TestWorkerOptions): Promise<RunningWork
     relayPollMs: 200,
     concurrency: 8,
     jobLockMs: 5_000,
-    transport: createSmtpTransport(smtpUrl, 5),
+    transport: createSmtpTransport(smtpUrl, smtpPoolSize),
     ...rest,
   });
 }

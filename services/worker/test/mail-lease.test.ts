@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import { applyEvent, createProfile, type EngineDeps } from '@steckbrief/engine';
+import type { Queues } from '@steckbrief/queues';
+import { buildRegistry } from '@steckbrief/workflows';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimCause, markDelivered } from '../src/deliveries.js';
+import { createSmtpTransport, deliverCause, type SendDeps } from '../src/mailer.js';
+import { createSendSlots } from '../src/send-slots.js';
+import {
+  completeProfile,
+  type People,
+  pollUntil,
+  type SmtpSink,
+  seedPeople,
+  startSmtpSink,
+  startTestWorker,
+  uniquePrefix,
+} from './helpers.js';
+
+let database: TestDatabase;
+let people: People;
+let deps: EngineDeps;
+
+beforeAll(async () => {
+  database = await createTestDatabase('worker_mail_lease');
+  people = await seedPeople(database.db);
+  deps = { db: database.db, registry: buildRegistry() };
+});
+afterAll(() => database?.destroy());
+
+const LEASE_MS = 2_000;
+const SMTP_DELAY_MS = 200;
+const POOL = 2;
+
+describe('the mail lease', () => {
+  it('delivers each of 64 mails once with two workers when the SMTP server takes longer than a lease for the backlog', async () => {
+    const sink: SmtpSink = await startSmtpSink({ delayMs: SMTP_DELAY_MS });
+    const prefix = uniquePrefix('lease');
+    const options = {
+      db: database.db,
+      schema: database.schema,
+      databaseUrl: database.url,
+      smtpUrl: sink.url,
+      smtpPoolSize: POOL,
+      redisPrefix: prefix,
+      mailLeaseMs: LEASE_MS,
+      reconcileIntervalMs: 500,
+    };
+    const workers = await Promise.all([startTestWorker(options), startTestWorker(options)]);
+    try {
+      // 16 SUBMITs × 4 mails; 2 workers × 2 connections at 200 ms a message: about 3 s, longer than a lease.
+      for (let i = 0; i < 16; i++) {
+        const p = await createProfile(deps, people.applicant1, { data: completeProfile({ title: `Vorhaben ${i}` }) });
+        await applyEvent(deps, people.applicant1, { profileId: p.id, type: 'SUBMIT' });
+      }
+      const expected = 16 * 4;
+      await pollUntil(
+        async () => {
+          const rows = await database.db.selectFrom('mail_deliveries').select('status').execute();
+          return rows.length === expected && rows.every((r) => r.status === 'delivered');
+        },
+        60_000,
+        'all mails delivered',
+        100,
+      );
+    } finally {
+      // Stopping waits for the sends in flight, so a late second send would reach the sink before we count.
+      await Promise.all(workers.map((w) => w.stop()));
+      await sink.close();
+    }
+    expect(sink.mailbox().size).toBe(64);
+    expect(sink.messages.length).toBe(64);
+  }, 90_000);
+
+  it("refuses the delivered mark of a sender whose lease was taken over during the send, and accepts the new holder's", async () => {
+    const sink = await startSmtpSink();
+    const cause = `test:lease:${randomBytes(4).toString('hex')}`;
+    const { id } = await database.db
+      .insertInto('mail_deliveries')
+      .values({
+        cause,
+        recipient_id: people.wrl1.userId,
+        email: people.wrl1.email,
+        message_id: `<${cause.replaceAll(':', '.')}@steckbrief.example.org>`,
+        subject: 'Lease',
+        text_body: 'text',
+        html_body: '<p>html</p>',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    let refused = 0;
+    const send: SendDeps = {
+      db: database.db,
+      queues: undefined as unknown as Queues, // deliverCause enqueues nothing
+      transport: createSmtpTransport(sink.url, 1),
+      slots: createSendSlots(1),
+      from: 'Steckbrief <noreply@steckbrief.example.org>',
+      leaseMs: 500,
+      maxAttempts: 3,
+      backoffMs: 100,
+      logger: pino({ level: 'silent' }),
+      onMarkRefused: () => refused++,
+    };
+    try {
+      // The server sits on the mail until the sender's lease has run out and another sender took the row.
+      sink.hold();
+      const sending = deliverCause(send, cause);
+      await pollUntil(() => sink.inFlight() === 1, 5_000, 'mail in flight');
+      await pollUntil(
+        async () =>
+          (
+            await database.db
+              .selectFrom('mail_deliveries')
+              .select('id')
+              .where('id', '=', id)
+              .where('lease_until', '<', sql<Date>`now()`)
+              .execute()
+          ).length === 1,
+        5_000,
+        'lease ran out',
+      );
+      const [taken] = await claimCause(database.db, cause, 60_000);
+      if (!taken) throw new Error('the expired lease was not taken over');
+      sink.release();
+      const outcome = await sending;
+
+      expect(sink.messages.length).toBe(1);
+      expect(outcome.sent).toBe(0);
+      expect(refused).toBe(1);
+      const row = await database.db
+        .selectFrom('mail_deliveries')
+        .select(['status', 'lease_token'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'sending', lease_token: taken.lease_token });
+
+      expect([...(await markDelivered(database.db, [{ id, token: taken.lease_token, response: '250 OK' }]))]).toEqual([
+        id,
+      ]);
+      const after = await database.db
+        .selectFrom('mail_deliveries')
+        .select('status')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(after.status).toBe('delivered');
+    } finally {
+      send.transport.close();
+      await sink.close();
+    }
+  }, 30_000);
+});
