@@ -104,37 +104,52 @@ describe('deadlines', () => {
     expect(stale.filter((t) => t.task_id === moved.taskId && t.status === 'planned').length).toBe(3);
   }, 60_000);
 
-  it('never sends a timer twice, even when its job runs again', async () => {
-    const fired = await database.db
-      .selectFrom('task_timers')
-      .select(['id', 'fire_at'])
-      .where('status', '=', 'fired')
-      .execute();
-    expect(fired.length).toBeGreaterThan(0);
-    const before = sink.messages.length;
-    // Re-run every fired timer, as a rebuilt or duplicated job would.
-    await worker.queues.timers.addBulk(
-      fired.map((t) => ({ name: 'fire', data: { timerId: t.id }, opts: { jobId: `again-${t.id}` } })),
-    );
-    await pollUntil(
-      async () =>
-        (await worker.queues.timers.getJobCounts('wait', 'active', 'delayed')).wait === 0 &&
-        (await worker.queues.timers.getJobCounts('active')).active === 0,
-      10_000,
-      'repeated timer jobs done',
-    );
-    await pollUntil(
-      async () => {
-        const open = await database.db
+  it('sends nothing more when the jobs of fired timers run again, and each repeated job completes', async () => {
+    // Its own task: due in 3 s, so the reminder 2 s before and the escalation fire within the test.
+    const { taskId } = await votumTask();
+    await setTaskDue(deps, people.wrl1, taskId, new Date(Date.now() + 3_000));
+    const firedTimers = () =>
+      database.db
+        .selectFrom('task_timers')
+        .select(['id', 'cause'])
+        .where('task_id', '=', taskId)
+        .where('status', '=', 'fired')
+        .execute();
+    const settled = async () =>
+      (
+        await database.db
           .selectFrom('mail_deliveries')
           .select('id')
+          .where('cause', 'like', `%:${taskId}:%`)
           .where('status', 'in', ['pending', 'sending'])
-          .execute();
-        return open.length === 0;
-      },
-      10_000,
-      'deliveries settle',
+          .execute()
+      ).length === 0;
+    await pollUntil(
+      async () => (await firedTimers()).length === 2 && mailsFor(taskId).length === 4 && (await settled()),
+      20_000,
+      'reminder and escalation sent',
     );
-    expect(sink.messages.length).toBe(before);
-  }, 30_000);
+    const fired = await firedTimers();
+    // One reminder to Werkstatt 4; the escalation to Werkstatt 4 and the two WRL members.
+    expect(mailsFor(taskId).length).toBe(4);
+
+    // Run each fired timer's job again, as a rebuilt or duplicated job would; kept in Redis to read its outcome.
+    const jobs = await worker.queues.timers.addBulk(
+      fired.map((t) => ({
+        name: 'fire',
+        data: { timerId: t.id },
+        opts: { jobId: `again-${t.id}`, attempts: 1, removeOnComplete: false, removeOnFail: false },
+      })),
+    );
+    const states = () => Promise.all(jobs.map((j) => j.getState()));
+    await pollUntil(
+      async () => (await states()).every((s) => s === 'completed' || s === 'failed'),
+      10_000,
+      'repeated timer jobs finished',
+    );
+    expect(await states()).toEqual(['completed', 'completed']);
+    await pollUntil(settled, 10_000, 'deliveries settle');
+    expect(mailsFor(taskId).length).toBe(4);
+    expect(new Set(mailsFor(taskId).map((m) => m.messageId)).size).toBe(4);
+  }, 40_000);
 });

@@ -35,6 +35,8 @@ export interface SmtpSink {
   hold(): void;
   /** Messages whose DATA answer is being held or delayed right now (in flight on a connection). */
   inFlight(): number;
+  /** The Message-IDs of those messages. */
+  inFlightIds(): string[];
   release(): void;
   close(): Promise<void>;
 }
@@ -53,7 +55,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const messages: ReceivedMail[] = [];
   let gate: Promise<void> = Promise.resolve();
   let open: () => void = () => undefined;
-  let inFlight = 0;
+  const inFlight = new Map<number, string>();
+  let exchanges = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -69,12 +72,14 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     onData(stream, session, callback) {
       simpleParser(stream)
         .then(async (parsed) => {
-          inFlight++;
+          const messageId = parsed.messageId ? `<${parsed.messageId.replace(/^<|>$/g, '')}>` : '';
+          const exchange = ++exchanges;
+          inFlight.set(exchange, messageId);
           await gate;
           if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
-          inFlight--;
+          inFlight.delete(exchange);
           messages.push({
-            messageId: parsed.messageId ? `<${parsed.messageId.replace(/^<|>$/g, '')}>` : '',
+            messageId,
             to: session.envelope.rcptTo.map((r) => r.address).join(','),
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
@@ -108,7 +113,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       open();
       gate = Promise.resolve();
     },
-    inFlight: () => inFlight,
+    inFlight: () => inFlight.size,
+    inFlightIds: () => [...inFlight.values()],
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
