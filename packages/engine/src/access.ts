@@ -51,6 +51,19 @@ export function canSee(roles: ReadonlyMap<string, RoleSpec>, actor: Actor, profi
   return actor.grants.some((g) => grantReaches(g, roles.get(g.role), actor, profile));
 }
 
+/**
+ * Does the actor see this profile only as its owner (every grant that reaches it is owner-scoped)? Then
+ * internal parts, such as the reviewing bodies' working texts, are left out of what they are shown.
+ */
+export function seesOnlyAsOwner(
+  roles: ReadonlyMap<string, RoleSpec>,
+  actor: Actor,
+  profile: ProfileAccessFacts,
+): boolean {
+  const reaching = actor.grants.filter((g) => grantReaches(g, roles.get(g.role), actor, profile));
+  return reaching.length > 0 && reaching.every((g) => roles.get(g.role)?.scope.kind === 'owner');
+}
+
 /** The roles (out of `roles`) the actor holds with a scope that reaches this profile. */
 export function reachingRoles(
   roles: ReadonlyMap<string, RoleSpec>,

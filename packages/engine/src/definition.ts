@@ -52,6 +52,14 @@ export interface EventSpec {
   payload: z.ZodType<Record<string, unknown>>;
   /** Why the machine's guard refused the event, for the 422 answer. */
   explain?: (args: { event: EngineEvent; context: any; state: string }) => Issue[];
+  /**
+   * Payload fields that are internal to the reviewing bodies: the history leaves them out for a viewer who
+   * sees the profile only through an owner-scoped role (the applicant), who still sees that the event
+   * happened, by whom and when. See docs/decisions/006-history-visibility.md.
+   */
+  internalPayload?: readonly string[];
+  /** The event's free-text comment is internal in the same way (left out for owner-only viewers). */
+  internalComment?: boolean;
 }
 
 export interface TaskSpec {
@@ -173,6 +181,10 @@ export function defineWorkflow<D extends WorkflowDefinition>(definition: D): D {
     const roles = Array.isArray(spec.roles) ? spec.roles : Object.values(spec.roles).flat();
     for (const role of roles) {
       if (!definition.roles[role]) problems.push(`event "${type}" names unknown role "${role}"`);
+    }
+    const shape = (spec.payload as { shape?: Record<string, unknown> }).shape;
+    for (const field of spec.internalPayload ?? []) {
+      if (shape && !(field in shape)) problems.push(`event "${type}" marks unknown payload field "${field}" internal`);
     }
     if (!Array.isArray(spec.roles)) {
       for (const state of Object.keys(spec.roles)) {

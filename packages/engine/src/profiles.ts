@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { initialTransition } from 'xstate';
-import { type Actor, canSee, hasRole, ownerKeyOf } from './access.js';
+import { type Actor, canSee, hasRole, ownerKeyOf, seesOnlyAsOwner } from './access.js';
 import type { WorkflowDefinition } from './definition.js';
 import { Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed } from './errors.js';
 import { persistSnapshot } from './machine.js';
@@ -321,6 +321,12 @@ export interface HistoryItem {
   at: string;
 }
 
+/** `payload` without the fields the event's spec marks internal. */
+function withoutInternal(payload: unknown, internal: readonly string[] | undefined): unknown {
+  if (!internal?.length || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
+  return Object.fromEntries(Object.entries(payload).filter(([key]) => !internal.includes(key)));
+}
+
 export async function profileHistory({ db, registry }: EngineDeps, actor: Actor, id: string): Promise<HistoryItem[]> {
   const profile = await loadProfile(db, id);
   if (!profile || !canSee(registry.roles, actor, profile)) throw notFound();
@@ -341,14 +347,16 @@ export async function profileHistory({ db, registry }: EngineDeps, actor: Actor,
     .where('h.profile_id', '=', id)
     .orderBy('h.seq')
     .execute();
+  const definition = registry.get(profile.workflow_id, profile.workflow_version);
+  const ownerView = seesOnlyAsOwner(registry.roles, actor, profile);
   return rows.map((r) => ({
     seq: r.seq,
     event: r.event,
     from: r.from_state,
     to: r.to_state,
     actor: r.actor_id ? { id: r.actor_id, name: r.name ?? '' } : null,
-    payload: r.payload,
-    comment: r.comment,
+    payload: ownerView ? withoutInternal(r.payload, definition.events[r.event]?.internalPayload) : r.payload,
+    comment: ownerView && definition.events[r.event]?.internalComment ? null : r.comment,
     at: r.at.toISOString(),
   }));
 }

@@ -109,6 +109,10 @@ export const lausitzBrandenburg = defineWorkflow({
           ministry: ministry.optional(),
         })
         .strict(),
+      // The ministries' assessment is internal to the process; the applicant sees that a statement was given
+      // (docs/decisions/006-history-visibility.md).
+      internalPayload: ['opinion', 'text'],
+      internalComment: true,
       explain: ({ event, context }) => {
         const c = context as PipelineContext;
         const m = statementMinistry(c, event);
