@@ -7,8 +7,9 @@ import type { Recipient } from './recipients.js';
 /**
  * A delivery row claimed by this sender: `lease_token` is the claim's fence (decision 007), and
  * `leaseEnds` the instant (`performance.now()` of this process) before which the lease surely holds:
- * the claim's statement set `lease_until = now() + lease` after this process sent it, so counting the
- * lease from the moment the statement was sent needs no clock shared with PostgreSQL.
+ * the claim's statement set `lease_until` to a database time after this process sent it, plus the
+ * lease (`now()` in a statement of its own, `clock_timestamp()` inside a longer transaction), so
+ * counting the lease from the moment the statement was sent needs no clock shared with PostgreSQL.
  */
 export type ClaimedRow = MailDeliveryRow & { lease_token: string; leaseEnds: number };
 

@@ -273,14 +273,15 @@ async function writeEffects(
     parts.push(sql`mails as (
       insert into mail_deliveries (cause, recipient_id, email, message_id, subject, text_body, html_body, status, attempts, lease_until, lease_token)
       select r.cause, r.recipient_id, r.email, r.message_id, r.subject, r.text_body, r.html_body, 'sending', 1,
-             now() + ${`${ctx.send.leaseMs} milliseconds`}::interval, gen_random_uuid()
+             clock_timestamp() + ${`${ctx.send.leaseMs} milliseconds`}::interval, gen_random_uuid()
       from mark, jsonb_to_recordset(${JSON.stringify(mails)}::jsonb)
         as r(cause text, recipient_id uuid, email text, message_id text, subject text, text_body text, html_body text)
       on conflict (cause, recipient_id) do nothing
       returning id, cause, recipient_id, attempts, lease_token
     )`);
   }
-  // The claimed mails' lease counts from here (see `ClaimedRow`).
+  // The claimed mails' lease counts from here (see `ClaimedRow`). `clock_timestamp()` above, not
+  // `now()`: on the general path this statement runs in a transaction that began earlier.
   const sentAt = performance.now();
   const [out] = await executePrepared(
     db,
