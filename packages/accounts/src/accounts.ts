@@ -153,16 +153,26 @@ export async function listTokens(db: Db, userId: string): Promise<TokenRecord[]>
  * Revoke a user's tokens: one (by id) or all still valid. Returns how many were revoked now; a token
  * revoked before keeps its first revocation time. API processes may accept a revoked token for up to
  * `AUTH_CACHE_TTL_MS` more.
+ *
+ * The user's secret calendar feed URL goes too whenever a token is revoked: whoever held the token could
+ * have fetched (or rotated) that URL with it, and the URL alone keeps serving session and task titles. The
+ * user asks for a new one (POST /api/v1/calendar/token).
  */
 export async function revokeTokens(db: Db, userId: string, tokenId?: string): Promise<number> {
-  const result = await db
-    .updateTable('api_tokens')
-    .set({ revoked_at: sql`now()` })
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .$if(tokenId !== undefined, (q) => q.where('id', '=', tokenId as string))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('api_tokens')
+      .set({ revoked_at: sql`now()` })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .$if(tokenId !== undefined, (q) => q.where('id', '=', tokenId as string))
+      .executeTakeFirst();
+    const revoked = Number(result.numUpdatedRows);
+    if (revoked > 0 || tokenId === undefined) {
+      await trx.deleteFrom('calendar_tokens').where('user_id', '=', userId).execute();
+    }
+    return revoked;
+  });
 }
 
 /**

@@ -44,6 +44,18 @@ export interface AppDeps {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
+/**
+ * The request URL as it may be logged: the calendar feed's secret is a credential, and query values carry
+ * search terms (names, places) and other input; the path and the query's keys are enough to trace a request.
+ */
+function loggableUrl(url: string): string {
+  const at = url.indexOf('?');
+  const path = (at < 0 ? url : url.slice(0, at)).replace(/^\/calendar\/[^/]+/, '/calendar/[redacted].ics');
+  if (at < 0) return path;
+  const keys = [...new URLSearchParams(url.slice(at + 1)).keys()];
+  return keys.length ? `${path}?${keys.map((k) => `${k}=[redacted]`).join('&')}` : path;
+}
+
 /** Bodies must be JSON: anything else on a write is a 415, not a confusing validation error. */
 const requireJson: RequestHandler = (req, res, next) => {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
@@ -106,7 +118,7 @@ export function createApp({
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
       serializers: {
-        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
         res: (res) => ({ statusCode: res.statusCode }),
       },
     }),
