@@ -46,7 +46,7 @@ const db = createDb({
   connectTimeoutMs: cfg.DATABASE_CONNECT_TIMEOUT_MS,
   // An idle connection broke (PostgreSQL restarted, failover, pg_terminate_backend); the pool replaces it.
   onError: (err) =>
-    logger.warn({ err: { code: (err as { code?: string }).code, message: err.message } }, 'PostgreSQL connection lost'),
+    logger.warn({ code: (err as { code?: string }).code, reason: err.message }, 'PostgreSQL connection lost'),
 });
 try {
   if (cfg.MIGRATE_ON_START) {

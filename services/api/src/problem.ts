@@ -82,7 +82,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   }
   if (isConnectionError(error)) {
     // PostgreSQL is down, restarting or out of connections: the request may well succeed a little later.
-    req.log.warn({ err: { code: error.code, message: error.message } }, 'database unavailable');
+    req.log.warn({ code: error.code, reason: error.message }, 'database unavailable');
     if (res.headersSent) return;
     res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
     sendProblem(res, {

@@ -17,7 +17,7 @@ const db = createDb({
   connectTimeoutMs: cfg.DATABASE_CONNECT_TIMEOUT_MS,
   // An idle connection broke (PostgreSQL restarted, failover, pg_terminate_backend); the pool replaces it.
   onError: (err) =>
-    logger.warn({ err: { code: (err as { code?: string }).code, message: err.message } }, 'PostgreSQL connection lost'),
+    logger.warn({ code: (err as { code?: string }).code, reason: err.message }, 'PostgreSQL connection lost'),
 });
 
 // A crash must still be one fatal log line and a non-zero exit, so the supervisor restarts the process.
@@ -71,18 +71,23 @@ try {
 // The API (MIGRATE_ON_START) or the one-shot `migrate` step owns migrations; started next to them, the worker
 // waits until the schema has its tables, however long that takes, instead of crash-looping beside them.
 const WAIT_LOG_EVERY_MS = 30_000;
-for (let waited = 0; ; waited += 1_000) {
+const waitStart = Date.now();
+for (let nextLog = waitStart; ; ) {
   try {
     await sql`select 1 from mail_deliveries, task_timers limit 0`.execute(db);
-    if (waited > 0) logger.info({ schema: cfg.DATABASE_SCHEMA, waitedMs: waited }, 'database migrations found');
+    if (nextLog > waitStart) {
+      logger.info({ schema: cfg.DATABASE_SCHEMA, waitedMs: Date.now() - waitStart }, 'database migrations found');
+    }
     break;
   } catch (error) {
-    if (waited % WAIT_LOG_EVERY_MS === 0) {
+    if (Date.now() >= nextLog) {
+      nextLog = Date.now() + WAIT_LOG_EVERY_MS;
       logger.warn(
         {
           schema: cfg.DATABASE_SCHEMA,
-          waitedMs: waited,
-          err: { code: (error as { code?: string }).code, message: (error as Error).message },
+          waitedMs: Date.now() - waitStart,
+          code: (error as { code?: string }).code,
+          reason: (error as Error).message,
         },
         'waiting for the database migrations: start the API (MIGRATE_ON_START=true) or run `pnpm db:migrate`',
       );
