@@ -10,6 +10,7 @@ import {
   ownerKeyOf,
   type ProfileAccessFacts,
   reachingRoles,
+  seesOnlyAsOwner,
   taskGroupsOf,
 } from '../src/access.js';
 import type { RoleSpec } from '../src/definition.js';
@@ -106,6 +107,26 @@ describe('canSee', () => {
     expect(canSee(roles, southPanel, northProfile)).toBe(false);
     expect(canSee(roles, office, draft)).toBe(false);
     expect(canSee(roles, actor([]), submitted)).toBe(false);
+  });
+});
+
+describe('seesOnlyAsOwner', () => {
+  it('is true when every grant that reaches the profile is owner-scoped', () => {
+    expect(seesOnlyAsOwner(roles, applicant, submitted)).toBe(true);
+  });
+
+  it('is false when a grant scoped otherwise reaches the profile as well', () => {
+    const applicantAndOffice = actor([{ role: 'applicant' }, { role: 'office' }], { organisation: 'org-1' });
+    expect(seesOnlyAsOwner(roles, applicantAndOffice, submitted)).toBe(false);
+    expect(seesOnlyAsOwner(roles, office, submitted)).toBe(false);
+  });
+
+  it('ignores owner grants that do not reach the profile, and is false when nothing reaches it', () => {
+    const otherApplicantInPanel = actor([{ role: 'applicant' }, { role: 'panel', panel: 'north' }], {
+      organisation: 'org-2',
+    });
+    expect(seesOnlyAsOwner(roles, otherApplicantInPanel, northProfile)).toBe(false);
+    expect(seesOnlyAsOwner(roles, southPanel, northProfile)).toBe(false);
   });
 });
 

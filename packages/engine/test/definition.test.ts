@@ -86,6 +86,13 @@ describe('defineWorkflow', () => {
     );
   });
 
+  it('refuses an internal payload field that the event’s payload schema does not have', () => {
+    const events = { ...review.events, COMMENT: { ...eventSpec('COMMENT'), internalPayload: ['text', 'mood'] } };
+    expect(problemsWith({ events })).toBe(
+      'workflow review@1: event "COMMENT" marks unknown payload field "mood" internal',
+    );
+  });
+
   it('names every problem of a definition in one message', () => {
     const machine = createMachine({ id: 'tiny', initial: 'a', states: { a: { on: { GO: 'b' } }, b: {} } });
     const message = problemsWith({ machine, states: { a: { de: 'A', en: 'A' } }, events: {}, editableStates: [] });
