@@ -34,6 +34,8 @@ export function Layout({
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${hasErrors ? 'Fehler: ' : ''}${title} – ${PRODUCT}`}</title>
+        {/* No favicon request (and no 404 for it) until the product has an icon. */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/assets/kern/fonts/fira-sans.css" />
         <link rel="stylesheet" href="/assets/kern/kern.min.css" />
         <link rel="stylesheet" href="/assets/web/site.css" />

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Db } from '@steckbrief/db';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
-import { createProfile, type EngineDeps } from '@steckbrief/engine';
+import { type Actor, applyEvent, createProfile, type EngineDeps } from '@steckbrief/engine';
 import { createSmtpTransport, type RunningWorker, startWorker } from '@steckbrief/worker';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { buildRegistry } from '@steckbrief/workflows';
@@ -105,8 +105,18 @@ export interface WebTestEnv {
     colleague: Person;
     other: Person;
     wrl: Person;
+    ministry: Person;
+    commissioner: Person;
+    imag: Person;
   };
-  /** The next sign-in mail to `email` after `seen` mails to it, its code and link. */
+  actorOf(person: Person): Promise<Actor>;
+  /** Send an event to a profile as a person, through the engine. */
+  send(person: Person, profileId: string, type: string, payload?: Record<string, unknown>): Promise<void>;
+  /** Take an applicant's draft through the whole pipeline to "confirmed" by the IMAG (Werkstatt 4, MIL). */
+  confirm(profileId: string): Promise<void>;
+  /** How many sign-in mails `email` received so far. */
+  signinMailCount(email: string): number;
+  /** The sign-in mail number `seen` (from 0) to `email`, once it arrived: its code and link. */
   signinMail(email: string, seen?: number): Promise<{ code: string; link: string }>;
   addPerson(key: string, roles: object[], organisation: string | null): Promise<Person>;
   /** A profile of the applicant's organisation (`Gemeinde Burg`). */
@@ -128,6 +138,17 @@ export async function startWebTestEnv(label: string): Promise<WebTestEnv> {
     colleague: await addUser(db, 'colleague', [{ role: 'applicant' }], 'Gemeinde Burg'),
     other: await addUser(db, 'other', [{ role: 'applicant' }], 'Stadt Cottbus'),
     wrl: await addUser(db, 'wrl', [{ role: 'wrl' }], null),
+    ministry: await addUser(db, 'mil', [{ role: 'ministry', ministry: 'MIL' }], null),
+    commissioner: await addUser(db, 'commissioner', [{ role: 'commissioner' }], null),
+    imag: await addUser(db, 'imag', [{ role: 'imag' }], null),
+  };
+  const actorOf = async (person: Person): Promise<Actor> => {
+    const u = await db
+      .selectFrom('users')
+      .select(['organisation', 'roles'])
+      .where('id', '=', person.userId)
+      .executeTakeFirstOrThrow();
+    return { userId: person.userId, organisation: u.organisation, grants: u.roles };
   };
   const sink = await startSmtpSink();
   const app = express();
@@ -159,7 +180,22 @@ export async function startWebTestEnv(label: string): Promise<WebTestEnv> {
     jobLockMs: 5_000,
   });
   const deps: EngineDeps = { db, registry, now: clock.now };
+  const signinMails = (email: string) =>
+    sink.messages.filter((m) => m.to === email && m.subject.includes('Anmeldecode'));
+  const send = async (person: Person, profileId: string, type: string, payload: Record<string, unknown> = {}) => {
+    await applyEvent(deps, await actorOf(person), { profileId, type, payload });
+  };
   return {
+    actorOf,
+    send,
+    async confirm(profileId) {
+      await send(people.applicant, profileId, 'SUBMIT');
+      await send(people.wrl, profileId, 'ACCEPT', { werkstatt: 4 });
+      await send(people.wrl, profileId, 'VOTE', { votum: 'positive', leadMinistry: 'MIL', ministries: ['MIL'] });
+      await send(people.ministry, profileId, 'STATEMENT', { opinion: 'endorse', text: 'Interne Stellungnahme XYZ' });
+      await send(people.commissioner, profileId, 'APPROVE');
+      await send(people.imag, profileId, 'CONFIRM', { priority: 1 });
+    },
     url,
     database,
     sink,
@@ -167,12 +203,9 @@ export async function startWebTestEnv(label: string): Promise<WebTestEnv> {
     deps,
     clock,
     people,
+    signinMailCount: (email) => signinMails(email).length,
     async signinMail(email, seen = 0) {
-      const mail = await pollUntil(
-        () => sink.messages.filter((m) => m.to === email && m.subject.includes('Anmeldecode'))[seen],
-        10_000,
-        `sign-in mail to ${email}`,
-      );
+      const mail = await pollUntil(() => signinMails(email)[seen], 10_000, `sign-in mail to ${email}`);
       const code = /lautet: (\d{6})/.exec(mail.text)?.[1];
       const link = /(http\S+\/anmelden\/link\?token=\S+)/.exec(mail.text)?.[1];
       if (!code || !link) throw new Error(`no code or link in: ${mail.text}`);
@@ -180,13 +213,7 @@ export async function startWebTestEnv(label: string): Promise<WebTestEnv> {
     },
     addPerson: (key, roles, organisation) => addUser(db, key, roles, organisation),
     async createProfileFor(person, data = exampleProfile()) {
-      const user = await db
-        .selectFrom('users')
-        .select(['organisation', 'roles'])
-        .where('id', '=', person.userId)
-        .executeTakeFirstOrThrow();
-      const actor = { userId: person.userId, organisation: user.organisation, grants: user.roles };
-      return (await createProfile(deps, actor, { data })).id;
+      return (await createProfile(deps, await actorOf(person), { data })).id;
     },
     async stop() {
       await worker.stop();

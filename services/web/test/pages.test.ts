@@ -1,38 +1,17 @@
-import { applyEvent, createSession } from '@steckbrief/engine';
+import { createSession } from '@steckbrief/engine';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient, type Person, startWebTestEnv, type WebTestEnv } from './helpers.js';
 
 let env: WebTestEnv;
 let signedIn: ReturnType<typeof httpClient>;
-let people: Record<'ministry' | 'commissioner' | 'imag', Person>;
-
-async function actorOf(person: Person) {
-  const u = await env.database.db
-    .selectFrom('users')
-    .select(['organisation', 'roles'])
-    .where('id', '=', person.userId)
-    .executeTakeFirstOrThrow();
-  return { userId: person.userId, organisation: u.organisation, grants: u.roles };
-}
-
-async function send(person: Person, profileId: string, type: string, payload: Record<string, unknown> = {}) {
-  await applyEvent(env.deps, await actorOf(person), { profileId, type, payload });
-}
-
-/** Through the whole pipeline to "confirmed" by the IMAG. */
-async function confirm(profileId: string) {
-  await send(env.people.applicant, profileId, 'SUBMIT');
-  await send(env.people.wrl, profileId, 'ACCEPT', { werkstatt: 4 });
-  await send(env.people.wrl, profileId, 'VOTE', { votum: 'positive', leadMinistry: 'MIL', ministries: ['MIL'] });
-  await send(people.ministry, profileId, 'STATEMENT', { opinion: 'endorse', text: 'Interne Stellungnahme XYZ' });
-  await send(people.commissioner, profileId, 'APPROVE');
-  await send(people.imag, profileId, 'CONFIRM', { priority: 1 });
-}
+const send = (...args: Parameters<WebTestEnv['send']>) => env.send(...args);
+const actorOf = (person: Person) => env.actorOf(person);
+const confirm = (profileId: string) => env.confirm(profileId);
 
 async function signIn(person: Person) {
   const client = httpClient(env.url);
-  const seen = env.sink.messages.filter((m) => m.to === person.email).length;
+  const seen = env.signinMailCount(person.email);
   const csrf = await client.csrf('/anmelden');
   await client.request('/anmelden', { method: 'POST', form: { _csrf: csrf, email: person.email } });
   const { code } = await env.signinMail(person.email, seen);
@@ -44,11 +23,6 @@ async function signIn(person: Person) {
 
 beforeAll(async () => {
   env = await startWebTestEnv('pages');
-  people = {
-    ministry: await env.addPerson('mil', [{ role: 'ministry', ministry: 'MIL' }], null),
-    commissioner: await env.addPerson('commissioner', [{ role: 'commissioner' }], null),
-    imag: await env.addPerson('imag', [{ role: 'imag' }], null),
-  };
   signedIn = await signIn(env.people.applicant);
 });
 afterAll(async () => {

@@ -14,7 +14,7 @@ afterAll(async () => {
 /** Ask for a code for `email` as a browser would; returns the client (holding the visitor's session). */
 async function askForCode(email: string) {
   const client = httpClient(env.url);
-  const seen = env.sink.messages.filter((m) => m.to === email).length;
+  const seen = env.signinMailCount(email);
   const _csrf = await client.csrf('/anmelden');
   const res = await client.request('/anmelden', { method: 'POST', form: { _csrf, email } });
   return { client, res, mail: () => env.signinMail(email, seen) };

@@ -1,0 +1,181 @@
+import AxeBuilder from '@axe-core/playwright';
+import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Person, startWebTestEnv, type WebTestEnv } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+let env: WebTestEnv;
+let browser: Browser;
+
+/** axe on the page as it is now: every violation fails the test, named with its nodes. */
+async function expectAccessible(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/** Sign in as a person does: e-mail address, then the code from the mail. */
+async function signIn(page: Page, person: Person, { axe = true } = {}) {
+  const seen = env.signinMailCount(person.email);
+  await page.goto(`${env.url}/anmelden`);
+  if (axe) await expectAccessible(page);
+  await page.getByLabel('E-Mail-Adresse').fill(person.email);
+  await page.getByRole('button', { name: 'Code anfordern' }).click();
+  await page.waitForURL(`${env.url}/anmelden/code`);
+  expect(await page.locator('h1').textContent()).toBe('Code eingeben');
+  if (axe) await expectAccessible(page);
+  const { code } = await env.signinMail(person.email, seen);
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL(`${env.url}/meine-steckbriefe`);
+}
+
+beforeAll(async () => {
+  env = await startWebTestEnv('browser');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await env?.stop();
+});
+
+describe('in the browser', () => {
+  let context: BrowserContext;
+  let page: Page;
+  /** Console errors, CSP violations among them: a page that breaks its own policy shows here. */
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    context = await browser.newContext({ locale: 'de-DE' });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.url()}`);
+    });
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('an applicant signs in with the mailed code and sees the organisation’s profiles', async () => {
+    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Trampolinhalle' }));
+    await signIn(page, env.people.applicant);
+    expect(await page.title()).toBe('Meine Steckbriefe – Steckbrief');
+    expect(await page.getByRole('link', { name: 'Trampolinhalle' }).getAttribute('href')).toBe(`/profile/${id}`);
+    expect(await page.getByRole('banner').textContent()).toContain('Person applicant');
+    await expectAccessible(page);
+  });
+
+  it('loads KERN styles and fonts from our own origin without breaking the CSP', async () => {
+    expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain('Fira Sans');
+    expect(await page.evaluate(() => document.fonts.check('16px "Fira Sans"'))).toBe(true);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('opens the profile page with status, data and timeline', async () => {
+    await page.getByRole('link', { name: 'Trampolinhalle' }).click();
+    expect(await page.title()).toBe('Trampolinhalle – Steckbrief');
+    expect(await page.getByRole('heading', { name: 'Status' }).isVisible()).toBe(true);
+    expect(await page.locator('main').textContent()).toContain('Steckbrief angelegt');
+    await expectAccessible(page);
+  });
+
+  it('shows the error summary and focuses it when the e-mail address is malformed', async () => {
+    const visitor = await browser.newContext({ locale: 'de-DE' });
+    const p = await visitor.newPage();
+    await p.goto(`${env.url}/anmelden`);
+    await p.getByLabel('E-Mail-Adresse').fill('keine-adresse');
+    await p.getByRole('button', { name: 'Code anfordern' }).click();
+    expect(await p.title()).toBe('Fehler: Anmelden – Steckbrief');
+    expect(await p.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    await expectAccessible(p);
+    await p.getByRole('link', { name: /im richtigen Format/ }).click();
+    expect(await p.evaluate(() => document.activeElement?.id)).toBe('email');
+    await visitor.close();
+  });
+
+  it('shows the timeline of a confirmed profile, passing axe', async () => {
+    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Gesundheitslandhaus' }));
+    await env.confirm(id);
+    await page.goto(`${env.url}/profile/${id}`);
+    expect(await page.getByRole('main').textContent()).toContain('Neuer Status: Von der IMAG bestätigt');
+    await expectAccessible(page);
+  });
+
+  it('the public Werkstatt pages pass axe, with and without confirmed projects', async () => {
+    await page.goto(`${env.url}/werkstaetten/3`);
+    expect(await page.getByRole('main').textContent()).toContain('noch kein Projekt bestätigt');
+    await expectAccessible(page);
+    await page.goto(`${env.url}/werkstaetten`);
+    await expectAccessible(page);
+    await page.getByRole('link', { name: /Werkstatt 4/ }).click();
+    expect(await page.title()).toBe('Werkstatt 4 – Steckbrief');
+    expect(await page.getByRole('table').textContent()).toContain('Gesundheitslandhaus');
+    await expectAccessible(page);
+    for (const path of ['/barrierefreiheit', '/datenschutz', '/impressum']) {
+      await page.goto(`${env.url}${path}`);
+      await expectAccessible(page);
+    }
+  });
+
+  it('fits a 320 px wide screen without horizontal scrolling', async () => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    for (const path of ['/meine-steckbriefe', '/werkstaetten/4', '/anmelden']) {
+      await page.goto(`${env.url}${path}`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('signs out with the header button', async () => {
+    await page.goto(`${env.url}/meine-steckbriefe`);
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await page.waitForURL(`${env.url}/anmelden?abgemeldet=1`);
+    expect(await page.getByRole('status').textContent()).toContain('Sie sind abgemeldet.');
+    await expectAccessible(page);
+  });
+});
+
+describe('with JavaScript disabled', () => {
+  it('an applicant signs in with the mailed code, and with the mailed link after a confirming press', async () => {
+    const context = await browser.newContext({ locale: 'de-DE', javaScriptEnabled: false });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    // axe needs script in the page: this journey checks behaviour only (the pages are the same).
+    await signIn(page, env.people.colleague, { axe: false });
+    expect(await page.title()).toBe('Meine Steckbriefe – Steckbrief');
+
+    const fresh = await browser.newContext({ locale: 'de-DE', javaScriptEnabled: false });
+    const linkPage = await fresh.newPage();
+    linkPage.setDefaultTimeout(10_000);
+    const seen = env.signinMailCount(env.people.colleague.email);
+    await linkPage.goto(`${env.url}/anmelden`);
+    await linkPage.getByLabel('E-Mail-Adresse').fill(env.people.colleague.email);
+    await linkPage.getByRole('button', { name: 'Code anfordern' }).click();
+    await linkPage.waitForURL(`${env.url}/anmelden/code`);
+    const { link } = await env.signinMail(env.people.colleague.email, seen);
+    await linkPage.goto(link);
+    expect(await linkPage.title()).toBe('Anmeldung bestätigen – Steckbrief');
+    await linkPage.getByRole('button', { name: 'Jetzt anmelden' }).click();
+    await linkPage.waitForURL(`${env.url}/meine-steckbriefe`);
+    expect(await linkPage.getByRole('banner').textContent()).toContain('Person colleague');
+    await context.close();
+    await fresh.close();
+  });
+});
