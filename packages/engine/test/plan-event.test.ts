@@ -137,8 +137,8 @@ describe('planEvent refuses', () => {
   });
 });
 
-describe('planEvent plans', () => {
-  it('the write of a submission: state, snapshot, version, history and the submission mark', () => {
+describe('planEvent, for an event it accepts,', () => {
+  it('plans the new state, snapshot, version, history entry and submission mark', () => {
     const { write } = plan(applicant, loadedProfile('draft'), { type: 'SUBMIT', comment: 'Bitte prüfen' });
     expect(write).toMatchObject({
       id: PROFILE_ID,
@@ -199,7 +199,7 @@ describe('planEvent plans', () => {
     expect(view.tasks.map((t) => t.scope)).toEqual(['panel:north']);
   });
 
-  it('one outbox row for the transition, with its notices and task changes, keyed by profile and new version', () => {
+  it('writes one outbox row for the transition, keyed by profile and new version, with its notices and task changes', () => {
     const { write } = plan(applicant, loadedProfile('draft'), { type: 'SUBMIT' });
     expect(write.outbox).toHaveLength(1);
     const [row] = write.outbox;
@@ -233,7 +233,7 @@ describe('planEvent plans', () => {
     });
   });
 
-  it('no outbox row for a change that notifies nobody and moves no task', () => {
+  it('writes no outbox row for a change that notifies nobody and moves no task', () => {
     const { write } = plan(office, loadedProfile('submitted'), { type: 'COMMENT', payload: { text: 'Gesehen' } });
     expect(write.state).toBe('submitted');
     expect(write.snapshot.context).toEqual({ panel: null, comments: 1 });
@@ -242,7 +242,7 @@ describe('planEvent plans', () => {
     expect(write.outbox).toEqual([]);
   });
 
-  it('the view the caller gets back: new state, version, open tasks and the events now open to them', () => {
+  it('answers with the new state, version and open tasks, and the events the caller may send now', () => {
     const { view } = plan(office, loadedProfile('submitted'), { type: 'ASSIGN', payload: { panel: 'north' } });
     expect(view).toMatchObject({
       id: PROFILE_ID,
@@ -274,7 +274,7 @@ describe('planEvent plans', () => {
     expect(write.markSubmitted).toBe(true);
   });
 
-  it('an idempotency record holding the answer when the request carries a key', () => {
+  it('records the answer under the Idempotency-Key when the request carries one', () => {
     const { write, view } = plan(applicant, loadedProfile('draft'), { type: 'SUBMIT', idempotencyKey: 'k-1' });
     expect(write.idempotency).toEqual({
       userId: 'u-applicant',
@@ -285,7 +285,7 @@ describe('planEvent plans', () => {
     });
   });
 
-  it('the same request hash for the same request and a different one for another payload', () => {
+  it('hashes the same request alike and a request with another payload differently', () => {
     const hashOf = (payload: Record<string, unknown>) =>
       plan(office, loadedProfile('submitted'), { type: 'ASSIGN', payload, idempotencyKey: 'k' }).write.idempotency
         ?.requestHash;
