@@ -6,6 +6,17 @@ import { isUuid, type TransitionEffects } from './store.js';
 import type { EngineDeps } from './transition.js';
 import { taskLabel } from './views.js';
 
+/**
+ * Dates a person can mean in this process: deadlines and sessions of a funding programme that runs until
+ * 2038. The bound keeps typos such as year 0000 or 9999 out of the database, where they would be stored
+ * but could not be used: PostgreSQL rejects year 0000 in the ISO form the worker passes on (review finding 4).
+ */
+const EARLIEST_YEAR = 2000;
+const LATEST_YEAR = 2100;
+export const isPlausibleYear = (year: number) => year >= EARLIEST_YEAR && year <= LATEST_YEAR;
+export const yearRangeMessage = (label: string, field: string) =>
+  `${label}: muss zwischen ${EARLIEST_YEAR} und ${LATEST_YEAR} liegen. / ${field} must be between the years ${EARLIEST_YEAR} and ${LATEST_YEAR}.`;
+
 export interface InboxTask {
   id: string;
   profileId: string;
@@ -237,6 +248,11 @@ export async function setTaskDue(deps: EngineDeps, actor: Actor, id: string, due
   if (task.status !== 'open') throw new Conflict('Die Aufgabe ist bereits erledigt. / The task is closed.');
   if (dueAt && Number.isNaN(dueAt.getTime())) {
     throw new ValidationFailed('Ungültiges Datum. / Invalid date.', [{ path: 'dueAt', message: 'ungültig / invalid' }]);
+  }
+  if (dueAt && !isPlausibleYear(dueAt.getUTCFullYear())) {
+    throw new ValidationFailed('Ungültiges Datum. / Invalid date.', [
+      { path: 'dueAt', message: yearRangeMessage('Frist', 'dueAt') },
+    ]);
   }
   const at = (deps.now ?? (() => new Date()))();
   await deps.db.transaction().execute(async (trx) => {

@@ -19,7 +19,15 @@ export type {
 export { DefinitionError, defineWorkflow, machineEventTypes, machineStateIds } from './definition.js';
 export * from './errors.js';
 export type { InboxFilters, InboxTask } from './inbox.js';
-export { claimTask, listTasks, releaseTask, setTaskDue, taskCounts } from './inbox.js';
+export {
+  claimTask,
+  isPlausibleYear,
+  listTasks,
+  releaseTask,
+  setTaskDue,
+  taskCounts,
+  yearRangeMessage,
+} from './inbox.js';
 export { eventsHandledIn } from './machine.js';
 export { mergePatch } from './merge-patch.js';
 export { mermaidDiagram } from './mermaid.js';

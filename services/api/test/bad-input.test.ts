@@ -1,4 +1,6 @@
+import { setTaskDue } from '@steckbrief/engine';
 import { createTestQueues, type TestQueues } from '@steckbrief/queues/testing';
+import { buildRegistry } from '@steckbrief/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, completeProfile, type HttpResult, startTestApi, type TestApi } from './helpers.js';
 
@@ -488,6 +490,16 @@ describe('values PostgreSQL cannot take (review findings 4 and 9)', () => {
       .where('topic', '!=', 'transition')
       .execute();
     expect(JSON.stringify(outbox)).not.toContain(dueAt.slice(0, 4) === '0000' ? '0000-01-01' : dueAt);
+  });
+
+  it('refuses a due date in year 0000 in the engine too, whichever adapter sends it', async () => {
+    const taskId = await intakeTaskId();
+    const actor = { userId: wrl.id, organisation: null, grants: [{ role: 'wrl' }] };
+    const deps = { db: api.database.db, registry: buildRegistry() };
+    await expect(setTaskDue(deps, actor, taskId, new Date('0000-01-01T00:00:00Z'))).rejects.toMatchObject({
+      code: 'validation-failed',
+      issues: [{ path: 'dueAt', message: expect.stringMatching(/^Frist: .* \/ dueAt /) }],
+    });
   });
 
   it('accepts a task due date in 2100', async () => {
