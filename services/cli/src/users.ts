@@ -65,7 +65,9 @@ export async function usersRevoke(
   const user = await userByEmail(ctx, email);
   const n = await revokeTokens(ctx.db, user.id, tokenId);
   if (tokenId !== undefined && n === 0) throw new Error(`${email} has no valid token ${tokenId}`);
-  out(`${n} token(s) of ${email} revoked; running API processes drop them from their cache within AUTH_CACHE_TTL_MS`);
+  out(
+    `${n} token(s) of ${email} revoked, and their calendar feed URL; running API processes drop them from their cache within AUTH_CACHE_TTL_MS`,
+  );
 }
 
 /** Disable a user (or enable them again): tokens and dashboard sessions stop working, no more notices. */

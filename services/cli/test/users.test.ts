@@ -33,7 +33,7 @@ describe('users: tokens, revocation, disabling', () => {
     const initialId = initial.split(/\s+/)[0] as string;
 
     expect(await run('users', 'revoke', email, '--token', initialId)).toEqual([
-      `1 token(s) of ${email} revoked; running API processes drop them from their cache within AUTH_CACHE_TTL_MS`,
+      `1 token(s) of ${email} revoked, and their calendar feed URL; running API processes drop them from their cache within AUTH_CACHE_TTL_MS`,
     ]);
     expect(await works(first)).toBe(false);
     expect(await works(second)).toBe(true);
