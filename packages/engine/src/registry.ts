@@ -22,6 +22,10 @@ export interface WorkflowRegistry {
 /** Engine-level roles that no workflow defines and that never see profile data. */
 export const SYSTEM_ROLES = ['admin', 'operator'] as const;
 
+/** What a role's scope means: its kind and, for attribute scopes, which attribute it reaches. */
+const scopeKey = (spec: RoleSpec) =>
+  spec.scope.kind === 'attribute' ? `attribute:${spec.scope.attribute}` : spec.scope.kind;
+
 export function createRegistry(
   definitions: WorkflowDefinition[],
   { deadlines = {} as DeadlineOverrides, defaultWorkflowId = definitions[0]?.id } = {},
@@ -36,7 +40,7 @@ export function createRegistry(
     byId.set(d.id, versions);
     for (const [name, spec] of Object.entries(d.roles)) {
       const known = roles.get(name);
-      if (known && JSON.stringify(known.scope.kind) !== JSON.stringify(spec.scope.kind)) {
+      if (known && scopeKey(known) !== scopeKey(spec)) {
         throw new DefinitionError(`role "${name}" is scoped differently in ${d.id}`);
       }
       if (!known) roles.set(name, spec);

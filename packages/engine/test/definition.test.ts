@@ -120,6 +120,15 @@ describe('createRegistry', () => {
     expect(() => createRegistry([review, { ...other, roles }])).toThrow('role "office" is scoped differently in other');
   });
 
+  it('refuses a role that two workflows scope by different attributes', () => {
+    const panel = review.roles.panel as RoleSpec;
+    const roles = {
+      ...review.roles,
+      panel: { ...panel, scope: { ...panel.scope, attribute: 'revier' } as RoleSpec['scope'] },
+    };
+    expect(() => createRegistry([review, { ...other, roles }])).toThrow('role "panel" is scoped differently in other');
+  });
+
   it('finds a workflow’s latest version by id, and any version by id and number', () => {
     const registry = createRegistry([v2, review]);
     expect(registry.get('review')).toBe(v2);
