@@ -178,40 +178,49 @@ export async function markDelivered(db: Db, sent: DeliveredMark[]): Promise<Set<
 }
 
 /**
- * Group commit for `markDelivered`: the marks of every send that finishes in the same turn of the event
- * loop go in one statement, which is started at once, not behind a flush already running. So a mail's
- * mark is written one round trip after its SMTP answer: that round trip is the window in which a
- * crash re-sends the mail (same Message-ID) after the lease. A failed statement is tried twice more
- * before its sends are reported failed (they would then be re-sent after the lease).
+ * Group commit for `markDelivered`: every send that finishes while a flush is running (or in the same
+ * turn of the event loop) is marked by the next flush, in one statement. A mail's mark is written as
+ * soon as its own SMTP answer is in, not when the rest of its cause is: one round trip after the
+ * answer, or two when a flush was already on its way. That is the window in which a crash re-sends
+ * the mail (same Message-ID) after the lease. Batching keeps the statements few (PostgreSQL's CPU is
+ * most of the mail path's cost). A failed statement is tried twice more before its sends are reported
+ * failed (they would then be re-sent after the lease).
  */
 class DeliveredMarks {
   private pending: Array<DeliveredMark & { done: (marked: boolean, error?: unknown) => void }> = [];
+  private flushing = false;
 
   constructor(private readonly db: Db) {}
 
   mark(m: DeliveredMark): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.pending.push({ ...m, done: (marked, error) => (error === undefined ? resolve(marked) : reject(error)) });
-      if (this.pending.length === 1) setImmediate(() => void this.flush());
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
   private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const marked = await markDelivered(this.db, batch);
-        for (const m of batch) m.done(marked.has(m.id));
-        return;
-      } catch (error) {
-        if (attempt >= MARK_ATTEMPTS) {
-          for (const m of batch) m.done(false, error ?? new Error('marking delivered failed'));
-          return;
+    while (this.pending.length) {
+      const batch = this.pending;
+      this.pending = [];
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const marked = await markDelivered(this.db, batch);
+          for (const m of batch) m.done(marked.has(m.id));
+          break;
+        } catch (error) {
+          if (attempt >= MARK_ATTEMPTS) {
+            for (const m of batch) m.done(false, error ?? new Error('marking delivered failed'));
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 100 * attempt));
         }
-        await new Promise((r) => setTimeout(r, 100 * attempt));
       }
     }
+    this.flushing = false;
   }
 }
 

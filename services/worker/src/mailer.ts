@@ -7,7 +7,7 @@ import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';
 import { causeState, claimCause, markDeliveredSoon, markSendFailed, renewLeases } from './deliveries.js';
-import type { SendSlots } from './send-slots.js';
+import type { SendSlot, SendSlots } from './send-slots.js';
 
 export interface SentInfo {
   response: string;
@@ -179,7 +179,7 @@ export interface SendDeps {
   db: Db;
   queues: Queues;
   transport: MailTransport;
-  /** One per SMTP connection of the process: a mail holds one from hand-off to its recorded outcome. */
+  /** Bounds the mails between hand-off and recorded outcome by the process's SMTP connections. */
   slots: SendSlots;
   from: string;
   leaseMs: number;
@@ -247,15 +247,16 @@ function causeLease(deps: SendDeps, rows: SendRow[]) {
 }
 
 /**
- * Hand one row to SMTP and record its delivery, while the caller holds a send slot: 'elsewhere' when
- * its lease was taken over (before the hand-off, or during the send: the mark is then refused), or
- * the error of a failed send.
+ * Hand one row to SMTP and record its delivery, while the caller holds a send slot (`answered` once
+ * the SMTP answer is in, freeing the connection): 'elsewhere' when its lease was taken over (before
+ * the hand-off, or during the send: the mark is then refused), or the error of a failed send.
  */
 async function sendHolding(
   deps: SendDeps,
   cause: string,
   row: SendRow,
   lease: ReturnType<typeof causeLease>,
+  slot: SendSlot,
 ): Promise<'sent' | 'elsewhere' | { error: unknown }> {
   if (!(await lease.take(row))) {
     deps.logger.warn({ deliveryId: row.id, cause }, 'mail lease taken over while waiting for a connection; not sent');
@@ -271,6 +272,8 @@ async function sendHolding(
     response = info.response ?? '';
   } catch (error) {
     return { error };
+  } finally {
+    slot.answered();
   }
   // Marked as soon as this mail is accepted (batched with other sends finishing now), not after its siblings.
   if (await markDeliveredSoon(deps.db, { id: row.id, token: row.lease_token, response })) return 'sent';
@@ -285,10 +288,10 @@ async function sendHolding(
 /**
  * Send the recorded mails of one cause. The delivery rows decide: claim them (pending, or a crashed
  * sender's lease ran out), send each with its stable Message-ID, mark them delivered (only while this
- * sender holds the lease). Each mail waits for a free SMTP connection (`slots`) and keeps it until its
- * outcome is recorded, so at most one mail per connection is between the server's answer and its mark
- * at any instant: a crash there re-sends that message with the same Message-ID once the lease is over,
- * the one at-least-once edge, harmless to receivers that de-duplicate by Message-ID (decision 007).
+ * sender holds the lease). Each mail waits for a free SMTP connection (`slots`), and at most two mails
+ * per connection are between hand-off and their committed mark: a crash there re-sends those with
+ * the same Message-ID once the lease is over, the one at-least-once edge, harmless to receivers that
+ * de-duplicate by Message-ID (decision 007).
  */
 export async function deliverCause(deps: SendDeps, cause: string, claimed?: SendRow[]): Promise<CauseOutcome> {
   const rows = claimed ?? (await claimCause(deps.db, cause, deps.leaseMs));
@@ -298,12 +301,12 @@ export async function deliverCause(deps: SendDeps, cause: string, claimed?: Send
   let elsewhere = 0;
   await Promise.all(
     rows.map(async (row) => {
-      const release = await deps.slots.acquire();
+      const slot = await deps.slots.acquire();
       let outcome: Awaited<ReturnType<typeof sendHolding>>;
       try {
-        outcome = await sendHolding(deps, cause, row, lease);
+        outcome = await sendHolding(deps, cause, row, lease, slot);
       } finally {
-        release();
+        slot.release();
       }
       if (outcome === 'sent') sent++;
       else if (outcome === 'elsewhere') elsewhere++;
