@@ -31,6 +31,45 @@ beforeAll(async () => {
 });
 afterAll(() => database?.destroy());
 
+/** Pending delivery rows of one cause, one per recipient. */
+async function pendingMails(
+  recipients: Array<{ userId: string; email: string }>,
+): Promise<{ cause: string; ids: string[] }> {
+  const cause = `test:lease:${randomBytes(4).toString('hex')}`;
+  const rows = await database.db
+    .insertInto('mail_deliveries')
+    .values(
+      recipients.map((r, i) => ({
+        cause,
+        recipient_id: r.userId,
+        email: r.email,
+        message_id: `<${cause.replaceAll(':', '.')}.${i}@steckbrief.example.org>`,
+        subject: 'Lease',
+        text_body: 'text',
+        html_body: '<p>html</p>',
+      })),
+    )
+    .returning('id')
+    .execute();
+  return { cause, ids: rows.map((r) => r.id) };
+}
+
+/** What deliverCause needs, with one SMTP connection and a short lease. */
+function sendDeps(smtpUrl: string, leaseMs: number, onMarkRefused: () => void): SendDeps {
+  return {
+    db: database.db,
+    queues: undefined as unknown as Queues, // deliverCause enqueues nothing
+    transport: createSmtpTransport(smtpUrl, 1),
+    slots: createSendSlots(1),
+    from: 'Steckbrief <noreply@steckbrief.example.org>',
+    leaseMs,
+    maxAttempts: 3,
+    backoffMs: 100,
+    logger: pino({ level: 'silent' }),
+    onMarkRefused,
+  };
+}
+
 const LEASE_MS = 2_000;
 const SMTP_DELAY_MS = 200;
 const POOL = 2;
@@ -77,33 +116,13 @@ describe('the mail lease', () => {
 
   it("refuses the delivered mark of a sender whose lease was taken over during the send, and accepts the new holder's", async () => {
     const sink = await startSmtpSink();
-    const cause = `test:lease:${randomBytes(4).toString('hex')}`;
-    const { id } = await database.db
-      .insertInto('mail_deliveries')
-      .values({
-        cause,
-        recipient_id: people.wrl1.userId,
-        email: people.wrl1.email,
-        message_id: `<${cause.replaceAll(':', '.')}@steckbrief.example.org>`,
-        subject: 'Lease',
-        text_body: 'text',
-        html_body: '<p>html</p>',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const {
+      cause,
+      ids: [id],
+    } = await pendingMails([people.wrl1]);
+    if (!id) throw new Error('no delivery row');
     let refused = 0;
-    const send: SendDeps = {
-      db: database.db,
-      queues: undefined as unknown as Queues, // deliverCause enqueues nothing
-      transport: createSmtpTransport(sink.url, 1),
-      slots: createSendSlots(1),
-      from: 'Steckbrief <noreply@steckbrief.example.org>',
-      leaseMs: 500,
-      maxAttempts: 3,
-      backoffMs: 100,
-      logger: pino({ level: 'silent' }),
-      onMarkRefused: () => refused++,
-    };
+    const send = sendDeps(sink.url, 500, () => refused++);
     try {
       // The server sits on the mail until the sender's lease has run out and another sender took the row.
       sink.hold();
@@ -146,6 +165,36 @@ describe('the mail lease', () => {
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
       expect(after.status).toBe('delivered');
+    } finally {
+      send.transport.close();
+      await sink.close();
+    }
+  }, 30_000);
+
+  it('renews the lease of mails waiting for a connection, so a sender polling for expired leases claims none of them', async () => {
+    // One connection, 300 ms a message, a 1 s lease: the fourth mail is handed over about 0.9 s after the claim.
+    const sink = await startSmtpSink({ delayMs: 300 });
+    const { cause, ids } = await pendingMails([people.wrl1, people.wrl2, people.mil, people.mwae]);
+    let refused = 0;
+    const send = sendDeps(sink.url, 1_000, () => refused++);
+    try {
+      let done = false;
+      const claimed = await claimCause(database.db, cause, send.leaseMs);
+      const sending = deliverCause(send, cause, claimed).finally(() => {
+        done = true;
+      });
+      const rival: string[] = [];
+      while (!done) {
+        for (const row of await claimCause(database.db, cause, 60_000)) rival.push(row.id);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const outcome = await sending;
+      expect(rival).toEqual([]);
+      expect(outcome.sent).toBe(4);
+      expect(refused).toBe(0);
+      const rows = await database.db.selectFrom('mail_deliveries').select('status').where('id', 'in', ids).execute();
+      expect(rows.map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+      expect(sink.messages.length).toBe(4);
     } finally {
       send.transport.close();
       await sink.close();
