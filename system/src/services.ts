@@ -126,12 +126,21 @@ export class ServiceProcess {
     } catch {
       return '(no log)';
     }
-    const lines = text.split('\n');
-    const picked = lines.filter((l) =>
-      /Unhandled|uncaught|^\s*at |^\w*Error\b|^error:|Emitted 'error'|"level":(50|60)/.test(l),
+    const lines = text.split('\n').filter(Boolean);
+    // pino's fatal lines (level 60) first, then Node's own last words (an uncaught error or 'error' event).
+    const fatal = lines.flatMap((l) => {
+      try {
+        const j = JSON.parse(l) as { level?: number; msg?: string; err?: { message?: string } };
+        return (j.level ?? 0) >= 60 ? [`${j.msg ?? ''}${j.err?.message ? `: ${j.err.message}` : ''}`] : [];
+      } catch {
+        return [];
+      }
+    });
+    const node = lines.filter(
+      (l) => /Unhandled|uncaught|^\w*Error\b|^error:|Emitted 'error'/.test(l) && !l.startsWith('{'),
     );
-    const reason = picked.filter((l) => !/^\s*at /.test(l)).slice(0, 4);
-    return (reason.length ? reason : lines.filter(Boolean).slice(-4)).map((l) => l.trim().slice(0, 300)).join(' | ');
+    const reason = [...fatal, ...node].slice(0, 3);
+    return (reason.length ? reason : lines.slice(-3)).map((l) => l.trim().slice(0, 200)).join(' | ');
   }
 
   logTail(lines = 30): string {
