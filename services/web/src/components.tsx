@@ -1,7 +1,10 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
 import type { Children } from './html.js';
-import type { WebUser } from './sessions.js';
+import { IDLE_TIMEOUT_MS, type WebUser } from './sessions.js';
+
+/** How long before the idle timeout the warning opens. */
+export const TIMEOUT_WARNING_MS = 5 * 60_000;
 
 /** What every page needs to know about the request: who is signed in and the form token. */
 export interface PageContext {
@@ -39,6 +42,7 @@ export function Layout({
         <link rel="stylesheet" href="/assets/kern/fonts/fira-sans.css" />
         <link rel="stylesheet" href="/assets/kern/kern.min.css" />
         <link rel="stylesheet" href="/assets/web/site.css" />
+        {ctx.user ? <script type="module" src="/assets/web/timeout.js" /> : null}
       </head>
       <body>
         <a class="skip-link" href="#inhalt">
@@ -90,6 +94,7 @@ export function Layout({
         <main id="inhalt" tabIndex={-1} class="kern-container site-main">
           {children}
         </main>
+        {ctx.user ? <TimeoutWarning csrfToken={ctx.csrfToken} /> : null}
         <footer class="site-footer">
           <div class="kern-container">
             <nav aria-label="Rechtliches">
@@ -236,5 +241,36 @@ export function DescriptionList({ rows }: { rows: Array<{ key: string; value: Ch
         </div>
       ))}
     </dl>
+  );
+}
+
+/** The timeout warning's dialog; opened by /assets/web/timeout.js, never shown without script. */
+function TimeoutWarning({ csrfToken }: { csrfToken: string | null }) {
+  return (
+    <dialog
+      class="kern-dialog"
+      id="zeitueberschreitung"
+      aria-labelledby="zeitueberschreitung-titel"
+      data-idle-ms={String(IDLE_TIMEOUT_MS)}
+      data-warn-ms={String(TIMEOUT_WARNING_MS)}
+    >
+      <header class="kern-dialog__header">
+        <h2 class="kern-title" id="zeitueberschreitung-titel">
+          Sie werden bald abgemeldet
+        </h2>
+      </header>
+      <section class="kern-dialog__body">
+        <p class="kern-body">
+          Sie waren eine Weile nicht aktiv. Aus Sicherheitsgründen melden wir Sie in {TIMEOUT_WARNING_MS / 60_000}{' '}
+          Minuten ab. Nicht gespeicherte Eingaben gehen dann verloren.
+        </p>
+      </section>
+      <footer class="kern-dialog__footer">
+        <form method="post" action="/sitzung/verlaengern">
+          <CsrfField token={csrfToken} />
+          <SubmitButton>Angemeldet bleiben</SubmitButton>
+        </form>
+      </footer>
+    </dialog>
   );
 }

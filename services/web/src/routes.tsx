@@ -36,9 +36,10 @@ import {
   startSession,
   webState,
 } from './security.js';
-import { endSession, setPendingEmail } from './sessions.js';
+import { endSession, extendSession, setPendingEmail } from './sessions.js';
 import { checkCode, checkLink, linkIsOpen, requestCode } from './signin.js';
 import { SITE_CSS } from './site-css.js';
+import { TIMEOUT_JS } from './timeout-js.js';
 
 export interface WebDeps {
   db: Db;
@@ -94,7 +95,15 @@ export function webRoutes(deps: WebDeps): Router {
   const send = (res: Response, page: VNode, status = 200) => {
     res
       .status(status)
-      .set({ 'Content-Security-Policy': csp, 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8' })
+      .set({
+        'Content-Security-Policy': csp,
+        'Cache-Control': 'no-store',
+        'Content-Type': 'text/html; charset=utf-8',
+        // Sign-in links carry their token in the URL: no Referer leaves the site. (Not no-referrer:
+        // Chromium then sends `Origin: null` with our own forms, and the Origin check refuses them.)
+        'Referrer-Policy': 'same-origin',
+        'X-Content-Type-Options': 'nosniff',
+      })
       .send(renderDocument(page));
   };
   const presentationOf = (workflow: string) =>
@@ -111,6 +120,9 @@ export function webRoutes(deps: WebDeps): Router {
   router.get('/assets/web/site.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(SITE_CSS);
   });
+  router.get('/assets/web/timeout.js', (_req, res) => {
+    res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(TIMEOUT_JS);
+  });
 
   const pages = Router();
   pages.use(loadSessionMiddleware(db, cookie, now));
@@ -125,7 +137,8 @@ export function webRoutes(deps: WebDeps): Router {
   pages.get('/anmelden', ensureSession(db, cookie, now), (req, res) => {
     const next = nextPath(req.query.weiter);
     if (webState(res).user) return res.redirect(303, next ?? '/meine-steckbriefe');
-    send(res, <SigninEmailPage ctx={ctxOf(res)} next={next} signedOut={req.query.abgemeldet === '1'} />);
+    const notice = req.query.abgemeldet === '1' ? 'signedOut' : req.query.abgelaufen === '1' ? 'expired' : undefined;
+    send(res, <SigninEmailPage ctx={ctxOf(res)} next={next} notice={notice} />);
   });
 
   pages.post('/anmelden', async (req, res) => {
@@ -208,6 +221,16 @@ export function webRoutes(deps: WebDeps): Router {
     if (session) await endSession(db, session.idHash);
     res.clearCookie(cookie.name, cookie.options);
     res.redirect(303, '/anmelden?abgemeldet=1');
+  });
+
+  // The timeout warning's "Angemeldet bleiben" (a fetch from timeout.js; a plain post works too).
+  pages.post('/sitzung/verlaengern', async (req, res) => {
+    const { session, user } = webState(res);
+    const json = req.accepts(['html', 'json']) === 'json';
+    if (!session || !user) return json ? res.status(401).end() : res.redirect(303, '/anmelden?abgelaufen=1');
+    await extendSession(db, session.idHash, now());
+    if (json) return res.status(204).end();
+    res.redirect(303, '/meine-steckbriefe');
   });
 
   pages.get('/meine-steckbriefe', async (req, res) => {
@@ -299,6 +322,7 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/$/,
     /^\/anmelden(\/code|\/link)?\/?$/,
     /^\/abmelden\/?$/,
+    /^\/sitzung\/verlaengern$/,
     /^\/meine-steckbriefe\/?$/,
     /^\/profiles?\/[^/]+\/?$/,
     /^\/werkstaetten(\/[^/]+)?\/?$/,

@@ -112,7 +112,9 @@ export function csrfProtection(publicUrl: string): RequestHandler {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     const site = req.get('sec-fetch-site');
     const origin = req.get('origin');
-    if ((site && site !== 'same-origin' && site !== 'none') || (origin && origin !== expectedOrigin)) {
+    // `Origin: null` (privacy settings, a no-referrer policy) tells nothing; the browser's Sec-Fetch-Site then decides.
+    const foreignOrigin = origin && origin !== expectedOrigin && !(origin === 'null' && site === 'same-origin');
+    if ((site && site !== 'same-origin' && site !== 'none') || foreignOrigin) {
       return next(Object.assign(new Error('cross-site request'), { statusCode: 403, code: 'EBADCSRFTOKEN' }));
     }
     if (!webState(res).session) {

@@ -125,3 +125,8 @@ export async function setPendingEmail(db: Db, idHash: string, email: string): Pr
 export async function endSession(db: Db, idHash: string): Promise<void> {
   await db.deleteFrom('web_sessions').where('id_hash', '=', idHash).execute();
 }
+
+/** "Angemeldet bleiben": the idle timeout starts again now (the absolute one stays). */
+export async function extendSession(db: Db, idHash: string, now: Date): Promise<void> {
+  await db.updateTable('web_sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
+}

@@ -2,6 +2,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TIMEOUT_WARNING_MS } from '../src/components.js';
+import { IDLE_TIMEOUT_MS } from '../src/sessions.js';
 import { type Person, startWebTestEnv, type WebTestEnv } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -141,6 +143,23 @@ describe('in the browser', () => {
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('warns before the idle timeout and "Angemeldet bleiben" keeps the session', async () => {
+    const p = await context.newPage();
+    await p.clock.install();
+    await p.goto(`${env.url}/meine-steckbriefe`);
+    await p.clock.fastForward(IDLE_TIMEOUT_MS - TIMEOUT_WARNING_MS + 1_000);
+    expect(await p.getByRole('dialog').isVisible()).toBe(true);
+    expect(await p.getByRole('dialog').textContent()).toContain('Sie werden bald abgemeldet');
+    await expectAccessible(p);
+    env.clock.advance(IDLE_TIMEOUT_MS - TIMEOUT_WARNING_MS + 1_000);
+    await p.getByRole('button', { name: 'Angemeldet bleiben' }).click();
+    await p.getByRole('dialog').waitFor({ state: 'hidden' });
+    env.clock.advance(TIMEOUT_WARNING_MS + 60_000);
+    await p.reload();
+    expect(await p.title()).toBe('Meine Steckbriefe – Steckbrief');
+    await p.close();
   });
 
   it('signs out with the header button', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CODE_TTL_MS } from '../src/signin.js';
+import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from '../src/sessions.js';
+import { CODE_TTL_MS, MAX_REQUESTS_PER_ADDRESS } from '../src/signin.js';
 import { httpClient, startWebTestEnv, type WebTestEnv } from './helpers.js';
 
 let env: WebTestEnv;
@@ -110,6 +111,62 @@ describe('sign-in by e-mail code', () => {
     const right = await enterCode(client, code);
     expect(right.status).toBe(429);
     expect(right.text).toContain('Zu viele falsche Codes');
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 to more code requests for one address than allowed in 15 minutes, known or not', async () => {
+    for (const email of [
+      (await env.addPerson('busy', [{ role: 'applicant' }], 'Gemeinde Burg')).email,
+      'ghost@example.org',
+    ]) {
+      const answers: number[] = [];
+      for (let i = 0; i <= MAX_REQUESTS_PER_ADDRESS; i++) answers.push((await askForCode(email)).res.status);
+      expect(answers).toEqual([...Array(MAX_REQUESTS_PER_ADDRESS).fill(303), 429]);
+    }
+  });
+});
+
+describe('session timeouts', () => {
+  async function signedInClient() {
+    const person = await env.addPerson('timeout', [{ role: 'applicant' }], 'Gemeinde Burg');
+    const { client, mail } = await askForCode(person.email);
+    expect((await enterCode(client, (await mail()).code)).status).toBe(303);
+    return client;
+  }
+
+  it('ends a session after the idle timeout', async () => {
+    const client = await signedInClient();
+    env.clock.advance(IDLE_TIMEOUT_MS - 60_000);
+    expect((await client.request('/meine-steckbriefe')).status).toBe(200);
+    env.clock.advance(IDLE_TIMEOUT_MS + 1_000);
+    expect((await client.request('/meine-steckbriefe')).status).toBe(303);
+  });
+
+  it('ends an active session after the absolute timeout', async () => {
+    const client = await signedInClient();
+    const step = IDLE_TIMEOUT_MS - 60_000;
+    let statuses: number[] = [];
+    for (let elapsed = 0; elapsed < ABSOLUTE_TIMEOUT_MS + step; elapsed += step) {
+      env.clock.advance(step);
+      statuses.push((await client.request('/meine-steckbriefe')).status);
+    }
+    statuses = [...new Set(statuses)];
+    expect(statuses).toEqual([200, 303]);
+  });
+
+  it('extends the idle timeout with "Angemeldet bleiben"', async () => {
+    const client = await signedInClient();
+    env.clock.advance(IDLE_TIMEOUT_MS - 60_000);
+    const _csrf = await client.csrf('/meine-steckbriefe');
+    const extended = await client.request('/sitzung/verlaengern', {
+      method: 'POST',
+      form: { _csrf },
+      headers: { accept: 'application/json' },
+    });
+    expect(extended.status).toBe(204);
+    env.clock.advance(IDLE_TIMEOUT_MS - 60_000);
+    expect((await client.request('/meine-steckbriefe')).status).toBe(200);
   });
 });
 

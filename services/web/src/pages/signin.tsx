@@ -20,22 +20,26 @@ export function SigninEmailPage({
   email = '',
   error,
   next,
-  signedOut = false,
+  notice,
 }: {
   ctx: PageContext;
   email?: string;
   error?: string;
   next: string | null;
-  signedOut?: boolean;
+  notice?: 'signedOut' | 'expired';
 }) {
   const errors: FieldError[] = error ? [{ field: 'email', message: error }] : [];
   return (
     <Layout title="Anmelden" ctx={ctx} hasErrors={errors.length > 0}>
       <ErrorSummary errors={errors} />
-      {signedOut ? (
-        <div class="kern-alert kern-alert--success" role="status">
+      {notice ? (
+        <div class={`kern-alert ${notice === 'signedOut' ? 'kern-alert--success' : 'kern-alert--info'}`} role="status">
           <div class="kern-alert__header">
-            <h2 class="kern-title">Sie sind abgemeldet.</h2>
+            <h2 class="kern-title">
+              {notice === 'signedOut'
+                ? 'Sie sind abgemeldet.'
+                : 'Sie wurden aus Sicherheitsgründen abgemeldet, weil Sie eine Weile nicht aktiv waren.'}
+            </h2>
           </div>
         </div>
       ) : null}
