@@ -5,6 +5,7 @@ import * as m003 from './migrations/003_sessions.js';
 import * as m004 from './migrations/004_admin_sessions.js';
 import * as m006 from './migrations/006_web.js';
 import * as m007 from './migrations/007_mail_lease.js';
+import * as m008 from './migrations/008_attachments.js';
 
 /** Migrations are imported statically so a bundled service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '004_admin_sessions': m004,
   '006_web': m006,
   '007_mail_lease': m007,
+  '008_attachments': m008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

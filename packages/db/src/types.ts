@@ -237,6 +237,31 @@ export interface TaskTimersTable {
   fired_at: NullableTimestamp;
 }
 
+/** The bytes of an attachment, in the default (PostgreSQL) attachment store. */
+export interface AttachmentBlobsTable {
+  key: Generated<string>;
+  bytes: Buffer;
+  created_at: CreatedAt;
+}
+
+/** A file attached to a profile; the bytes live in an attachment store under `storage_key`. */
+export interface AttachmentsTable {
+  id: Generated<string>;
+  profile_id: string;
+  kind: string;
+  /** Sanitised for display and for Content-Disposition. */
+  file_name: string;
+  /** Detected from the bytes, never taken from the client. */
+  media_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  uploaded_by: string | null;
+  uploaded_at: Timestamp;
+  removed_by: string | null;
+  removed_at: NullableTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -254,6 +279,8 @@ export interface Database {
   web_sessions: WebSessionsTable;
   web_signin_codes: WebSigninCodesTable;
   web_signin_events: WebSigninEventsTable;
+  attachments: AttachmentsTable;
+  attachment_blobs: AttachmentBlobsTable;
 }
 
 export type ProfileRow = Selectable<ProfilesTable>;
@@ -263,3 +290,4 @@ export type HistoryRow = Selectable<ProfileHistoryTable>;
 export type UserRow = Selectable<UsersTable>;
 export type MailDeliveryRow = Selectable<MailDeliveriesTable>;
 export type TaskTimerRow = Selectable<TaskTimersTable>;
+export type AttachmentRow = Selectable<AttachmentsTable>;
