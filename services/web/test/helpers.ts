@@ -128,7 +128,16 @@ export interface WebTestEnv {
  * A test file's web application: its own schema with a few people, an SMTP sink, the real worker
  * (so sign-in mails go through the outbox), and an Express app with only the web router.
  */
-export async function startWebTestEnv(label: string): Promise<WebTestEnv> {
+export interface WebTestOptions {
+  /** The web app's `development` flag (the worker then prints undeliverable sign-in codes). */
+  development?: boolean;
+  /** Instead of the sink (e.g. a port where no SMTP server answers). */
+  smtpUrl?: string;
+  /** Where the worker and the web app log (default: nowhere). */
+  logLines?: string[];
+}
+
+export async function startWebTestEnv(label: string, options: WebTestOptions = {}): Promise<WebTestEnv> {
   const database = await createTestDatabase(label);
   const { db } = database;
   const registry = buildRegistry();
@@ -157,8 +166,11 @@ export async function startWebTestEnv(label: string): Promise<WebTestEnv> {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  app.use(webRoutes({ db, registry, publicUrl: url, now: clock.now, logger }));
+  const logLines = options.logLines;
+  const logger = logLines
+    ? pino({ level: 'info' }, { write: (line: string) => logLines.push(line) })
+    : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  app.use(webRoutes({ db, registry, publicUrl: url, now: clock.now, logger, development: options.development }));
   const worker = await startWorker({
     db,
     databaseUrl: database.url,
@@ -166,7 +178,7 @@ export async function startWebTestEnv(label: string): Promise<WebTestEnv> {
     redisUrl: REDIS_URL,
     redisPrefix: `test:web-${label}:${randomBytes(4).toString('hex')}`,
     registry,
-    transport: createSmtpTransport(sink.url, 2),
+    transport: createSmtpTransport(options.smtpUrl ?? sink.url, 2),
     logger,
     publicUrl: url,
     mailFrom: 'Steckbrief <noreply@steckbrief.example.org>',
