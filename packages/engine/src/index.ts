@@ -1,5 +1,29 @@
 export type { Actor } from './access.js';
 export { canSee, hasRole, ownerKeyOf, taskGroupsOf } from './access.js';
+export type { AttachmentStore, PostgresAttachmentStore } from './attachment-store.js';
+export { postgresAttachmentStore } from './attachment-store.js';
+export type { AttachmentType } from './attachment-types.js';
+export {
+  ATTACHMENT_TYPES,
+  contentDisposition,
+  detectAttachmentType,
+  sanitizeFileName,
+} from './attachment-types.js';
+export type { AttachmentDeps, AttachmentKind, AttachmentList, AttachmentView } from './attachments.js';
+export {
+  ATTACHMENT_EVENTS,
+  ATTACHMENT_KINDS,
+  addAttachment,
+  checkMayChangeAttachments,
+  fileTooLarge,
+  isAttachmentKind,
+  listAttachments,
+  MAX_ATTACHMENT_BYTES,
+  MAX_PROFILE_ATTACHMENT_BYTES,
+  PayloadTooLarge,
+  readAttachment,
+  removeAttachment,
+} from './attachments.js';
 export type { BudgetView, FundingPeriod } from './budget.js';
 export { budgetView } from './budget.js';
 export type {
