@@ -102,6 +102,18 @@ async function servedAgain(probes: Probe[], apis: number, from: number): Promise
   await pollUntil(served, API_RECOVERY_TARGET_MS + 2_000, 'every API serves again', 100).catch(() => undefined);
 }
 
+/** Of the given Message-IDs, those whose delivery row is not marked delivered. */
+async function unmarked(h: Harness, messageIds: string[]): Promise<string[]> {
+  if (!messageIds.length) return [];
+  const bare = messageIds.map((id) => id.replace(/^<|>$/g, ''));
+  const r = await h.db.query(
+    `select message_id from mail_deliveries where status <> 'delivered' and trim(both '<>' from message_id) = any($1)`,
+    [bare],
+  );
+  const open = new Set((r.rows as Array<{ message_id: string }>).map((x) => x.message_id.replace(/^<|>$/g, '')));
+  return messageIds.filter((id) => open.has(id.replace(/^<|>$/g, '')));
+}
+
 const base = (start: number): Injected => ({
   start,
   end: start,
@@ -189,9 +201,11 @@ export const workerKills: Fault = {
     // A slow SMTP answer keeps mails in flight, so the kill lands in the middle of a send.
     h.sink.setDelay(1_500);
     let inFlight: number[] = [];
+    let connections: number[] = [];
     await pollUntil(
       () => {
-        const mine = new Set(connectedLocalPorts(w1.pid as number, h.sink.port));
+        connections = connectedLocalPorts(w1.pid as number, h.sink.port);
+        const mine = new Set(connections);
         inFlight = [...h.sink.inFlightByClientPort()].filter(([port, n]) => mine.has(port) && n > 0).map(([p]) => p);
         return inFlight.length > 0;
       },
@@ -201,11 +215,15 @@ export const workerKills: Fault = {
     );
     const r = base(Date.now());
     const exit1 = await w1.kill('SIGKILL');
-    r.inWindow = h.sink.awaitingAnswer(inFlight);
-    r.duplicatesAllowed = inFlight.length;
+    // The window: mails the server accepted from worker 1 whose delivered mark had not committed when it died.
+    const unanswered = h.sink.awaitingAnswer(inFlight);
+    const accepted = h.sink.mails.filter((m) => connections.includes(m.clientPort)).map((m) => m.messageId);
+    r.inWindow = await unmarked(h, accepted);
+    r.duplicatesAllowed = connections.length;
     r.notes.push(
-      `worker 1 had ${inFlight.length} SMTP connection(s) with a mail in flight at the SIGKILL, ` +
-        `${r.inWindow.length} of them accepted by the server and not yet answered`,
+      `worker 1 had ${connections.length} SMTP connection(s), ${inFlight.length} with a mail in flight, at the SIGKILL; ` +
+        `${unanswered.length} mail(s) accepted by the server and not yet answered, ` +
+        `${r.inWindow.length} accepted but not marked delivered`,
     );
     h.sink.setDelay(0);
     const exit2 = await w2.kill('SIGTERM');
@@ -277,7 +295,7 @@ export const apiKillDuringBatch: Fault = {
   },
 };
 
-const IN_WINDOW = 'accepted by the server but not yet answered when its worker was SIGKILLed';
+const IN_WINDOW = 'accepted by the server but not yet marked delivered when its worker was SIGKILLed';
 
 /** Mails accepted since `from` whose Message-ID the sink had already accepted, each with why it came again. */
 function duplicatesSince(h: Harness, from: number, injected: Injected, windowEnd: number) {
@@ -327,7 +345,9 @@ export async function runFault(h: Harness, fault: Fault, o: PhaseOptions): Promi
   for (const s of h.services) {
     const crashes = s.crashes(phaseStart);
     for (const c of crashes) {
-      problems.push(`${s.name} (pid ${c.pid}) ended on its own (exit ${c.code ?? c.signal}): ${s.crashReason()}`);
+      problems.push(
+        `${s.name} (pid ${c.pid}) ended on its own (exit ${c.code ?? c.signal}): ${s.crashReason()} [log: ${s.logFile}]`,
+      );
     }
     if (!s.running) {
       await s.restart(); // so that the next faults can run; the crash above fails this one

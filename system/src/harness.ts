@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowRegistry } from '@steckbrief/engine';
 import { buildRegistry } from '@steckbrief/workflows';
@@ -43,6 +45,8 @@ export class Harness {
   db!: pg.Pool;
   readonly registry: WorkflowRegistry = buildRegistry();
   readonly adminToken = `sys-${randomBytes(24).toString('hex')}`;
+  /** Where the services' output goes. */
+  logDir = '';
 
   private constructor(
     readonly cluster: PrivateCluster,
@@ -91,7 +95,9 @@ export class Harness {
       PUBLIC_URL: `http://127.0.0.1:${apiPorts[0]}`,
       SHUTDOWN_TIMEOUT_MS: '10000',
     };
-    const logs = this.cluster.dir;
+    // Kept after the run (the cluster's folder is not): a crash's full story is in these files.
+    const logs = mkdtempSync(path.join(tmpdir(), 'steckbrief-system-logs-'));
+    this.logDir = logs;
     for (const [i, port] of apiPorts.entries()) {
       const api = new ServiceProcess(
         `api${i + 1}`,

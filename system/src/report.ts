@@ -15,7 +15,7 @@ export function faultTable(results: FaultResult[]): string {
       .map(([o, n]) => `${n}× ${o}`)
       .join(', ');
     const dup = r.duplicates
-      ? `${r.duplicates} (≤ ${r.duplicatesAllowed} allowed: mails in flight at the SIGKILL)`
+      ? `${r.duplicates} (≤ ${r.duplicatesAllowed} allowed: one per SMTP connection of the killed worker)`
       : `0${r.duplicatesAllowed ? ` (≤ ${r.duplicatesAllowed} allowed)` : ''}`;
     return `| ${r.label} | ${r.requests} | ${r.failedRequests}${outcomes ? ` (${outcomes})` : ''} | ${seconds(r.recoveryMs)} | ${r.lost} | ${dup} | ${r.problems.length ? `**${r.problems.length} violated**` : 'all met'} |`;
   });

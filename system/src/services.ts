@@ -131,7 +131,16 @@ export class ServiceProcess {
     const fatal = lines.flatMap((l) => {
       try {
         const j = JSON.parse(l) as { level?: number; msg?: string; err?: { message?: string } };
-        return (j.level ?? 0) >= 60 ? [`${j.msg ?? ''}${j.err?.message ? `: ${j.err.message}` : ''}`] : [];
+        if ((j.level ?? 0) < 60) return [];
+        // The first frames of our own code say where the error escaped.
+        const frames = (j.err?.stack ?? '')
+          .split('\n')
+          .filter((f) => /^\s*at /.test(f) && !f.includes('node_modules') && !f.includes('node:'))
+          .slice(0, 2)
+          .map((f) => f.trim());
+        return [
+          `${j.msg ?? ''}${j.err?.message ? `: ${j.err.message}` : ''}${frames.length ? ` (${frames.join(' ')})` : ''}`,
+        ];
       } catch {
         return [];
       }

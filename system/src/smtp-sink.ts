@@ -7,6 +7,8 @@ export interface SinkMail {
   cause: string;
   /** Date.now() when the end of DATA arrived (the moment a real server commits the message). */
   at: number;
+  /** The client's local port: which connection, hence which process, sent it. */
+  clientPort: number;
 }
 
 export interface RecordingSink {
@@ -75,6 +77,7 @@ export async function startRecordingSink(): Promise<RecordingSink> {
           subject: header(head, 'Subject'),
           cause: header(head, 'X-Steckbrief-Cause'),
           at: Date.now(),
+          clientPort: port,
         });
         if (delayMs > 0) setTimeout(answer, delayMs);
         else answer();

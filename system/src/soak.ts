@@ -54,7 +54,10 @@ export interface MemoryVerdict {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-/** Memory counts as flat when the late mean is within 15 % of the early mean (both after warm-up). */
+/**
+ * Memory counts as flat when the late mean has grown no more than 15 % over the early mean (both after
+ * warm-up); a process that gives memory back after warm-up is not leaking.
+ */
 export function memoryVerdicts(samples: Sample[], warmupSeconds: number, names: string[]): MemoryVerdict[] {
   const after = samples.filter((s) => s.t >= warmupSeconds);
   return names.map((name) => {
@@ -62,7 +65,7 @@ export function memoryVerdicts(samples: Sample[], warmupSeconds: number, names: 
     const early = mean(values.slice(0, 3));
     const late = mean(values.slice(-3));
     const growth = early ? (late - early) / early : Number.NaN;
-    return { name, early, late, growth, flat: Math.abs(growth) <= 0.15 };
+    return { name, early, late, growth, flat: growth <= 0.15 };
   });
 }
 
@@ -119,7 +122,7 @@ export function soakMarkdown(args: {
     '',
     `Memory after a warm-up of ${warmupSeconds} s (mean of the first three samples after it against the mean of the last three):`,
     '',
-    '| Process | Early (MB) | Late (MB) | Change | Flat within 15 % |',
+    '| Process | Early (MB) | Late (MB) | Change | Grew no more than 15 % |',
     '|---|---:|---:|---:|---|',
     ...verdictLines,
     '',
