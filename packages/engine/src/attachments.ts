@@ -6,7 +6,7 @@ import { type Actor, canSee, hasRole, ownerKeyOf } from './access.js';
 import { type AttachmentStore, postgresAttachmentStore } from './attachment-store.js';
 import { allowedTypesText, detectAttachmentType, sanitizeFileName } from './attachment-types.js';
 import type { Label, WorkflowDefinition } from './definition.js';
-import { Conflict, DomainError, Forbidden, NotFound, ValidationFailed } from './errors.js';
+import { Conflict, DomainError, Forbidden, type Issue, NotFound, ValidationFailed } from './errors.js';
 import { isUuid, type LoadedProfile, loadProfile } from './store.js';
 import type { EngineDeps } from './transition.js';
 
@@ -242,20 +242,31 @@ export async function addAttachment(
 ): Promise<{ attachment: AttachmentView; version: number }> {
   const { profile, definition } = await visibleProfile(deps, actor, input.profileId);
   checkMayChange(definition, actor, profile);
+  // Both fields' problems at once, so a form can show them together.
+  const issues: Issue[] = [];
   if (!isAttachmentKind(input.kind)) {
-    const kinds = Object.values(ATTACHMENT_KINDS);
-    throw new ValidationFailed('Bitte die Art der Anlage wählen. / Please choose the kind of attachment.', [
-      {
-        path: 'kind',
-        message: `Eine von: ${kinds.map((k) => k.de).join(', ')}. / One of: ${Object.keys(ATTACHMENT_KINDS).join(', ')}.`,
-      },
-    ]);
+    issues.push({
+      path: 'kind',
+      message: `Bitte die Art der Anlage wählen: ${Object.values(ATTACHMENT_KINDS)
+        .map((k) => k.de)
+        .join(', ')}. / Please choose the kind of attachment: ${Object.keys(ATTACHMENT_KINDS).join(', ')}.`,
+    });
   }
   const size = input.bytes.byteLength;
   if (size === 0) {
-    throw new ValidationFailed('Die Datei ist leer. / The file is empty.', [
-      { path: 'file', message: 'Bitte eine Datei mit Inhalt auswählen. / Please choose a file that is not empty.' },
-    ]);
+    // A form sent without a chosen file carries an empty part without a name.
+    issues.push({
+      path: 'file',
+      message: input.fileName
+        ? 'Die Datei ist leer. / The file is empty.'
+        : 'Bitte eine Datei auswählen. / Please choose a file.',
+    });
+  }
+  if (issues.length) {
+    throw new ValidationFailed(
+      'Die Anlage kann so nicht gespeichert werden. / The attachment cannot be saved like this.',
+      issues,
+    );
   }
   if (size > MAX_ATTACHMENT_BYTES) throw fileTooLarge();
   const type = await detectAttachmentType(input.bytes);

@@ -13,6 +13,7 @@ import { createMetrics, type QueueCounts } from './metrics.js';
 import { docsRoutes } from './openapi/docs.js';
 import { openApiDocument } from './openapi/document.js';
 import { errorHandler, notFoundRoute, sendProblem } from './problem.js';
+import { attachmentRoutes } from './routes/attachments.js';
 import { budgetRoutes } from './routes/budget.js';
 import { calendarFeedRoutes, calendarTokenRoutes } from './routes/calendar.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -150,6 +151,8 @@ export function createApp({
   const api = express.Router();
   // Authenticate first: an anonymous caller's body is not even parsed.
   api.use(authenticate({ db, adminToken, cacheTtlMs: authCacheTtlMs }));
+  // Uploads are multipart/form-data, streamed with their own limits: mounted before the JSON-only rule.
+  api.use('/profiles/:id/attachments', attachmentRoutes(deps));
   api.use(requireJson, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   api.use('/users', userRoutes(db, registry));
   api.use('/workflows', workflowRoutes(registry));

@@ -1,6 +1,7 @@
 import type { WorkflowDefinition, WorkflowRegistry } from '@steckbrief/engine';
 import { z } from 'zod';
 import { metricsOperations } from '../metrics.js';
+import { attachmentOperations } from '../routes/attachments.js';
 import { budgetOperations } from '../routes/budget.js';
 import { calendarOperations } from '../routes/calendar.js';
 import { dashboardOperations } from '../routes/dashboard.js';
@@ -21,6 +22,7 @@ export function allOperations(registry: WorkflowRegistry): Operation[] {
     ...userOperations(registry),
     ...workflowOperations,
     ...profileOperations,
+    ...attachmentOperations,
     ...taskOperations,
     ...sessionOperations,
     ...budgetOperations,
@@ -37,8 +39,8 @@ const PROBLEMS: Record<number, string> = {
   404: 'Not found, or not visible to the caller / Nicht gefunden',
   409: 'Not allowed in the current state / Im aktuellen Zustand nicht möglich',
   412: 'If-Match names a stale version / Veraltete Version',
-  413: 'Body larger than 1 MiB / Anfrage zu groß',
-  415: 'Body is not JSON / Kein JSON',
+  413: 'Body too large: 1 MiB for JSON, 20 MB for an attachment / Anfrage zu groß',
+  415: 'Body is not JSON (multipart/form-data for uploads) / Falscher Medientyp',
   422: 'Validation or guard failed; see errors[] / Prüfung fehlgeschlagen',
   428: 'If-Match is required / If-Match fehlt',
   500: 'Unexpected error / Interner Fehler',
@@ -72,7 +74,7 @@ function problemStatuses(op: Operation): number[] {
   if (op.roles !== 'public') statuses.add(401);
   if (Array.isArray(op.roles)) statuses.add(403);
   if (op.path.includes('{')) statuses.add(404);
-  if (op.body) for (const s of [400, 413, 415, 422]) statuses.add(s);
+  if (op.body || op.multipart) for (const s of [400, 413, 415, 422]) statuses.add(s);
   if (op.query) statuses.add(422);
   if (op.headers?.length) statuses.add(400);
   statuses.add(500);
@@ -113,6 +115,9 @@ function operationObject(op: Operation) {
             content: { 'application/x-www-form-urlencoded': { schema: inputSchema(op.form) } },
           },
         }
+      : {}),
+    ...(op.multipart
+      ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: op.multipart.schema } } } }
       : {}),
     responses: {
       ...Object.fromEntries(Object.entries(op.responses).map(([status, spec]) => [status, response(spec)])),

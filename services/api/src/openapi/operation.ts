@@ -28,6 +28,8 @@ export interface Operation {
   body?: z.ZodType;
   /** An HTML form body (application/x-www-form-urlencoded) instead of JSON, e.g. the dashboard login. */
   form?: z.ZodObject;
+  /** A multipart/form-data body (an upload), as JSON Schema: its fields are not JSON, so not a zod schema. */
+  multipart?: { schema: JsonSchema };
   query?: z.ZodObject;
   /** Request headers from `components.parameters`. */
   headers?: Array<'If-Match' | 'Idempotency-Key'>;

@@ -109,7 +109,7 @@ add(
         event: z
           .string()
           .describe(
-            'The workflow event (e.g. SUBMIT), or CREATE, EDIT (data changed; payload.fields) or DEADLINE (a task’s due date moved; payload: taskId, kind, from, to)',
+            'The workflow event (e.g. SUBMIT), or CREATE, EDIT (data changed; payload.fields), DEADLINE (a task’s due date moved; payload: taskId, kind, from, to), ATTACH or DETACH (an attachment added or removed; payload: attachmentId, fileName, kind, size, mediaType)',
           ),
         from: z.string().nullable(),
         to: z.string(),
@@ -120,6 +120,34 @@ add(
       }),
     ),
   }),
+);
+
+const attachmentFields = {
+  id: uuid,
+  profileId: uuid,
+  kind: z.string().describe('lageplan, kostenschaetzung, genehmigung or sonstiges'),
+  kindLabel: Label,
+  fileName: z.string().describe('Sanitised; the name offered on download'),
+  mediaType: z.string().describe('Detected from the bytes'),
+  size: z.int().describe('Bytes'),
+  sha256: z.string(),
+  uploadedBy: z.object({ id: uuid, name: z.string() }).nullable(),
+  uploadedAt: dateTime,
+};
+const AttachmentView = add('AttachmentView', z.object(attachmentFields), 'A file attached to a profile (Anlage)');
+add(
+  'AttachmentList',
+  z.object({
+    items: z.array(AttachmentView),
+    totalBytes: z.int().describe('Of all current attachments together'),
+    maxTotalBytes: z.int(),
+    maxFileBytes: z.int(),
+    canChange: z.boolean().describe('Whether the caller may add or remove attachments now'),
+  }),
+);
+add(
+  'CreatedAttachment',
+  z.object({ ...attachmentFields, profileVersion: z.int().describe('The profile’s version after the change') }),
 );
 
 const InboxTask = add(
