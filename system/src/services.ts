@@ -130,7 +130,7 @@ export class ServiceProcess {
     // pino's fatal lines (level 60) first, then Node's own last words (an uncaught error or 'error' event).
     const fatal = lines.flatMap((l) => {
       try {
-        const j = JSON.parse(l) as { level?: number; msg?: string; err?: { message?: string } };
+        const j = JSON.parse(l) as { level?: number; msg?: string; err?: { message?: string; stack?: string } };
         if ((j.level ?? 0) < 60) return [];
         // The first frames of our own code say where the error escaped.
         const frames = (j.err?.stack ?? '')
