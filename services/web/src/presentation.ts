@@ -9,6 +9,7 @@ import {
   WERKSTAETTEN,
   type WerkstattInfo,
 } from '@steckbrief/workflow-lausitz-brandenburg';
+import { LAUSITZ_SECTIONS, type SectionSpec } from './sections.js';
 
 export type Tone = 'info' | 'success' | 'warning' | 'danger';
 
@@ -33,6 +34,8 @@ export interface WorkflowPresentation {
   stateTones: Readonly<Record<string, Tone>>;
   stateExplanations: Readonly<Record<string, Label>>;
   werkstaetten: readonly WerkstattInfo[];
+  /** The question pages of the Steckbrief, in task-list order. */
+  sections: SectionSpec[];
 }
 
 const f = (path: keyof typeof FIELD_LABELS, format: FieldFormat, values?: Record<string, string>): FieldSpec => ({
@@ -82,6 +85,7 @@ export const lausitzPresentation: WorkflowPresentation = {
   },
   stateExplanations: STATE_EXPLANATIONS,
   werkstaetten: WERKSTAETTEN,
+  sections: LAUSITZ_SECTIONS,
 };
 
 export const DEFAULT_PRESENTATIONS: Readonly<Record<string, WorkflowPresentation>> = {

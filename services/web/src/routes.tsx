@@ -5,12 +5,19 @@ import { dirname } from 'node:path';
 import type { Db } from '@steckbrief/db';
 import {
   type Actor,
+  createProfile,
   DomainError,
   type EngineDeps,
   getProfile,
+  hasRole,
   listProfiles,
   NotFound,
+  type ProfileView,
+  patchProfileData,
   profileHistory,
+  StaleVersion,
+  ValidationFailed,
+  type WorkflowDefinition,
   type WorkflowRegistry,
 } from '@steckbrief/engine';
 import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
@@ -23,10 +30,21 @@ import { FormExpiredPage, NotFoundPage, ServerErrorPage } from './pages/errors.j
 import { AccessibilityPage, DEMO_OPERATOR, ImprintPage, type Operator, PrivacyPage } from './pages/legal.js';
 import { type MyProfileRow, MyProfilesPage } from './pages/my-profiles.js';
 import { ProfilePage } from './pages/profile.js';
+import { ConflictPage, type FieldView, SectionPage } from './pages/section.js';
 import { SigninCodePage, SigninEmailPage, SigninLinkPage } from './pages/signin.js';
+import { type SectionStatus, TaskListPage } from './pages/tasklist.js';
 import { WerkstaettenPage, WerkstattPage } from './pages/werkstaetten.js';
-import { DEFAULT_PRESENTATIONS, type WorkflowPresentation } from './presentation.js';
+import { DEFAULT_PRESENTATIONS, valueAt, type WorkflowPresentation } from './presentation.js';
 import { confirmedProjects, nextSessionDates } from './public-data.js';
+import {
+  type FormBody,
+  fieldId,
+  fieldSpecOf,
+  formValue,
+  germanMessage,
+  type SectionSpec,
+  sectionPatch,
+} from './sections.js';
 import {
   csrfProtection,
   ensureSession,
@@ -108,6 +126,7 @@ export function webRoutes(deps: WebDeps): Router {
   };
   const presentationOf = (workflow: string) =>
     presentations[workflow] ?? presentations[registry.defaultWorkflowId] ?? Object.values(presentations)[0];
+  const creatorOf = (actor: Actor) => registry.list().some((d) => d.creatorRoles.some((r) => hasRole(actor, r)));
   const requireUser = (req: Request, res: Response): Actor | null => {
     const user = webState(res).user;
     if (user) return user.actor;
@@ -253,7 +272,123 @@ export function webRoutes(deps: WebDeps): Router {
         updatedAt: p.updatedAt,
       };
     });
-    send(res, <MyProfilesPage ctx={ctxOf(res)} rows={rows} />);
+    send(res, <MyProfilesPage ctx={ctxOf(res)} rows={rows} canCreate={creatorOf(actor)} />);
+  });
+
+  pages.post('/steckbrief/neu', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const profile = await createProfile(engine, actor, { data: {} });
+    res.redirect(303, `/profile/${profile.id}/abschnitte`);
+  });
+
+  /** The profile, if its owner may still edit it now (the engine decides again on every save). */
+  const editable = async (actor: Actor, id: string) => {
+    if (!UUID.test(id)) throw new NotFound('Profil nicht gefunden.');
+    const profile = await getProfile(engine, actor, id);
+    const definition = registry.get(profile.workflow, profile.workflowVersion);
+    const presentation = presentationOf(profile.workflow);
+    if (!presentation) throw new NotFound('Keine Darstellung für diesen Workflow.');
+    const canEdit = definition.editableStates.includes(profile.state) && creatorOf(actor);
+    return { profile, definition, presentation, canEdit };
+  };
+
+  pages.get('/profile/:id/abschnitte', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const { profile, definition, presentation, canEdit } = await editable(actor, req.params.id);
+    if (!canEdit) return res.redirect(303, `/profile/${profile.id}`);
+    const rows = presentation.sections.map((section) => ({
+      id: section.id,
+      title: section.title,
+      status: sectionStatus(definition, profile, section),
+      href: `/profile/${profile.id}/abschnitt/${section.id}`,
+    }));
+    const title =
+      typeof profile.data.title === 'string' && profile.data.title ? profile.data.title : 'Neuer Steckbrief';
+    send(res, <TaskListPage ctx={ctxOf(res)} profileId={profile.id} title={title} rows={rows} />);
+  });
+
+  const fieldViews = (
+    presentation: WorkflowPresentation,
+    section: SectionSpec,
+    value: (path: string) => string | [string, string, string],
+    errors: Map<string, string> = new Map(),
+  ): FieldView[] =>
+    section.fields.map((field) => {
+      const spec = fieldSpecOf(presentation.fields, field.path);
+      const options: Array<[string, string]> =
+        spec.format === 'werkstatt'
+          ? presentation.werkstaetten.map((w) => [String(w.number), `Werkstatt ${w.number}: ${w.name}`])
+          : Object.entries(spec.values ?? {});
+      return { field, spec, options, value: value(field.path), error: errors.get(field.path) };
+    });
+
+  pages.get('/profile/:id/abschnitt/:section', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const { profile, presentation, canEdit } = await editable(actor, req.params.id);
+    if (!canEdit) return res.redirect(303, `/profile/${profile.id}`);
+    const section = presentation.sections.find((s) => s.id === req.params.section);
+    if (!section) throw new NotFound('Abschnitt nicht gefunden.');
+    const views = fieldViews(presentation, section, (path) => {
+      const field = section.fields.find((f) => f.path === path);
+      return field ? formValue(field, valueAt(profile.data, path)) : '';
+    });
+    send(
+      res,
+      <SectionPage ctx={ctxOf(res)} profileId={profile.id} version={profile.version} section={section} views={views} />,
+    );
+  });
+
+  pages.post('/profile/:id/abschnitt/:section', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const { profile, presentation } = await editable(actor, req.params.id);
+    const section = presentation.sections.find((s) => s.id === req.params.section);
+    if (!section) throw new NotFound('Abschnitt nicht gefunden.');
+    const body = req.body as FormBody;
+    const version = Number(body.version);
+    try {
+      await patchProfileData(engine, actor, {
+        profileId: profile.id,
+        data: sectionPatch(section, body),
+        expectedVersion: Number.isInteger(version) ? version : -1,
+      });
+    } catch (err) {
+      if (err instanceof StaleVersion) {
+        return send(res, <ConflictPage ctx={ctxOf(res)} profileId={profile.id} section={section} />, 409);
+      }
+      if (!(err instanceof ValidationFailed)) throw err;
+      // The workflow's own messages, each on its field; what was typed stays in the form.
+      const errors = new Map<string, string>();
+      for (const issue of err.issues) {
+        const path = issue.path.replace(/^data\./, '');
+        const field = section.fields.find((f) => path === f.path || path.startsWith(`${f.path}.`));
+        if (field && !errors.has(field.path)) errors.set(field.path, germanMessage(issue.message));
+      }
+      const typed = (path: string) => {
+        const id = fieldId(path);
+        const field = section.fields.find((f) => f.path === path);
+        const str = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+        return field?.input === 'date'
+          ? ([str(id), str(`${id}-monat`), str(`${id}-jahr`)] as [string, string, string])
+          : str(id);
+      };
+      const views = fieldViews(presentation, section, typed, errors);
+      return send(
+        res,
+        <SectionPage
+          ctx={ctxOf(res)}
+          profileId={profile.id}
+          version={profile.version}
+          section={section}
+          views={views}
+        />,
+        422,
+      );
+    }
+    res.redirect(303, `/profile/${profile.id}/abschnitte`);
   });
 
   // Every mail sent so far links to /profiles/<id>.
@@ -265,11 +400,8 @@ export function webRoutes(deps: WebDeps): Router {
     const actor = requireUser(req, res);
     if (!actor) return;
     if (!UUID.test(req.params.id)) throw new NotFound('Profil nicht gefunden.');
-    const profile = await getProfile(engine, actor, req.params.id);
+    const { profile, definition, presentation, canEdit } = await editable(actor, req.params.id);
     const history = await profileHistory(engine, actor, profile.id);
-    const definition = registry.get(profile.workflow, profile.workflowVersion);
-    const presentation = presentationOf(profile.workflow);
-    if (!presentation) throw new NotFound('Keine Darstellung für diesen Workflow.');
     send(
       res,
       <ProfilePage
@@ -278,6 +410,7 @@ export function webRoutes(deps: WebDeps): Router {
         definition={definition}
         presentation={presentation}
         history={history}
+        editHref={canEdit ? `/profile/${profile.id}/abschnitte` : null}
       />,
     );
   });
@@ -325,12 +458,33 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/sitzung\/verlaengern$/,
     /^\/meine-steckbriefe\/?$/,
     /^\/profiles?\/[^/]+\/?$/,
+    /^\/profile\/[^/]+\/(abschnitte|abschnitt\/[a-z-]+)$/,
+    /^\/steckbrief\/neu$/,
     /^\/werkstaetten(\/[^/]+)?\/?$/,
     /^\/(barrierefreiheit|datenschutz|impressum)\/?$/,
   ];
   router.use((req, res, next) => (PAGE_PATHS.some((p) => p.test(req.path)) ? pages(req, res, next) : next()));
   router.use(pageErrors);
   return router;
+}
+
+/**
+ * A section's task-list status from the workflow's own completeness schema: not started (no field
+ * given), done (no issue on its fields), in progress (otherwise).
+ */
+function sectionStatus(definition: WorkflowDefinition, profile: ProfileView, section: SectionSpec): SectionStatus {
+  const given = section.fields.some((f) => {
+    const v = valueAt(profile.data, f.path);
+    return v !== undefined && v !== null && v !== '';
+  });
+  if (!given) return 'not_started';
+  const result = definition.data.complete.safeParse(profile.data);
+  if (result.success) return 'done';
+  const paths = result.error.issues.map((i) => i.path.map(String).join('.'));
+  const touched = section.fields.some((f) =>
+    paths.some((p) => p === f.path || p.startsWith(`${f.path}.`) || f.path.startsWith(`${p}.`)),
+  );
+  return touched ? 'started' : 'done';
 }
 
 /** The page shown for an unknown path, for a host app that wants German 404 pages. */

@@ -26,6 +26,9 @@ body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
 .timeline__item::before { content: ''; position: absolute; left: -1.75rem; top: 0.4rem; width: 0.75rem; height: 0.75rem; border-radius: 50%; background: currentColor; }
 .timeline__title { margin: 0; }
 .timeline__date { margin: 0.25rem 0; }
+.task-list { list-style: none; margin: 0; padding: 0; border-top: 1px solid var(--kern-color-layout-border, #cdd0d9); }
+.task-list__item { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; justify-content: space-between; align-items: center; padding: 0.75rem 0; border-bottom: 1px solid var(--kern-color-layout-border, #cdd0d9); }
+.date-input { display: flex; flex-wrap: wrap; gap: 1rem; }
 @media (max-width: 480px) {
   .site-header__inner { flex-direction: column; align-items: flex-start; }
 }

@@ -98,6 +98,44 @@ describe('in the browser', () => {
     await expectAccessible(page);
   });
 
+  it('writes sections by keyboard: the error summary takes focus and its link moves focus to the field', async () => {
+    await page.goto(`${env.url}/meine-steckbriefe`);
+    await page.getByRole('button', { name: 'Neuen Steckbrief anlegen' }).click();
+    await page.waitForURL(/\/abschnitte$/);
+    expect(await page.title()).toBe('Steckbrief bearbeiten – Steckbrief');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Projekt', exact: true }).click();
+    await expectAccessible(page);
+    await page.getByLabel('Titel').focus();
+    await page.keyboard.type('Trampolinhalle Cottbus');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Neubau einer Trampolinhalle für Vereine, Schulen und Familien in Cottbus.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/abschnitte$/);
+    expect(await page.getByRole('main').textContent()).toContain('Sie haben 1 von 6 Abschnitten erledigt.');
+
+    await page.getByRole('link', { name: 'Kosten und Förderung' }).click();
+    await page.getByLabel('Gesamtkosten').focus();
+    await page.keyboard.type('zwölf Millionen');
+    await page.keyboard.press('Enter');
+    await page.locator('.error-summary').waitFor();
+    expect(await page.title()).toBe('Fehler: Kosten und Förderung – Steckbrief');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    await expectAccessible(page);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Gesamtkosten (EUR): muss ein Betrag in Euro sein.',
+    );
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('totalCostEur');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('1.250.000');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/abschnitte$/);
+    expect(await page.getByRole('main').textContent()).toContain('In Bearbeitung');
+  });
+
   it('shows the error summary and focuses it when the e-mail address is malformed', async () => {
     const visitor = await browser.newContext({ locale: 'de-DE' });
     const p = await visitor.newPage();

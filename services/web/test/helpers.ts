@@ -119,6 +119,8 @@ export interface WebTestEnv {
   /** The sign-in mail number `seen` (from 0) to `email`, once it arrived: its code and link. */
   signinMail(email: string, seen?: number): Promise<{ code: string; link: string }>;
   addPerson(key: string, roles: object[], organisation: string | null): Promise<Person>;
+  /** A cookie-keeping HTTP client signed in as the person (code from the mail). */
+  signIn(person: Person): Promise<HttpClient>;
   /** A profile of the applicant's organisation (`Gemeinde Burg`). */
   createProfileFor(person: Person, data?: Record<string, unknown>): Promise<string>;
   stop(): Promise<void>;
@@ -224,6 +226,18 @@ export async function startWebTestEnv(label: string, options: WebTestOptions = {
       return { code, link };
     },
     addPerson: (key, roles, organisation) => addUser(db, key, roles, organisation),
+    async signIn(person) {
+      const client = httpClient(url);
+      const seen = signinMails(person.email).length;
+      const csrf = await client.csrf('/anmelden');
+      await client.request('/anmelden', { method: 'POST', form: { _csrf: csrf, email: person.email } });
+      const mail = await pollUntil(() => signinMails(person.email)[seen], 10_000, `sign-in mail to ${person.email}`);
+      const code = /lautet: (\d{6})/.exec(mail.text)?.[1] ?? '';
+      const codeCsrf = await client.csrf('/anmelden/code');
+      const res = await client.request('/anmelden/code', { method: 'POST', form: { _csrf: codeCsrf, code } });
+      if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
+      return client;
+    },
     async createProfileFor(person, data = exampleProfile()) {
       return (await createProfile(deps, await actorOf(person), { data })).id;
     },
@@ -241,6 +255,8 @@ export async function startWebTestEnv(label: string, options: WebTestOptions = {
  * A minimal cookie-keeping HTTP client for the security tests (what a browser does, without one):
  * follows no redirects, so each step's answer is visible.
  */
+export type HttpClient = ReturnType<typeof httpClient>;
+
 export function httpClient(base: string) {
   const jar = new Map<string, string>();
   const client = {

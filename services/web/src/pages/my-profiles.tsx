@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
-import { Layout, type PageContext, StatusTag } from '../components.js';
+import { CsrfField, Layout, type PageContext, StatusTag, SubmitButton } from '../components.js';
 import { formatDate } from '../format.js';
 import type { Tone } from '../presentation.js';
 
@@ -14,10 +14,24 @@ export interface MyProfileRow {
   updatedAt: string;
 }
 
-export function MyProfilesPage({ ctx, rows }: { ctx: PageContext; rows: MyProfileRow[] }) {
+export function MyProfilesPage({
+  ctx,
+  rows,
+  canCreate,
+}: {
+  ctx: PageContext;
+  rows: MyProfileRow[];
+  canCreate: boolean;
+}) {
   return (
     <Layout title="Meine Steckbriefe" ctx={ctx}>
       <h1 class="kern-heading-large">Meine Steckbriefe</h1>
+      {canCreate ? (
+        <form method="post" action="/steckbrief/neu">
+          <CsrfField token={ctx.csrfToken} />
+          <SubmitButton secondary>Neuen Steckbrief anlegen</SubmitButton>
+        </form>
+      ) : null}
       {rows.length === 0 ? (
         <p class="kern-body">Ihre Organisation hat noch keinen Projektsteckbrief.</p>
       ) : (

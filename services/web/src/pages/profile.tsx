@@ -72,8 +72,10 @@ export function ProfilePage({
   definition,
   presentation,
   history,
+  editHref,
 }: {
   ctx: PageContext;
+  editHref: string | null;
   profile: ProfileView;
   definition: WorkflowDefinition;
   presentation: WorkflowPresentation;
@@ -99,6 +101,13 @@ export function ProfilePage({
           <StatusTag label={profile.stateLabel.de} tone={presentation.stateTones[profile.state] ?? 'info'} />
         </p>
         {explanation ? <p class="kern-body">{explanation}</p> : null}
+        {editHref ? (
+          <p class="kern-body">
+            <a class="kern-link" href={editHref}>
+              Steckbrief bearbeiten
+            </a>
+          </p>
+        ) : null}
         {profile.tasks.length ? (
           <>
             <h3 class="kern-heading-small">Nächste Schritte</h3>

@@ -1,0 +1,171 @@
+import type { FieldSpec } from './presentation.js';
+
+/**
+ * The Steckbrief's question pages: which fields each section asks, in which input kind. Parsing here
+ * only turns form text into the JSON types the workflow's schema expects (a German amount into a
+ * number, three date fields into YYYY-MM-DD); whatever cannot be read goes to the schema as typed,
+ * so the workflow's own message names the problem. No validation rule lives here.
+ */
+
+export type InputKind = 'text' | 'longtext' | 'email' | 'tel' | 'integer' | 'euros' | 'date' | 'choice' | 'yesno';
+
+export interface SectionField {
+  path: string;
+  input: InputKind;
+  optional?: boolean;
+  hint?: string;
+}
+
+export interface SectionSpec {
+  /** URL segment. */
+  id: string;
+  title: string;
+  fields: SectionField[];
+}
+
+export const LAUSITZ_SECTIONS: SectionSpec[] = [
+  {
+    id: 'projekt',
+    title: 'Projekt',
+    fields: [
+      { path: 'title', input: 'text', hint: '5 bis 200 Zeichen' },
+      { path: 'summary', input: 'longtext', hint: 'Was soll entstehen, für wen und warum? 50 bis 5.000 Zeichen.' },
+    ],
+  },
+  {
+    id: 'traeger-und-kontakt',
+    title: 'Projektträger und Kontakt',
+    fields: [
+      { path: 'sponsor.name', input: 'text' },
+      { path: 'sponsor.kind', input: 'choice' },
+      { path: 'contact.name', input: 'text' },
+      { path: 'contact.email', input: 'email' },
+      { path: 'contact.phone', input: 'tel' },
+    ],
+  },
+  {
+    id: 'standort-und-werkstatt',
+    title: 'Standort und Werkstatt',
+    fields: [
+      { path: 'location.municipality', input: 'text' },
+      { path: 'location.county', input: 'choice' },
+      { path: 'werkstatt', input: 'choice' },
+      { path: 'subArea', input: 'choice', optional: true, hint: 'Nur für Werkstatt 4 anzugeben.' },
+    ],
+  },
+  {
+    id: 'kosten-und-foerderung',
+    title: 'Kosten und Förderung',
+    fields: [
+      { path: 'fundingArea', input: 'choice' },
+      { path: 'totalCostEur', input: 'euros', hint: 'In Euro, zum Beispiel 1.250.000' },
+      { path: 'requestedFundingEur', input: 'euros', hint: 'In Euro, mindestens 25.000' },
+    ],
+  },
+  {
+    id: 'zeitplan',
+    title: 'Zeitplan',
+    fields: [
+      { path: 'startDate', input: 'date', hint: 'Zum Beispiel 1 3 2027' },
+      { path: 'endDate', input: 'date', hint: 'Zum Beispiel 30 6 2030' },
+      { path: 'measureStarted', input: 'yesno', hint: 'Begonnene Maßnahmen können nicht gefördert werden.' },
+      { path: 'permitsStatus', input: 'longtext', optional: true },
+    ],
+  },
+  {
+    id: 'wirkung',
+    title: 'Wirkung: Arbeitsplätze und Beitrag zum Strukturwandel',
+    fields: [
+      { path: 'jobsCreated', input: 'integer' },
+      { path: 'jobsSecured', input: 'integer' },
+      { path: 'trainingPlaces', input: 'integer' },
+      {
+        path: 'contribution',
+        input: 'longtext',
+        hint: 'Wettbewerbsfähigkeit, Fachkräfte, Lebensqualität und Vielfalt',
+      },
+      { path: 'sustainability', input: 'longtext', optional: true },
+    ],
+  },
+];
+
+/** The id of a field's (first) input, used by labels and by the error summary's links. */
+export const fieldId = (path: string) => path.replace(/\./g, '-');
+
+export type FormBody = Record<string, unknown>;
+
+const text = (body: FormBody, name: string) => (typeof body[name] === 'string' ? (body[name] as string).trim() : '');
+
+/** The value to PATCH for one field: null removes an emptied field (JSON merge patch). */
+export function parseField(field: SectionField, body: FormBody): unknown {
+  const id = fieldId(field.path);
+  if (field.input === 'date') {
+    const [d, m, y] = [text(body, id), text(body, `${id}-monat`), text(body, `${id}-jahr`)];
+    if (!d && !m && !y) return null;
+    if (/^\d{1,2}$/.test(d) && /^\d{1,2}$/.test(m) && /^\d{4}$/.test(y)) {
+      return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+    }
+    return `${d}.${m}.${y}`;
+  }
+  const raw = text(body, id);
+  if (!raw) return null;
+  switch (field.input) {
+    case 'integer':
+      return /^-?\d{1,9}$/.test(raw.replace(/\./g, '')) ? Number(raw.replace(/\./g, '')) : raw;
+    case 'euros': {
+      // German notation: dots group thousands, a comma separates cents; a trailing € is fine.
+      const plain = raw.replace(/\s|€/g, '');
+      return /^\d{1,3}(\.\d{3})*(,\d{1,2})?$|^\d+(,\d{1,2})?$/.test(plain)
+        ? Number(plain.replace(/\./g, '').replace(',', '.'))
+        : raw;
+    }
+    case 'yesno':
+      return raw === 'ja' ? true : raw === 'nein' ? false : raw;
+    case 'choice':
+      return /^\d+$/.test(raw) ? Number(raw) : raw;
+    default:
+      return raw;
+  }
+}
+
+/** Set a dotted path in a merge patch. */
+function setPath(patch: Record<string, unknown>, path: string, value: unknown) {
+  const keys = path.split('.');
+  let node = patch;
+  for (const key of keys.slice(0, -1)) {
+    node[key] ??= {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys.at(-1) as string] = value;
+}
+
+export function sectionPatch(section: SectionSpec, body: FormBody): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const field of section.fields) setPath(patch, field.path, parseField(field, body));
+  return patch;
+}
+
+/** How a field's current value shows in its input(s). */
+export function formValue(field: SectionField, value: unknown): string | [string, string, string] {
+  if (value === undefined || value === null) return field.input === 'date' ? ['', '', ''] : '';
+  if (field.input === 'date' && typeof value === 'string') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    return m ? [String(Number(m[3])), String(Number(m[2])), m[1] as string] : ['', '', ''];
+  }
+  if (field.input === 'euros' && typeof value === 'number') {
+    const cents = Number.isInteger(value) ? 0 : 2;
+    return new Intl.NumberFormat('de-DE', { minimumFractionDigits: cents, maximumFractionDigits: cents }).format(value);
+  }
+  if (field.input === 'yesno') return value === true ? 'ja' : value === false ? 'nein' : '';
+  return String(value);
+}
+
+/** The German half of a workflow message ("Titel: höchstens 200 Zeichen. / Title: …"). */
+export function germanMessage(message: string): string {
+  return message.split(' / ')[0] ?? message;
+}
+
+/** The labels and coded values of a field, from the workflow's presentation. */
+export function fieldSpecOf(fields: FieldSpec[], path: string): FieldSpec {
+  return fields.find((f) => f.path === path) ?? { path, label: path, format: 'text' };
+}
