@@ -109,7 +109,8 @@ function readUpload(req: Request): Promise<Upload> {
       parser = busboy({
         headers: req.headers,
         defParamCharset: 'utf8',
-        limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 4, fieldSize: 1024, parts: 6, headerPairs: 20 },
+        // busboy reports the limit when a file reaches it: one byte more lets exactly 20 MB through.
+        limits: { fileSize: MAX_ATTACHMENT_BYTES + 1, files: 1, fields: 4, fieldSize: 1024, parts: 6, headerPairs: 20 },
       });
     } catch {
       reject(malformed());
