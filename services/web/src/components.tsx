@@ -126,6 +126,8 @@ export function Layout({
 export interface FieldError {
   /** The id of the field the entry links to. */
   field: string;
+  /** Where the field is, when it is on another page (default: `#field` on this page). */
+  href?: string;
   message: string;
 }
 
@@ -143,8 +145,8 @@ export function ErrorSummary({ errors }: { errors: FieldError[] }) {
       <div class="kern-alert__body">
         <ul class="kern-list">
           {errors.map((e) => (
-            <li key={e.field}>
-              <a class="kern-link" href={`#${e.field}`}>
+            <li key={`${e.field}-${e.message}`}>
+              <a class="kern-link" href={e.href ?? `#${e.field}`}>
                 {e.message}
               </a>
             </li>

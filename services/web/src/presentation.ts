@@ -36,6 +36,8 @@ export interface WorkflowPresentation {
   werkstaetten: readonly WerkstattInfo[];
   /** The question pages of the Steckbrief, in task-list order. */
   sections: SectionSpec[];
+  /** Per editable state: the event that hands the profile in, and its button (shown only when the engine allows it). */
+  submitEvents: Readonly<Record<string, { event: string; button: string }>>;
 }
 
 const f = (path: keyof typeof FIELD_LABELS, format: FieldFormat, values?: Record<string, string>): FieldSpec => ({
@@ -86,6 +88,10 @@ export const lausitzPresentation: WorkflowPresentation = {
   stateExplanations: STATE_EXPLANATIONS,
   werkstaetten: WERKSTAETTEN,
   sections: LAUSITZ_SECTIONS,
+  submitEvents: {
+    draft: { event: 'SUBMIT', button: 'Steckbrief einreichen' },
+    revision: { event: 'RESUBMIT', button: 'Überarbeitung einreichen' },
+  },
 };
 
 export const DEFAULT_PRESENTATIONS: Readonly<Record<string, WorkflowPresentation>> = {

@@ -5,9 +5,11 @@ import { dirname } from 'node:path';
 import type { Db } from '@steckbrief/db';
 import {
   type Actor,
+  applyEvent,
   createProfile,
   DomainError,
   type EngineDeps,
+  GuardFailed,
   getProfile,
   hasRole,
   listProfiles,
@@ -24,8 +26,9 @@ import express, { type ErrorRequestHandler, type Request, type Response, Router 
 import type { Logger } from 'pino';
 import type { VNode } from 'preact';
 import { z } from 'zod';
-import type { PageContext } from './components.js';
+import type { FieldError, PageContext } from './components.js';
 import { renderDocument } from './html.js';
+import { CheckAnswersPage, SubmittedPage } from './pages/check-answers.js';
 import { FormExpiredPage, NotFoundPage, ServerErrorPage } from './pages/errors.js';
 import { AccessibilityPage, DEMO_OPERATOR, ImprintPage, type Operator, PrivacyPage } from './pages/legal.js';
 import { type MyProfileRow, MyProfilesPage } from './pages/my-profiles.js';
@@ -391,6 +394,86 @@ export function webRoutes(deps: WebDeps): Router {
     res.redirect(303, `/profile/${profile.id}/abschnitte`);
   });
 
+  /** The submission the engine allows this user now (its event must be among the available ones). */
+  const submissionOf = (presentation: WorkflowPresentation, profile: ProfileView) => {
+    const submit = presentation.submitEvents[profile.state];
+    return submit && profile.availableEvents.some((e) => e.type === submit.event) ? submit : null;
+  };
+
+  pages.get('/profile/:id/pruefen', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const { profile, presentation, canEdit } = await editable(actor, req.params.id);
+    if (!canEdit) return res.redirect(303, `/profile/${profile.id}`);
+    send(
+      res,
+      <CheckAnswersPage
+        ctx={ctxOf(res)}
+        profile={profile}
+        presentation={presentation}
+        submit={submissionOf(presentation, profile)}
+      />,
+    );
+  });
+
+  pages.post('/profile/:id/einreichen', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const { profile, presentation } = await editable(actor, req.params.id);
+    const submit = submissionOf(presentation, profile);
+    const version = Number((req.body as FormBody).version);
+    // The form names its event so a stale page cannot submit something else than it showed.
+    if (!submit || (req.body as FormBody).event !== submit.event) return res.redirect(303, `/profile/${profile.id}`);
+    try {
+      await applyEvent(engine, actor, {
+        profileId: profile.id,
+        type: submit.event,
+        payload: {},
+        expectedVersion: Number.isInteger(version) ? version : -1,
+      });
+    } catch (err) {
+      if (err instanceof StaleVersion) return res.redirect(303, `/profile/${profile.id}/pruefen`);
+      if (!(err instanceof GuardFailed || err instanceof ValidationFailed)) throw err;
+      // Each reason links to its field on its section's page, in the workflow's words.
+      const errors: FieldError[] = [];
+      for (const issue of err.issues) {
+        const path = issue.path.replace(/^data\./, '');
+        const section = presentation.sections.find((s) =>
+          s.fields.some((f) => path === f.path || path.startsWith(`${f.path}.`) || f.path.startsWith(`${path}.`)),
+        );
+        const field = section?.fields.find(
+          (f) => path === f.path || path.startsWith(`${f.path}.`) || f.path.startsWith(`${path}.`),
+        );
+        errors.push({
+          field: field ? fieldId(field.path) : 'einreichen',
+          href: section && field ? `/profile/${profile.id}/abschnitt/${section.id}#${fieldId(field.path)}` : undefined,
+          message: germanMessage(issue.message),
+        });
+      }
+      return send(
+        res,
+        <CheckAnswersPage
+          ctx={ctxOf(res)}
+          profile={profile}
+          presentation={presentation}
+          submit={submit}
+          errors={errors}
+        />,
+        422,
+      );
+    }
+    res.redirect(303, `/profile/${profile.id}/eingereicht`);
+  });
+
+  pages.get('/profile/:id/eingereicht', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    if (!UUID.test(req.params.id)) throw new NotFound('Profil nicht gefunden.');
+    const profile = await getProfile(engine, actor, req.params.id);
+    const explanation = presentationOf(profile.workflow)?.stateExplanations[profile.state]?.de;
+    send(res, <SubmittedPage ctx={ctxOf(res)} profile={profile} explanation={explanation} />);
+  });
+
   // Every mail sent so far links to /profiles/<id>.
   pages.get('/profiles/:id', (req, res) => {
     res.redirect(301, `/profile/${encodeURIComponent(req.params.id)}`);
@@ -458,7 +541,7 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/sitzung\/verlaengern$/,
     /^\/meine-steckbriefe\/?$/,
     /^\/profiles?\/[^/]+\/?$/,
-    /^\/profile\/[^/]+\/(abschnitte|abschnitt\/[a-z-]+)$/,
+    /^\/profile\/[^/]+\/(abschnitte|abschnitt\/[a-z-]+|pruefen|einreichen|eingereicht)$/,
     /^\/steckbrief\/neu$/,
     /^\/werkstaetten(\/[^/]+)?\/?$/,
     /^\/(barrierefreiheit|datenschutz|impressum)\/?$/,

@@ -28,6 +28,8 @@ body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
 .timeline__date { margin: 0.25rem 0; }
 .task-list { list-style: none; margin: 0; padding: 0; border-top: 1px solid var(--kern-color-layout-border, #cdd0d9); }
 .task-list__item { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; justify-content: space-between; align-items: center; padding: 0.75rem 0; border-bottom: 1px solid var(--kern-color-layout-border, #cdd0d9); }
+.check-answers__row { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
+.check-answers__action { margin: 0; margin-left: auto; }
 .date-input { display: flex; flex-wrap: wrap; gap: 1rem; }
 @media (max-width: 480px) {
   .site-header__inner { flex-direction: column; align-items: flex-start; }

@@ -134,6 +134,22 @@ describe('in the browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/abschnitte$/);
     expect(await page.getByRole('main').textContent()).toContain('In Bearbeitung');
+
+    await page.getByRole('link', { name: 'Angaben prüfen und einreichen' }).click();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Steckbrief einreichen' }).click();
+    await page.locator('.error-summary').waitFor();
+    expect(await page.title()).toBe('Fehler: Angaben prüfen – Steckbrief');
+    await expectAccessible(page);
+  });
+
+  it('submits a complete Steckbrief and shows the confirmation, passing axe', async () => {
+    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Sportpark Burg' }));
+    await page.goto(`${env.url}/profile/${id}/pruefen`);
+    await page.getByRole('button', { name: 'Steckbrief einreichen' }).click();
+    await page.waitForURL(`${env.url}/profile/${id}/eingereicht`);
+    expect(await page.title()).toBe('Steckbrief eingereicht – Steckbrief');
+    await expectAccessible(page);
   });
 
   it('shows the error summary and focuses it when the e-mail address is malformed', async () => {

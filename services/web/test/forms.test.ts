@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpClient, startWebTestEnv, type WebTestEnv } from './helpers.js';
+import { type HttpClient, pollUntil, startWebTestEnv, type WebTestEnv } from './helpers.js';
 
 let env: WebTestEnv;
 let client: HttpClient;
@@ -35,6 +35,66 @@ const dataOf = async (id: string) =>
   (await env.database.db.selectFrom('profiles').select('data').where('id', '=', id).executeTakeFirstOrThrow()).data;
 
 const SUMMARY = 'Neubau einer Trampolinhalle für Vereine, Schulen und Familien in der Stadt Cottbus.';
+
+async function submitFrom(id: string) {
+  const page = await client.request(`/profile/${id}/pruefen`);
+  const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+  const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
+  const event = /name="event" value="([A-Z_]+)"/.exec(page.text)?.[1] ?? '';
+  return client.request(`/profile/${id}/einreichen`, { method: 'POST', form: { _csrf, version, event } });
+}
+
+describe('checking answers and submitting', () => {
+  it('lists every answer with an "Ändern" link naming its field, and "Nicht angegeben" for a missing one', async () => {
+    const id = await newProfile();
+    await save(id, 'projekt', { title: 'Trampolinhalle Cottbus', summary: SUMMARY });
+    const page = await client.request(`/profile/${id}/pruefen`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<title>Angaben prüfen – Steckbrief</title>');
+    expect(page.text).toContain(
+      `href="/profile/${id}/abschnitt/projekt#title">Ändern<span class="kern-sr-only"> Titel</span>`,
+    );
+    expect(page.text).toContain('Nicht angegeben');
+    expect(page.text).toContain('Steckbrief einreichen');
+  });
+
+  it('refuses an incomplete profile with the reasons, each linking to its field, and keeps it a draft', async () => {
+    const id = await newProfile();
+    await save(id, 'projekt', { title: 'Trampolinhalle Cottbus', summary: SUMMARY });
+    const res = await submitFrom(id);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<title>Fehler: Angaben prüfen – Steckbrief</title>');
+    expect(res.text).toContain(`href="/profile/${id}/abschnitt/kosten-und-foerderung#totalCostEur"`);
+    const row = await env.database.db
+      .selectFrom('profiles')
+      .select('state')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('draft');
+  });
+
+  it('submits a complete profile, confirms what happens next, and the status mail links to the profile page', async () => {
+    const id = await env.createProfileFor(env.people.applicant);
+    const res = await submitFrom(id);
+    expect(res.status).toBe(303);
+    expect(res.location).toBe(`/profile/${id}/eingereicht`);
+    const confirmation = await client.request(res.location as string);
+    expect(confirmation.text).toContain('<h1 class="kern-title">Steckbrief eingereicht</h1>');
+    expect(confirmation.text).toContain('Die Geschäftsstelle der WRL prüft den Steckbrief');
+    const mail = await pollUntil(
+      () => env.sink.messages.find((m) => m.to === env.people.applicant.email && m.text.includes(`/profiles/${id}`)),
+      10_000,
+      'the status mail',
+    );
+    expect(mail.subject).toContain('Eingangsprüfung');
+    const link = /(http\S+\/profiles\/[0-9a-f-]{36})/.exec(mail.text)?.[1] as string;
+    const moved = await client.request(new URL(link).pathname);
+    expect(moved.status).toBe(301);
+    const page = await client.request(moved.location as string);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Eingangsprüfung');
+  });
+});
 
 describe('writing a Steckbrief section by section', () => {
   it('creates a draft and shows the task list with every section not started', async () => {

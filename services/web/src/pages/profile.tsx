@@ -8,7 +8,7 @@ import { type FieldSpec, valueAt, type WorkflowPresentation } from '../presentat
 
 const NOT_GIVEN = 'Nicht angegeben';
 
-function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown }): Children {
+export function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown }): Children {
   if (value === undefined || value === null || value === '') return <span class="kern-body--muted">{NOT_GIVEN}</span>;
   if (spec.values && typeof value === 'string') return spec.values[value] ?? value;
   switch (spec.format) {

@@ -61,6 +61,11 @@ export function TaskListPage({
           </li>
         ))}
       </ul>
+      <p class="kern-body">
+        <a class="kern-link" href={`/profile/${profileId}/pruefen`}>
+          Angaben prüfen und einreichen
+        </a>
+      </p>
     </Layout>
   );
 }
