@@ -38,6 +38,10 @@ export interface WorkflowPresentation {
   sections: SectionSpec[];
   /** Per editable state: the event that hands the profile in, and its button (shown only when the engine allows it). */
   submitEvents: Readonly<Record<string, { event: string; button: string }>>;
+  /** The event that withdraws a profile (offered only when the engine allows it). */
+  withdrawEvent: string;
+  /** The state in which the owner revises; the page shows the reason of the entry that led there. */
+  revisionState: string;
 }
 
 const f = (path: keyof typeof FIELD_LABELS, format: FieldFormat, values?: Record<string, string>): FieldSpec => ({
@@ -92,6 +96,8 @@ export const lausitzPresentation: WorkflowPresentation = {
     draft: { event: 'SUBMIT', button: 'Steckbrief einreichen' },
     revision: { event: 'RESUBMIT', button: 'Überarbeitung einreichen' },
   },
+  withdrawEvent: 'WITHDRAW',
+  revisionState: 'revision',
 };
 
 export const DEFAULT_PRESENTATIONS: Readonly<Record<string, WorkflowPresentation>> = {

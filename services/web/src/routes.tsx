@@ -11,7 +11,9 @@ import {
   type EngineDeps,
   GuardFailed,
   getProfile,
+  type HistoryItem,
   hasRole,
+  InvalidEvent,
   listProfiles,
   NotFound,
   type ProfileView,
@@ -37,6 +39,7 @@ import { ConflictPage, type FieldView, SectionPage } from './pages/section.js';
 import { SigninCodePage, SigninEmailPage, SigninLinkPage } from './pages/signin.js';
 import { type SectionStatus, TaskListPage } from './pages/tasklist.js';
 import { WerkstaettenPage, WerkstattPage } from './pages/werkstaetten.js';
+import { WithdrawPage } from './pages/withdraw.js';
 import { DEFAULT_PRESENTATIONS, valueAt, type WorkflowPresentation } from './presentation.js';
 import { confirmedProjects, nextSessionDates } from './public-data.js';
 import {
@@ -474,6 +477,54 @@ export function webRoutes(deps: WebDeps): Router {
     send(res, <SubmittedPage ctx={ctxOf(res)} profile={profile} explanation={explanation} />);
   });
 
+  const withdrawable = async (actor: Actor, id: string) => {
+    const { profile, presentation } = await editable(actor, id);
+    const title =
+      typeof profile.data.title === 'string' && profile.data.title ? profile.data.title : 'Steckbrief ohne Titel';
+    return {
+      profile,
+      presentation,
+      title,
+      allowed: profile.availableEvents.some((e) => e.type === presentation.withdrawEvent),
+    };
+  };
+
+  pages.get('/profile/:id/zurueckziehen', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const { profile, title, allowed } = await withdrawable(actor, req.params.id);
+    if (!allowed) return res.redirect(303, `/profile/${profile.id}`);
+    send(res, <WithdrawPage ctx={ctxOf(res)} profile={profile} title={title} />);
+  });
+
+  pages.post('/profile/:id/zurueckziehen', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const { profile, presentation, title, allowed } = await withdrawable(actor, req.params.id);
+    if (!allowed) return res.redirect(303, `/profile/${profile.id}`);
+    const body = req.body as FormBody;
+    const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
+    const version = Number(body.version);
+    try {
+      await applyEvent(engine, actor, {
+        profileId: profile.id,
+        type: presentation.withdrawEvent,
+        payload: reason ? { reason } : {},
+        expectedVersion: Number.isInteger(version) ? version : -1,
+      });
+    } catch (err) {
+      if (err instanceof StaleVersion) return res.redirect(303, `/profile/${profile.id}/zurueckziehen`);
+      if (!(err instanceof ValidationFailed || err instanceof InvalidEvent)) throw err;
+      const message = germanMessage(err.issues[0]?.message ?? err.message);
+      return send(
+        res,
+        <WithdrawPage ctx={ctxOf(res)} profile={profile} title={title} reason={reason} error={message} />,
+        422,
+      );
+    }
+    res.redirect(303, `/profile/${profile.id}`);
+  });
+
   // Every mail sent so far links to /profiles/<id>.
   pages.get('/profiles/:id', (req, res) => {
     res.redirect(301, `/profile/${encodeURIComponent(req.params.id)}`);
@@ -485,6 +536,7 @@ export function webRoutes(deps: WebDeps): Router {
     if (!UUID.test(req.params.id)) throw new NotFound('Profil nicht gefunden.');
     const { profile, definition, presentation, canEdit } = await editable(actor, req.params.id);
     const history = await profileHistory(engine, actor, profile.id);
+    const canWithdraw = profile.availableEvents.some((e) => e.type === presentation.withdrawEvent);
     send(
       res,
       <ProfilePage
@@ -494,6 +546,8 @@ export function webRoutes(deps: WebDeps): Router {
         presentation={presentation}
         history={history}
         editHref={canEdit ? `/profile/${profile.id}/abschnitte` : null}
+        withdrawHref={canWithdraw ? `/profile/${profile.id}/zurueckziehen` : null}
+        revisionReason={revisionReason(presentation, profile, history)}
       />,
     );
   });
@@ -541,7 +595,7 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/sitzung\/verlaengern$/,
     /^\/meine-steckbriefe\/?$/,
     /^\/profiles?\/[^/]+\/?$/,
-    /^\/profile\/[^/]+\/(abschnitte|abschnitt\/[a-z-]+|pruefen|einreichen|eingereicht)$/,
+    /^\/profile\/[^/]+\/(abschnitte|abschnitt\/[a-z-]+|pruefen|einreichen|eingereicht|zurueckziehen)$/,
     /^\/steckbrief\/neu$/,
     /^\/werkstaetten(\/[^/]+)?\/?$/,
     /^\/(barrierefreiheit|datenschutz|impressum)\/?$/,
@@ -568,6 +622,18 @@ function sectionStatus(definition: WorkflowDefinition, profile: ProfileView, sec
     paths.some((p) => p === f.path || p.startsWith(`${f.path}.`) || f.path.startsWith(`${p}.`)),
   );
   return touched ? 'started' : 'done';
+}
+
+/** In the revision state: the reason given by the entry that led into it (the engine showed it to this viewer). */
+function revisionReason(
+  presentation: WorkflowPresentation,
+  profile: ProfileView,
+  history: HistoryItem[],
+): string | null {
+  if (profile.state !== presentation.revisionState) return null;
+  const entry = [...history].reverse().find((h) => h.to === presentation.revisionState && h.from !== h.to);
+  const reason = (entry?.payload as { reason?: unknown } | null)?.reason;
+  return typeof reason === 'string' ? reason : null;
 }
 
 /** The page shown for an unknown path, for a host app that wants German 404 pages. */

@@ -152,6 +152,21 @@ describe('in the browser', () => {
     await expectAccessible(page);
   });
 
+  it('shows a revision request and withdraws after confirming, passing axe', async () => {
+    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Pumpe Kulturhaus' }));
+    await env.send(env.people.applicant, id, 'SUBMIT');
+    await env.send(env.people.wrl, id, 'REQUEST_REVISION', { reason: 'Bitte den Zeitplan begründen.' });
+    await page.goto(`${env.url}/profile/${id}`);
+    expect(await page.getByRole('main').textContent()).toContain('Bitte den Zeitplan begründen.');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Steckbrief zurückziehen' }).click();
+    expect(await page.title()).toBe('Steckbrief zurückziehen – Steckbrief');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Steckbrief zurückziehen' }).click();
+    await page.waitForURL(`${env.url}/profile/${id}`);
+    expect(await page.getByRole('main').textContent()).toContain('Zurückgezogen');
+  });
+
   it('shows the error summary and focuses it when the e-mail address is malformed', async () => {
     const visitor = await browser.newContext({ locale: 'de-DE' });
     const p = await visitor.newPage();

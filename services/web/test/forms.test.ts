@@ -96,6 +96,46 @@ describe('checking answers and submitting', () => {
   });
 });
 
+const stateOf = async (id: string) =>
+  (await env.database.db.selectFrom('profiles').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state;
+
+describe('revision and withdrawal', () => {
+  it('shows the reason of a revision request, and "Überarbeitung einreichen" resubmits', async () => {
+    const id = await env.createProfileFor(env.people.applicant);
+    await env.send(env.people.applicant, id, 'SUBMIT');
+    await env.send(env.people.wrl, id, 'REQUEST_REVISION', { reason: 'Bitte die Kostenschätzung <b>belegen</b>.' });
+    const page = await client.request(`/profile/${id}`);
+    expect(page.text).toContain('Grund der Überarbeitung');
+    expect(page.text).toContain('Bitte die Kostenschätzung &lt;b>belegen&lt;/b>.');
+    expect(page.text).toContain(`href="/profile/${id}/abschnitte"`);
+    expect((await save(id, 'projekt', { title: 'Überarbeiteter Titel', summary: SUMMARY })).status).toBe(303);
+    const check = await client.request(`/profile/${id}/pruefen`);
+    expect(check.text).toContain('Überarbeitung einreichen');
+    expect((await submitFrom(id)).status).toBe(303);
+    expect(await stateOf(id)).toBe('intake');
+  });
+
+  it('withdraws only after confirming on its own page', async () => {
+    const id = await env.createProfileFor(env.people.applicant);
+    const profilePage = await client.request(`/profile/${id}`);
+    expect(profilePage.text).toContain(`href="/profile/${id}/zurueckziehen"`);
+    const confirm = await client.request(`/profile/${id}/zurueckziehen`);
+    expect(confirm.text).toContain('Wollen Sie den Steckbrief wirklich zurückziehen?');
+    expect(await stateOf(id)).toBe('draft');
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(confirm.text)?.[1] ?? '';
+    const version = /name="version" value="(\d+)"/.exec(confirm.text)?.[1] ?? '';
+    const res = await client.request(`/profile/${id}/zurueckziehen`, {
+      method: 'POST',
+      form: { _csrf, version, reason: 'Das Projekt wird anders finanziert.' },
+    });
+    expect(res.status).toBe(303);
+    expect(await stateOf(id)).toBe('withdrawn');
+    const after = await client.request(`/profile/${id}`);
+    expect(after.text).toContain('Zurückgezogen');
+    expect(after.text).not.toContain(`href="/profile/${id}/zurueckziehen"`);
+  });
+});
+
 describe('writing a Steckbrief section by section', () => {
   it('creates a draft and shows the task list with every section not started', async () => {
     const id = await newProfile();

@@ -73,9 +73,14 @@ export function ProfilePage({
   presentation,
   history,
   editHref,
+  withdrawHref,
+  revisionReason,
 }: {
   ctx: PageContext;
   editHref: string | null;
+  withdrawHref: string | null;
+  /** Why a revision was asked for, when the profile is in revision. */
+  revisionReason: string | null;
   profile: ProfileView;
   definition: WorkflowDefinition;
   presentation: WorkflowPresentation;
@@ -101,10 +106,27 @@ export function ProfilePage({
           <StatusTag label={profile.stateLabel.de} tone={presentation.stateTones[profile.state] ?? 'info'} />
         </p>
         {explanation ? <p class="kern-body">{explanation}</p> : null}
+        {revisionReason ? (
+          <div class="kern-alert kern-alert--warning">
+            <div class="kern-alert__header">
+              <h3 class="kern-title">Grund der Überarbeitung</h3>
+            </div>
+            <div class="kern-alert__body">
+              <p class="kern-body preserve-lines">{revisionReason}</p>
+            </div>
+          </div>
+        ) : null}
         {editHref ? (
           <p class="kern-body">
             <a class="kern-link" href={editHref}>
               Steckbrief bearbeiten
+            </a>
+          </p>
+        ) : null}
+        {withdrawHref ? (
+          <p class="kern-body">
+            <a class="kern-link" href={withdrawHref}>
+              Steckbrief zurückziehen
             </a>
           </p>
         ) : null}
