@@ -81,6 +81,26 @@ async function stored() {
   return { attachments: Number(attachments.n), blobs: Number(blobs.n) };
 }
 
+/** Attachments of `total` bytes recorded for a profile without their bytes, which do not matter to the limit. */
+async function recordAttachments(profileId: string, total: number) {
+  await api.database.db
+    .insertInto('attachments')
+    .values(
+      [1, 2, 3, 4].map(() => ({
+        profile_id: profileId,
+        kind: 'sonstiges',
+        file_name: 'gross.pdf',
+        media_type: 'application/pdf',
+        size: total / 4,
+        sha256: '0'.repeat(64),
+        storage_key: '00000000-0000-4000-8000-000000000000',
+        uploaded_by: owner.id,
+        uploaded_at: new Date(),
+      })),
+    )
+    .execute();
+}
+
 /** A valid PDF of exactly `size` bytes: trailing spaces after %%EOF change nothing about its type. */
 const pdfOfSize = (size: number) => {
   const pdf = minimalPdf();
@@ -217,6 +237,44 @@ describe('refused uploads', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('refuses a streamed upload without Content-Length with 413 once its file passes 20 MB, and stores nothing', async () => {
+    const id = await draft();
+    const before = await stored();
+    const boundary = 'steckbrief-test-boundary';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nlageplan\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="endlos.pdf"\r\n` +
+        'Content-Type: application/pdf\r\n\r\n',
+    );
+    let sent = 0;
+    const chunk = Buffer.concat([minimalPdf(), Buffer.alloc(MB - minimalPdf().length, 0x20)]);
+    // At most 40 MB, so the test ends even if the server read everything.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(head);
+      },
+      pull(controller) {
+        if (sent >= 40) {
+          controller.enqueue(Buffer.from(`\r\n--${boundary}--\r\n`));
+          controller.close();
+          return;
+        }
+        sent += 1;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${api.url}/api/v1/profiles/${id}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ type: '/problems/payload-too-large', errors: [{ path: 'file' }] });
+    expect(sent).toBeLessThan(40);
+    expect(await stored()).toEqual(before);
+  });
+
   it('accepts a file of exactly 20 MB', async () => {
     const id = await draft();
     const res = await upload(owner.token, id, { name: 'genau.pdf', bytes: pdfOfSize(20 * MB) });
@@ -226,23 +284,7 @@ describe('refused uploads', () => {
 
   it('refuses a file that would take the profile over 100 MB with 422 naming the limit, and stores nothing', async () => {
     const id = await draft();
-    // 96 MB of attachments recorded already (their bytes do not matter to the limit).
-    await api.database.db
-      .insertInto('attachments')
-      .values(
-        [1, 2, 3, 4].map(() => ({
-          profile_id: id,
-          kind: 'sonstiges',
-          file_name: 'gross.pdf',
-          media_type: 'application/pdf',
-          size: 24 * MB,
-          sha256: '0'.repeat(64),
-          storage_key: '00000000-0000-4000-8000-000000000000',
-          uploaded_by: owner.id,
-          uploaded_at: new Date(),
-        })),
-      )
-      .execute();
+    await recordAttachments(id, 96 * MB);
     const before = await stored();
     const refused = await upload(owner.token, id, { name: 'fuenf.pdf', bytes: pdfOfSize(4 * MB + 1) });
     expect(refused.status).toBe(422);
@@ -251,6 +293,17 @@ describe('refused uploads', () => {
     expect(await stored()).toEqual(before);
     const fits = await upload(owner.token, id, { name: 'passt.pdf', bytes: pdfOfSize(4 * MB) });
     expect(fits.status, JSON.stringify(fits.body)).toBe(201);
+  });
+
+  it('accepts only one of two parallel uploads that would each fit the 100 MB but not both, and keeps one blob', async () => {
+    const id = await draft();
+    await recordAttachments(id, 92 * MB);
+    const before = await stored();
+    const results = await Promise.all(
+      ['a.pdf', 'b.pdf'].map((name) => upload(owner.token, id, { name, bytes: pdfOfSize(5 * MB) })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(await stored()).toEqual({ attachments: before.attachments + 1, blobs: before.blobs + 1 });
   });
 
   it('answers 415 to an upload that is not multipart/form-data', async () => {

@@ -6,6 +6,7 @@ import {
   BadRequest,
   checkMayChangeAttachments,
   contentDisposition,
+  DomainError,
   fileTooLarge,
   listAttachments,
   MAX_ATTACHMENT_BYTES,
@@ -14,10 +15,9 @@ import {
   ValidationFailed,
 } from '@steckbrief/engine';
 import busboy from 'busboy';
-import { type Request, type Response, Router } from 'express';
+import { type Request, Router } from 'express';
 import { actorOf } from '../auth.js';
 import type { Operation } from '../openapi/operation.js';
-import { sendProblem } from '../problem.js';
 
 /** Room for the multipart framing around the file: boundaries, part headers and the `kind` field. */
 const FRAMING_BYTES = 64 * 1024;
@@ -100,7 +100,7 @@ interface Upload {
 
 /**
  * Read the one file and the `kind` field of a multipart body. The file is held in memory only up to
- * MAX_ATTACHMENT_BYTES: beyond that its remaining bytes are read and dropped, and the upload is refused.
+ * MAX_ATTACHMENT_BYTES: once it grows past that, reading stops and the upload is refused.
  */
 function readUpload(req: Request): Promise<Upload> {
   return new Promise((resolve, reject) => {
@@ -116,25 +116,26 @@ function readUpload(req: Request): Promise<Upload> {
       reject(malformed());
       return;
     }
+    const stop = (error: Error) => {
+      req.unpipe(parser);
+      reject(error);
+    };
     const upload: Upload = { kind: undefined, fileName: '', bytes: undefined };
-    let tooLarge = false;
-    let unexpected: string | undefined;
+    let unexpected = false;
     parser.on('field', (name, value) => {
       if (name === 'kind') upload.kind = value;
     });
     parser.on('file', (name, stream, info) => {
-      if (name !== 'file' || upload.bytes) {
-        unexpected = name;
+      if (name !== 'file') {
+        unexpected = true;
         stream.resume();
         return;
       }
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => {
-        if (!tooLarge) chunks.push(chunk);
-      });
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => {
-        tooLarge = true;
         chunks.length = 0;
+        stop(fileTooLarge());
       });
       stream.on('end', () => {
         upload.fileName = info.filename ?? '';
@@ -142,12 +143,11 @@ function readUpload(req: Request): Promise<Upload> {
       });
     });
     parser.on('filesLimit', () => {
-      unexpected = 'file';
+      unexpected = true;
     });
-    parser.on('error', () => reject(malformed()));
+    parser.on('error', () => stop(malformed()));
     parser.on('close', () => {
-      if (tooLarge) reject(fileTooLarge());
-      else if (unexpected !== undefined) {
+      if (unexpected) {
         reject(
           new ValidationFailed('Bitte genau eine Datei im Feld file senden. / Please send exactly one file as file.', [
             { path: 'file', message: 'genau eine Datei / exactly one file' },
@@ -155,7 +155,7 @@ function readUpload(req: Request): Promise<Upload> {
         );
       } else resolve(upload);
     });
-    req.on('error', reject);
+    req.on('error', stop);
     req.pipe(parser);
   });
 }
@@ -163,10 +163,16 @@ function readUpload(req: Request): Promise<Upload> {
 const malformed = () =>
   new BadRequest('Der multipart/form-data-Inhalt ist ungültig. / The multipart/form-data body is malformed.');
 
-/** An upload refused before its body is read: answer, then close the connection rather than read the rest. */
-function refuseUnread(res: Response) {
-  res.setHeader('Connection', 'close');
+class UnsupportedMediaType extends DomainError {
+  readonly code = 'unsupported-media-type';
+  readonly status = 415;
+  readonly title = 'Nicht unterstützter Medientyp / Unsupported media type';
 }
+
+const notMultipart = () =>
+  new UnsupportedMediaType(
+    'Bitte die Datei als multipart/form-data mit den Feldern kind und file senden. / Please send the file as multipart/form-data with the fields kind and file.',
+  );
 
 export function attachmentRoutes(deps: AttachmentDeps): Router {
   const router = Router({ mergeParams: true });
@@ -177,38 +183,28 @@ export function attachmentRoutes(deps: AttachmentDeps): Router {
   });
 
   router.post('/', async (req, res) => {
-    if (!req.is('multipart/form-data')) {
-      refuseUnread(res);
-      sendProblem(res, {
-        type: '/problems/unsupported-media-type',
-        title: 'Nicht unterstützter Medientyp / Unsupported media type',
-        status: 415,
-        detail:
-          'Bitte die Datei als multipart/form-data mit den Feldern kind und file senden. / Please send the file as multipart/form-data with the fields kind and file.',
-        requestId: String(req.id),
-      });
-      return;
-    }
     const actor = actorOf(req);
     try {
-      // Refuse before reading: a caller who may not attach, or a body larger than any allowed file, is not received.
+      if (!req.is('multipart/form-data')) throw notMultipart();
+      // Refused before reading: a caller who may not attach, and a body larger than any allowed file.
       await checkMayChangeAttachments(deps, actor, profileId(req));
       if (Number(req.headers['content-length'] ?? 0) > MAX_ATTACHMENT_BYTES + FRAMING_BYTES) throw fileTooLarge();
+      const upload = await readUpload(req);
+      const { attachment, version } = await addAttachment(deps, actor, {
+        profileId: profileId(req),
+        kind: upload.kind ?? '',
+        fileName: upload.fileName,
+        bytes: upload.bytes ?? Buffer.alloc(0),
+      });
+      res
+        .status(201)
+        .location(`/api/v1/profiles/${attachment.profileId}/attachments/${attachment.id}`)
+        .json({ ...attachment, profileVersion: version });
     } catch (error) {
-      refuseUnread(res);
+      // The rest of a refused body is not read: the answer closes the connection instead.
+      if (!req.complete) res.setHeader('Connection', 'close');
       throw error;
     }
-    const upload = await readUpload(req);
-    const { attachment, version } = await addAttachment(deps, actor, {
-      profileId: profileId(req),
-      kind: upload.kind ?? '',
-      fileName: upload.fileName,
-      bytes: upload.bytes ?? Buffer.alloc(0),
-    });
-    res
-      .status(201)
-      .location(`/api/v1/profiles/${attachment.profileId}/attachments/${attachment.id}`)
-      .json({ ...attachment, profileVersion: version });
   });
 
   router.get('/:attachmentId', async (req, res) => {
