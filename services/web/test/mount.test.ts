@@ -63,5 +63,6 @@ describe('mounted in a host app', () => {
     const font = await fetch(`${url}/assets/kern/fonts/fira-sans/FiraSans-Regular.woff2`);
     expect(font.status).toBe(200);
     expect((await fetch(`${url}/assets/kern/%2e%2e/package.json`)).status).toBe(404);
+    expect((await fetch(`${url}/assets/kern/nicht-da.css`)).status).toBe(404);
   });
 });

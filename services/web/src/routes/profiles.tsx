@@ -1,0 +1,76 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
+import type { Actor, HistoryItem, ProfileView } from '@steckbrief/engine';
+import { getProfile, listProfiles, NotFound, profileHistory } from '@steckbrief/engine';
+import type { Router } from 'express';
+import { type MyProfileRow, MyProfilesPage } from '../pages/my-profiles.js';
+import { ProfilePage } from '../pages/profile.js';
+import type { WorkflowPresentation } from '../presentation.js';
+import { UUID, type Web } from '../web.js';
+
+/** Meine Steckbriefe and the profile page (also under the mails' old path /profiles/<id>). */
+export function profileRoutes(pages: Router, web: Web): void {
+  const { registry, engine, send, ctxOf, requireUser, presentationOf, creatorOf, editable } = web;
+
+  pages.get('/meine-steckbriefe', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    // The organisation's own profiles: what the actor's creator roles (owner-scoped) reach.
+    const creatorRoles = new Set(registry.list().flatMap((d) => d.creatorRoles));
+    const own: Actor = { ...actor, grants: actor.grants.filter((g) => creatorRoles.has(g.role)) };
+    const { items } = await listProfiles(engine, own, { limit: 100 });
+    const views = await Promise.all(items.map((item) => getProfile(engine, own, item.id)));
+    const rows: MyProfileRow[] = views.map((p) => {
+      const task = [...p.tasks].sort((a, b) => (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9'))[0];
+      return {
+        id: p.id,
+        title: typeof p.data.title === 'string' ? p.data.title : null,
+        stateLabel: p.stateLabel.de,
+        tone: presentationOf(p.workflow)?.stateTones[p.state] ?? 'info',
+        nextStep: task?.label.de ?? null,
+        dueAt: task?.dueAt ?? null,
+        updatedAt: p.updatedAt,
+      };
+    });
+    send(res, <MyProfilesPage ctx={ctxOf(res)} rows={rows} canCreate={creatorOf(actor)} />);
+  });
+
+  // Every mail sent so far links to /profiles/<id>.
+  pages.get('/profiles/:id', (req, res) => {
+    res.redirect(301, `/profile/${encodeURIComponent(req.params.id)}`);
+  });
+
+  pages.get('/profile/:id', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    if (!UUID.test(req.params.id)) throw new NotFound('Profil nicht gefunden.');
+    const { profile, definition, presentation, canEdit } = await editable(actor, req.params.id);
+    const history = await profileHistory(engine, actor, profile.id);
+    const canWithdraw = profile.availableEvents.some((e) => e.type === presentation.withdrawEvent);
+    send(
+      res,
+      <ProfilePage
+        ctx={ctxOf(res)}
+        profile={profile}
+        definition={definition}
+        presentation={presentation}
+        history={history}
+        editHref={canEdit ? `/profile/${profile.id}/abschnitte` : null}
+        withdrawHref={canWithdraw ? `/profile/${profile.id}/zurueckziehen` : null}
+        revisionReason={revisionReason(presentation, profile, history)}
+      />,
+    );
+  });
+}
+
+/** In the revision state: the reason given by the entry that led into it (the engine showed it to this viewer). */
+function revisionReason(
+  presentation: WorkflowPresentation,
+  profile: ProfileView,
+  history: HistoryItem[],
+): string | null {
+  if (profile.state !== presentation.revisionState) return null;
+  const entry = [...history].reverse().find((h) => h.to === presentation.revisionState && h.from !== h.to);
+  const reason = (entry?.payload as { reason?: unknown } | null)?.reason;
+  return typeof reason === 'string' ? reason : null;
+}

@@ -1,0 +1,106 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { Db } from '@steckbrief/db';
+import { type Actor, type EngineDeps, getProfile, hasRole, NotFound, type WorkflowRegistry } from '@steckbrief/engine';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { VNode } from 'preact';
+import type { PageContext } from './components.js';
+import { renderDocument } from './html.js';
+import { DEMO_OPERATOR, type Operator } from './pages/legal.js';
+import { DEFAULT_PRESENTATIONS, type WorkflowPresentation } from './presentation.js';
+import { pageCsp, type SessionCookie, sessionCookie, webState } from './security.js';
+
+export interface WebDeps {
+  db: Db;
+  registry: WorkflowRegistry;
+  /** The origin people use (links in mails, the Origin check of forms); https makes cookies Secure. */
+  publicUrl: string;
+  secureCookies?: boolean;
+  now?: () => Date;
+  logger: Logger;
+  /** NODE_ENV=development: the worker prints a sign-in code it could not deliver. */
+  development?: boolean;
+  operator?: Operator;
+  presentations?: Readonly<Record<string, WorkflowPresentation>>;
+  /** Where KERN's dist/ is; found from this package by default. */
+  kernDir?: string;
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function kernDirectory(): string {
+  const require = createRequire(import.meta.url);
+  return `${dirname(require.resolve('@kern-ux/native/package.json'))}/dist`;
+}
+
+/** What every route module needs, built once per router. */
+export function createWeb(deps: WebDeps) {
+  const { db, registry, publicUrl, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const secure = deps.secureCookies ?? publicUrl.startsWith('https:');
+  const cookie: SessionCookie = sessionCookie(secure);
+  const engine: EngineDeps = { db, registry, now };
+  const presentations = deps.presentations ?? DEFAULT_PRESENTATIONS;
+  const operator = deps.operator ?? DEMO_OPERATOR;
+  const csp = pageCsp(secure);
+
+  const ctxOf = (res: Response): PageContext => {
+    const state = webState(res);
+    return { user: state?.user ?? null, csrfToken: state?.session?.csrfToken ?? null };
+  };
+  const send = (res: Response, page: VNode, status = 200) => {
+    res
+      .status(status)
+      .set({
+        'Content-Security-Policy': csp,
+        'Cache-Control': 'no-store',
+        'Content-Type': 'text/html; charset=utf-8',
+        // Sign-in links carry their token in the URL: no Referer leaves the site. (Not no-referrer:
+        // Chromium then sends `Origin: null` with our own forms, and the Origin check refuses them.)
+        'Referrer-Policy': 'same-origin',
+        'X-Content-Type-Options': 'nosniff',
+      })
+      .send(renderDocument(page));
+  };
+  const presentationOf = (workflow: string) =>
+    presentations[workflow] ?? presentations[registry.defaultWorkflowId] ?? Object.values(presentations)[0];
+  const creatorOf = (actor: Actor) => registry.list().some((d) => d.creatorRoles.some((r) => hasRole(actor, r)));
+  const requireUser = (req: Request, res: Response): Actor | null => {
+    const user = webState(res).user;
+    if (user) return user.actor;
+    res.redirect(303, `/anmelden?weiter=${encodeURIComponent(req.path)}`);
+    return null;
+  };
+
+  /** The profile, with whether its owner may still edit it now (the engine decides again on every save). */
+  const editable = async (actor: Actor, id: string) => {
+    if (!UUID.test(id)) throw new NotFound('Profil nicht gefunden.');
+    const profile = await getProfile(engine, actor, id);
+    const definition = registry.get(profile.workflow, profile.workflowVersion);
+    const presentation = presentationOf(profile.workflow);
+    if (!presentation) throw new NotFound('Keine Darstellung für diesen Workflow.');
+    const canEdit = definition.editableStates.includes(profile.state) && creatorOf(actor);
+    return { profile, definition, presentation, canEdit };
+  };
+
+  return {
+    db,
+    registry,
+    publicUrl,
+    logger,
+    development: deps.development === true,
+    now,
+    cookie,
+    engine,
+    operator,
+    ctxOf,
+    send,
+    presentationOf,
+    creatorOf,
+    requireUser,
+    editable,
+  };
+}
+
+export type Web = ReturnType<typeof createWeb>;
