@@ -1,3 +1,4 @@
+import { postgresAttachmentStore } from '@steckbrief/engine';
 import { enqueueMailCauses, enqueueOutbox, enqueueTimers, OUTBOX_JOB_COLUMNS } from '@steckbrief/queues';
 import type { Job, Queue } from 'bullmq';
 import { sql } from 'kysely';
@@ -15,7 +16,15 @@ export interface ReconcileReport {
   plannedTasks: number;
   /** Failed outbox and timer jobs moved back to waiting because their row still needs work. */
   retried: number;
+  /** Attachment bytes that no attachment names (an upload whose transaction failed), removed. */
+  orphanBlobs: number;
 }
+
+/**
+ * An upload writes its bytes before the transaction that records the attachment, so a blob younger
+ * than this may still be about to be named; older unnamed blobs are leftovers of failed uploads.
+ */
+const ORPHAN_AGE_MS = 3_600_000;
 
 /** Failed jobs that used up their attempts (not poison, see `isPoison`), by the row id in their job id. */
 async function exhaustedJobs(queue: Queue, idPrefix: string): Promise<Map<string, Job>> {
@@ -83,8 +92,9 @@ async function retryExhausted(ctx: WorkerContext): Promise<number> {
  */
 export async function reconcile(ctx: WorkerContext): Promise<ReconcileReport> {
   const { db, queues } = ctx;
-  const report: ReconcileReport = { outbox: 0, mails: 0, timers: 0, plannedTasks: 0, retried: 0 };
+  const report: ReconcileReport = { outbox: 0, mails: 0, timers: 0, plannedTasks: 0, retried: 0, orphanBlobs: 0 };
   report.retried = await retryExhausted(ctx);
+  report.orphanBlobs = await postgresAttachmentStore(db).removeOrphans(new Date(Date.now() - ORPHAN_AGE_MS));
 
   for (let after = '0'; ; ) {
     const rows = await db

@@ -127,7 +127,14 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const runReconcile = () => {
     reconciling ??= reconcile(context)
       .then((report) => {
-        if (report.outbox || report.mails || report.timers || report.plannedTasks || report.retried)
+        if (
+          report.outbox ||
+          report.mails ||
+          report.timers ||
+          report.plannedTasks ||
+          report.retried ||
+          report.orphanBlobs
+        )
           logger.info(report, 'reconciled redis from postgresql');
         return report;
       })
