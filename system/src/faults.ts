@@ -26,6 +26,8 @@ export interface Fault {
   label: string;
   /** What "recovery time" measures for this fault. */
   recovery: string;
+  /** What this fault asserts beyond the common checks (for the test's title). */
+  asserts: string;
   inject(h: Harness, probes: Probe[]): Promise<Injected>;
 }
 
@@ -127,6 +129,7 @@ const base = (start: number): Injected => ({
 
 export const pgRestart: Fault = {
   id: 'pg-restart',
+  asserts: 'the APIs answer 503 or 2xx during the restart and serve again within 5 s',
   label: 'PostgreSQL restarted (`pg_ctl restart -m fast`) under load',
   recovery: 'PostgreSQL accepting connections → first 2xx from each API (the slower one)',
   async inject(h, probes) {
@@ -146,6 +149,7 @@ export const pgRestart: Fault = {
 
 export const pgStop = (seconds: number): Fault => ({
   id: `pg-stop-${seconds}s`,
+  asserts: 'the APIs answer 503 while PostgreSQL is down and serve again within 5 s of its start',
   label: `PostgreSQL stopped for ${seconds} s, then started`,
   recovery: 'PostgreSQL accepting connections → first 2xx from each API (the slower one)',
   async inject(h, probes) {
@@ -164,6 +168,7 @@ export const pgStop = (seconds: number): Fault => ({
 
 export const pgTerminate: Fault = {
   id: 'pg-terminate',
+  asserts: 'the APIs serve again within 5 s',
   label: 'every backend of the application terminated (`pg_terminate_backend`)',
   recovery: 'termination → first 2xx from each API (the slower one)',
   async inject(h, probes) {
@@ -179,6 +184,7 @@ export const pgTerminate: Fault = {
 
 export const redisOutage = (seconds: number): Fault => ({
   id: `redis-stop-${seconds}s`,
+  asserts: 'the backlog from the outage is worked off',
   label: `Redis stopped for ${seconds} s, then started empty`,
   recovery: 'Redis back → every outbox row and mail from before that moment done',
   async inject(h) {
@@ -194,6 +200,8 @@ export const redisOutage = (seconds: number): Fault => ({
 
 export const workerKills: Fault = {
   id: 'worker-kill',
+  asserts:
+    'the SIGTERMed worker exits 0; only mails of the killed worker sent and not yet marked come twice, at most one per connection',
   label: 'worker 1 SIGKILLed while sending, worker 2 stopped with SIGTERM, both restarted',
   recovery: 'SIGKILL → every outbox row and mail from before it done',
   async inject(h) {
@@ -241,6 +249,7 @@ export const workerKills: Fault = {
 
 export const apiKillDuringBatch: Fault = {
   id: 'api-kill-batch',
+  asserts: 'the kill lands mid-batch and the batch sent again is answered',
   label: 'API 2 SIGKILLed during a batch decision, restarted',
   recovery: 'SIGKILL → the batch, sent again by the client, answered by the other API',
   async inject(h) {
@@ -388,6 +397,9 @@ export async function runFault(h: Harness, fault: Fault, o: PhaseOptions): Promi
     problems.push(
       `${check.tasksOutOfStep.length} profiles with tasks out of step: ${check.tasksOutOfStep.slice(0, 5).join('; ')}`,
     );
+  }
+  if (check.unexplained.notify) {
+    problems.push(`${check.unexplained.notify} notice mails in the sink that no history entry implies`);
   }
   if (check.decidedTwice.length) problems.push(`profiles decided twice: ${check.decidedTwice.join(', ')}`);
   if (check.undelivered.length) {

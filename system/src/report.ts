@@ -31,7 +31,7 @@ export function faultDetails(results: FaultResult[]): string {
     .map((r) => {
       const lines = [
         `- **${r.id}**: recovery = ${r.recovery}. Settled ${seconds(r.settleMs)} after the load stopped; relay picked up a fresh transition in ${r.relayLatencyMs === null ? '–' : `${Math.round(r.relayLatencyMs)} ms`} (LISTEN connections: ${r.listeners ?? '–'}). ` +
-          `Notices implied by the history so far: ${r.check.expectedNotices}, undelivered ${r.check.undelivered.length}; acknowledged changes so far ${r.check.acknowledged}, lost ${r.lost}; profiles with tasks out of step ${r.check.tasksOutOfStep.length}.`,
+          `Notices implied by the history so far: ${r.check.expectedNotices}, undelivered ${r.check.undelivered.length}; mails in the sink ${r.check.sinkMails}, none implied ${JSON.stringify(r.check.unexplained)}; acknowledged changes so far ${r.check.acknowledged}, lost ${r.lost}; profiles with tasks out of step ${r.check.tasksOutOfStep.length}.`,
         ...r.notes.map((n) => `  - ${n}`),
         ...Object.entries(r.duplicateReasons).map(([why, n]) => `  - ${n} duplicated: ${why}`),
         ...r.problems.map((p) => `  - violated: ${p.split('\n')[0]}`),

@@ -62,7 +62,10 @@ afterAll(async () => {
 
 describe.sequential('the deployed system under faults', () => {
   for (const fault of faults) {
-    it(`${fault.id}: loses no acknowledged change, keeps tasks in step, delivers every notice, needs no manual restart`, async () => {
+    const title =
+      `${fault.id}: loses no acknowledged change, keeps every profile's tasks in step with its state, delivers every ` +
+      `implied notice, keeps the processes it did not kill running and healthy, the relay listening; ${fault.asserts}`;
+    it(title, async () => {
       const result = await runFault(h, fault, phase);
       results.push(result);
       expect(h.load.errors).toEqual([]);
