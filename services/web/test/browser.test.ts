@@ -207,7 +207,15 @@ describe('in the browser', () => {
 
   it('fits a 320 px wide screen without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 320, height: 640 });
-    for (const path of ['/meine-steckbriefe', '/werkstaetten/4', '/anmelden']) {
+    const id = await env.createProfileFor(env.people.applicant);
+    for (const path of [
+      '/meine-steckbriefe',
+      `/profile/${id}`,
+      `/profile/${id}/abschnitte`,
+      `/profile/${id}/abschnitt/zeitplan`,
+      `/profile/${id}/pruefen`,
+      '/werkstaetten/4',
+    ]) {
       await page.goto(`${env.url}${path}`);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
     }

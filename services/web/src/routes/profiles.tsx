@@ -1,16 +1,17 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
 import type { Actor, HistoryItem, ProfileView } from '@steckbrief/engine';
-import { getProfile, listProfiles, NotFound, profileHistory } from '@steckbrief/engine';
+import { listProfiles, NotFound, profileHistory } from '@steckbrief/engine';
 import type { Router } from 'express';
 import { type MyProfileRow, MyProfilesPage } from '../pages/my-profiles.js';
 import { ProfilePage } from '../pages/profile.js';
 import type { WorkflowPresentation } from '../presentation.js';
+import { nextTasks } from '../read-models.js';
 import { UUID, type Web } from '../web.js';
 
 /** Meine Steckbriefe and the profile page (also under the mails' old path /profiles/<id>). */
 export function profileRoutes(pages: Router, web: Web): void {
-  const { registry, engine, send, ctxOf, requireUser, presentationOf, creatorOf, editable } = web;
+  const { db, registry, engine, send, ctxOf, requireUser, presentationOf, creatorOf, editable } = web;
 
   pages.get('/meine-steckbriefe', async (req, res) => {
     const actor = requireUser(req, res);
@@ -19,16 +20,19 @@ export function profileRoutes(pages: Router, web: Web): void {
     const creatorRoles = new Set(registry.list().flatMap((d) => d.creatorRoles));
     const own: Actor = { ...actor, grants: actor.grants.filter((g) => creatorRoles.has(g.role)) };
     const { items } = await listProfiles(engine, own, { limit: 100 });
-    const views = await Promise.all(items.map((item) => getProfile(engine, own, item.id)));
-    const rows: MyProfileRow[] = views.map((p) => {
-      const task = [...p.tasks].sort((a, b) => (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9'))[0];
+    const tasks = await nextTasks(
+      db,
+      items.map((p) => p.id),
+    );
+    const rows: MyProfileRow[] = items.map((p) => {
+      const task = tasks.get(p.id);
       return {
         id: p.id,
-        title: typeof p.data.title === 'string' ? p.data.title : null,
+        title: p.title,
         stateLabel: p.stateLabel.de,
         tone: presentationOf(p.workflow)?.stateTones[p.state] ?? 'info',
-        nextStep: task?.label.de ?? null,
-        dueAt: task?.dueAt ?? null,
+        nextStep: task ? (registry.get(p.workflow).taskKinds[task.kind]?.de ?? task.kind) : null,
+        dueAt: task?.dueAt?.toISOString() ?? null,
         updatedAt: p.updatedAt,
       };
     });
