@@ -64,8 +64,15 @@ const summarise = (outcomes: Array<number | string>) => {
  * While PostgreSQL is away each API must answer 503 (not 500, not a reset, not a hang); once it accepts
  * connections again each API must serve within 5 s. Returns the slower API's recovery time.
  */
-function judgeOutage(probes: Probe[], apis: number, downAt: number, upAt: number, problems: string[]): number | null {
-  const during = probes.filter((p) => p.t >= downAt && p.t + p.ms <= upAt);
+function judgeOutage(
+  probes: Probe[],
+  apis: number,
+  downAt: number,
+  startAt: number,
+  upAt: number,
+  problems: string[],
+): number | null {
+  const during = probes.filter((p) => p.t >= downAt && p.t + p.ms <= startAt);
   const wrong = during.filter((p) => p.outcome !== 503);
   if (!during.length) problems.push('no probe request fell into the outage');
   if (wrong.length) {
@@ -76,19 +83,26 @@ function judgeOutage(probes: Probe[], apis: number, downAt: number, upAt: number
   }
   const slow = during.filter((p) => p.ms > 5_000);
   if (slow.length) problems.push(`${slow.length} probes took more than 5 s while PostgreSQL was down`);
-  return judgeRecovery(probes, apis, upAt, problems);
+  return judgeRecovery(probes, apis, upAt, problems, startAt);
 }
 
-function judgeRecovery(probes: Probe[], apis: number, from: number, problems: string[]): number | null {
+/** Time from `from` to the end of each API's first 2xx to a request sent after `sentAfter` (the slower API). */
+function judgeRecovery(
+  probes: Probe[],
+  apis: number,
+  from: number,
+  problems: string[],
+  sentAfter = from,
+): number | null {
   let worst: number | null = 0;
   for (let api = 0; api < apis; api++) {
-    const first = probes.find((p) => p.api === api && p.t >= from && ok(p.outcome));
+    const first = probes.find((p) => p.api === api && p.t >= sentAfter && ok(p.outcome));
     if (!first) {
       problems.push(`api${api + 1} served no request after the fault`);
       worst = null;
       continue;
     }
-    const ms = first.t + first.ms - from;
+    const ms = Math.max(0, first.t + first.ms - from);
     if (ms > API_RECOVERY_TARGET_MS) problems.push(`api${api + 1} took ${ms} ms to serve again (target 5000)`);
     if (worst !== null) worst = Math.max(worst, ms);
   }
@@ -157,11 +171,13 @@ export const pgStop = (seconds: number): Fault => ({
     await h.cluster.stop();
     const downAt = Date.now();
     await delay(seconds * 1_000);
+    // Down for sure from the end of `stop` to the start of `start`; up for sure once a connection answers.
+    const startAt = Date.now();
     await h.cluster.start();
     const upAt = await h.cluster.waitAccepting(30_000);
     r.end = upAt;
-    await servedAgain(probes, h.apis.length, r.end);
-    r.recoveryMs = judgeOutage(probes, h.apis.length, downAt, upAt, r.problems);
+    await servedAgain(probes, h.apis.length, startAt);
+    r.recoveryMs = judgeOutage(probes, h.apis.length, downAt, startAt, upAt, r.problems);
     return r;
   },
 });
