@@ -4,6 +4,7 @@ import { DomainError, NotFound } from '@steckbrief/engine';
 import express, { type ErrorRequestHandler, Router } from 'express';
 import { renderDocument } from './html.js';
 import { FormExpiredPage, NotFoundPage, ServerErrorPage } from './pages/errors.js';
+import { attachmentRoutes, UPLOAD_PATH } from './routes/attachments.js';
 import { editingRoutes } from './routes/editing.js';
 import { profileRoutes } from './routes/profiles.js';
 import { publicRoutes } from './routes/public.js';
@@ -37,7 +38,7 @@ export function webRoutes(deps: WebDeps): Router {
   const pages = Router();
   pages.use(loadSessionMiddleware(db, cookie, now));
   pages.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  pages.use(csrfProtection(publicUrl));
+  pages.use(csrfProtection(publicUrl, UPLOAD_PATH));
 
   pages.get('/', (_req, res) => {
     res.redirect(303, webState(res).user ? '/meine-steckbriefe' : '/werkstaetten');
@@ -46,6 +47,7 @@ export function webRoutes(deps: WebDeps): Router {
   signinRoutes(pages, web);
   profileRoutes(pages, web);
   editingRoutes(pages, web);
+  attachmentRoutes(pages, web);
   publicRoutes(pages, web);
 
   const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
@@ -73,6 +75,7 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/meine-steckbriefe\/?$/,
     /^\/profiles?\/[^/]+\/?$/,
     /^\/profile\/[^/]+\/(abschnitte|abschnitt\/[a-z-]+|pruefen|einreichen|eingereicht|zurueckziehen)$/,
+    /^\/profile\/[^/]+\/anlagen(\/[^/]+(\/entfernen)?)?$/,
     /^\/steckbrief\/neu$/,
     /^\/werkstaetten(\/[^/]+)?\/?$/,
     /^\/(barrierefreiheit|datenschutz|impressum)\/?$/,

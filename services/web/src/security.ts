@@ -94,10 +94,10 @@ export function ensureSession(db: Db, cookie: SessionCookie, now: () => Date): R
 /**
  * CSRF defence for every state-changing request: the browser's own signals first (a cross-site
  * Sec-Fetch-Site or a foreign Origin is refused), then the synchronizer token of the session
- * (csrf-sync), sent as the form field `_csrf`. The token lives in the session row; a new session
+ * (csrf-sync), sent as the form field `_csrf` (for the one multipart upload, see `multipartPath`). The token lives in the session row; a new session
  * (sign-in) brings a new token.
  */
-export function csrfProtection(publicUrl: string): RequestHandler {
+export function csrfProtection(publicUrl: string, multipartPath: RegExp): RequestHandler {
   const expectedOrigin = new URL(publicUrl).origin;
   const { csrfSynchronisedProtection } = csrfSync({
     getTokenFromState: (req) => (req.res ? (webState(req.res).session?.csrfToken ?? null) : null),
@@ -119,6 +119,13 @@ export function csrfProtection(publicUrl: string): RequestHandler {
     }
     if (!webState(res).session) {
       return next(Object.assign(new Error('no session'), { statusCode: 403, code: 'EBADCSRFTOKEN' }));
+    }
+    // A file upload's token is inside its multipart body: only the upload route may take one, and it
+    // checks the token (the body's first field) before it keeps any byte of the file.
+    if (req.is('multipart/form-data')) {
+      return multipartPath.test(req.path)
+        ? next()
+        : next(Object.assign(new Error('multipart form'), { statusCode: 403, code: 'EBADCSRFTOKEN' }));
     }
     csrfSynchronisedProtection(req, res, next);
   };

@@ -113,7 +113,7 @@ describe('in the browser', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/abschnitte$/);
-    expect(await page.getByRole('main').textContent()).toContain('Sie haben 1 von 6 Abschnitten erledigt.');
+    expect(await page.getByRole('main').textContent()).toContain('Sie haben 1 von 7 Abschnitten erledigt.');
 
     await page.getByRole('link', { name: 'Kosten und Förderung' }).click();
     await page.getByLabel('Gesamtkosten').focus();
@@ -150,6 +150,33 @@ describe('in the browser', () => {
     await page.waitForURL(`${env.url}/profile/${id}/eingereicht`);
     expect(await page.title()).toBe('Steckbrief eingereicht – Steckbrief');
     await expectAccessible(page);
+  });
+
+  it('uploads and downloads an attachment, with an error for a wrong file first, passing axe', async () => {
+    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Anlagenprojekt' }));
+    await page.goto(`${env.url}/profile/${id}/anlagen`);
+    await expectAccessible(page);
+    await page.getByLabel('Lageplan').check();
+    await page.getByLabel('Datei').setInputFiles({
+      name: 'plan.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('<html><body>kein PDF</body></html>'),
+    });
+    await page.getByRole('button', { name: 'Hochladen' }).click();
+    await page.locator('.error-summary').waitFor();
+    expect(await page.title()).toBe('Fehler: Anlagen – Steckbrief');
+    await expectAccessible(page);
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+    await page.getByLabel('Lageplan').check();
+    await page.getByLabel('Datei').setInputFiles({ name: 'Lageplan.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page.getByRole('button', { name: 'Hochladen' }).click();
+    await page.getByRole('link', { name: 'Lageplan.pdf' }).waitFor();
+    await expectAccessible(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Lageplan.pdf' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('Lageplan.pdf');
   });
 
   it('shows a revision request and withdraws after confirming, passing axe', async () => {

@@ -142,7 +142,7 @@ describe('writing a Steckbrief section by section', () => {
     const page = await client.request(`/profile/${id}/abschnitte`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('<title>Steckbrief bearbeiten – Steckbrief</title>');
-    expect(page.text.match(/Noch nicht begonnen/g)).toHaveLength(6);
+    expect(page.text.match(/Noch nicht begonnen/g)).toHaveLength(7);
   });
 
   it('saves a section on "Weiter" and marks it done', async () => {

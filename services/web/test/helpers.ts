@@ -263,11 +263,16 @@ export function httpClient(base: string) {
     jar,
     async request(
       path: string,
-      init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+      init: {
+        method?: string;
+        form?: Record<string, string>;
+        multipart?: FormData;
+        headers?: Record<string, string>;
+      } = {},
     ) {
       const headers: Record<string, string> = { ...init.headers };
       if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      let body: string | undefined;
+      let body: string | FormData | undefined = init.multipart;
       if (init.form) {
         headers['content-type'] = 'application/x-www-form-urlencoded';
         body = new URLSearchParams(init.form).toString();
@@ -280,11 +285,13 @@ export function httpClient(base: string) {
         if (/expires=Thu, 01 Jan 1970/i.test(c)) jar.delete(name);
         else jar.set(name, value.join('='));
       }
+      const bytes = Buffer.from(await res.arrayBuffer());
       return {
         status: res.status,
         location: res.headers.get('location'),
         headers: res.headers,
-        text: await res.text(),
+        bytes,
+        text: bytes.toString('utf8'),
       };
     },
     /** The CSRF token of the form on a page. */

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
-import type { HistoryItem, ProfileView, WorkflowDefinition } from '@steckbrief/engine';
+import { ATTACHMENT_EVENTS, type HistoryItem, type ProfileView, type WorkflowDefinition } from '@steckbrief/engine';
 import { DescriptionList, Layout, type PageContext, StatusTag } from '../components.js';
 import { formatDate, formatDateTime, formatEuros, formatNumber } from '../format.js';
 import type { Children } from '../html.js';
@@ -39,7 +39,11 @@ function entryLabel(definition: WorkflowDefinition, item: HistoryItem): string {
     case 'DEADLINE':
       return 'Frist geändert';
     default:
-      return definition.events[item.event]?.label.de ?? item.event;
+      return (
+        definition.events[item.event]?.label.de ??
+        ATTACHMENT_EVENTS[item.event as keyof typeof ATTACHMENT_EVENTS]?.de ??
+        item.event
+      );
   }
 }
 
@@ -155,6 +159,11 @@ export function ProfilePage({
           }))}
         />
       </section>
+      <p class="kern-body">
+        <a class="kern-link" href={`/profile/${profile.id}/anlagen`}>
+          Anlagen
+        </a>
+      </p>
       <section aria-labelledby="verlauf">
         <h2 class="kern-heading-medium" id="verlauf">
           Verlauf

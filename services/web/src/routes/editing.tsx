@@ -7,6 +7,7 @@ import {
   GuardFailed,
   getProfile,
   InvalidEvent,
+  listAttachments,
   NotFound,
   type ProfileView,
   patchProfileData,
@@ -54,6 +55,13 @@ export function editingRoutes(pages: Router, web: Web): void {
       status: sectionStatus(definition, profile, section),
       href: `/profile/${profile.id}/abschnitt/${section.id}`,
     }));
+    const attachments = await listAttachments(engine, actor, profile.id);
+    rows.push({
+      id: 'anlagen',
+      title: 'Anlagen',
+      status: attachments.items.length ? 'done' : 'not_started',
+      href: `/profile/${profile.id}/anlagen`,
+    });
     const title =
       typeof profile.data.title === 'string' && profile.data.title ? profile.data.title : 'Neuer Steckbrief';
     send(res, <TaskListPage ctx={ctxOf(res)} profileId={profile.id} title={title} rows={rows} />);
