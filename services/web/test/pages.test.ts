@@ -54,6 +54,24 @@ describe('profile page', () => {
     expect(page.text).not.toContain('Interne Stellungnahme XYZ');
   });
 
+  it('shows a revision reason in the timeline, and a statement text to the ministry but not to the applicant', async () => {
+    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Revisionsprojekt' }));
+    await send(env.people.applicant, id, 'SUBMIT');
+    await send(env.people.wrl, id, 'REQUEST_REVISION', { reason: 'Bitte Standort genauer angeben.' });
+    const page = await signedIn.request(`/profile/${id}`);
+    expect(page.text).toContain('Begründung: Bitte Standort genauer angeben.');
+    const confirmedId = await env.createProfileFor(
+      env.people.applicant,
+      exampleProfile({ title: 'Mit Stellungnahme' }),
+    );
+    await confirm(confirmedId);
+    const ministry = await env.signIn(env.people.ministry);
+    expect((await ministry.request(`/profile/${confirmedId}`)).text).toContain(
+      'Stellungnahme: Interne Stellungnahme XYZ',
+    );
+    expect((await signedIn.request(`/profile/${confirmedId}`)).text).not.toContain('Interne Stellungnahme XYZ');
+  });
+
   it('answers 404 to an applicant of another organisation', async () => {
     const id = await env.createProfileFor(env.people.applicant);
     const other = await signIn(env.people.other);

@@ -47,9 +47,31 @@ function entryLabel(definition: WorkflowDefinition, item: HistoryItem): string {
   }
 }
 
+/** Payload fields worth a line in the timeline, with their German names. */
+const SHOWN_PAYLOAD: ReadonlyArray<[string, string]> = [
+  ['reason', 'Begründung'],
+  ['text', 'Stellungnahme'],
+  ['fileName', 'Datei'],
+];
+
+/** The texts of an entry as the engine gave them to this viewer (it leaves out what the role may not read). */
+function entryTexts(item: HistoryItem): Array<[string, string]> {
+  const payload = (typeof item.payload === 'object' && item.payload !== null ? item.payload : {}) as Record<
+    string,
+    unknown
+  >;
+  const out: Array<[string, string]> = [];
+  for (const [key, label] of SHOWN_PAYLOAD) {
+    const value = payload[key];
+    if (typeof value === 'string' && value.trim()) out.push([label, value]);
+  }
+  if (item.comment) out.push(['Anmerkung', item.comment]);
+  return out;
+}
+
 /**
- * The timeline shows what happened and the resulting status, never an entry's payload or comment:
- * what a role may read of those (a ministry's statement text, a reason) is for the engine to decide.
+ * The timeline: what happened, the resulting status, and the reasons and texts the engine shows this
+ * viewer (an applicant sees that a ministry gave its statement, not what it says: decision 006).
  */
 function Timeline({ definition, history }: { definition: WorkflowDefinition; history: HistoryItem[] }) {
   return (
@@ -63,6 +85,11 @@ function Timeline({ definition, history }: { definition: WorkflowDefinition; his
               <time dateTime={item.at}>{formatDateTime(item.at)}</time>
             </p>
             {changed ? <p class="kern-body">Neuer Status: {definition.states[item.to]?.de ?? item.to}</p> : null}
+            {entryTexts(item).map(([label, text]) => (
+              <p class="kern-body preserve-lines" key={label}>
+                {label}: {text}
+              </p>
+            ))}
           </li>
         );
       })}
