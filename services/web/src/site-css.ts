@@ -18,6 +18,7 @@ body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
 .site-main section { margin-top: 2.5rem; }
 .site-footer { border-top: 1px solid var(--kern-color-layout-border, #cdd0d9); padding: 1.5rem 0; }
 .site-footer__list { gap: 1.5rem; }
+.kern-stack > .kern-btn { align-self: flex-start; }
 .error-summary { margin-bottom: 1.5rem; }
 .error-summary:focus { outline: 4px solid var(--kern-color-action-focus-default-contextual, #454B6B); outline-offset: 2px; }
 .preserve-lines { white-space: pre-line; }
