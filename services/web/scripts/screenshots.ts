@@ -61,10 +61,11 @@ try {
   await shot('werkstatt-4');
   await page.goto(`${env.url}/anmelden`);
   await shot('anmelden');
+  const seen = env.signinMailCount(applicant.email);
   await page.getByLabel('E-Mail-Adresse').fill(applicant.email);
   await page.getByRole('button', { name: 'Code anfordern' }).click();
   await page.waitForURL(`${env.url}/anmelden/code`);
-  const { code } = await env.signinMail(applicant.email, env.signinMailCount(applicant.email) - 1);
+  const { code } = await env.signinMail(applicant.email, seen);
   await page.getByLabel('Code', { exact: true }).fill(code);
   await page.getByRole('button', { name: 'Anmelden' }).click();
   await page.waitForURL(`${env.url}/meine-steckbriefe`);
