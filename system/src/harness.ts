@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowRegistry } from '@steckbrief/engine';
@@ -263,6 +263,14 @@ export class Harness {
 
   async stop(): Promise<void> {
     await this.load?.stop().catch(() => undefined);
+    if (this.logDir && this.client) {
+      // Every request of the run with its outcome, and every acknowledged change, for a closer look.
+      writeFileSync(
+        path.join(this.logDir, 'requests.jsonl'),
+        this.client.records.map((r) => JSON.stringify(r)).join('\n'),
+      );
+      writeFileSync(path.join(this.logDir, 'acks.jsonl'), this.load.acks.map((a) => JSON.stringify(a)).join('\n'));
+    }
     await Promise.all(this.services.map((s) => s.stop().catch(() => undefined)));
     await this.db?.end().catch(() => undefined);
     await this.sink.close().catch(() => undefined);

@@ -29,7 +29,7 @@ describe('the deployed system under steady load', () => {
     async () => {
       const samples: Sample[] = [];
       const start = Date.now();
-      let requests = 0;
+      let requests = h.client.records.length;
       h.load.start();
       samples.push(await takeSample(h, start, requests));
       while (Date.now() - start < MINUTES * 60_000) {
