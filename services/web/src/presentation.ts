@@ -113,3 +113,8 @@ export function valueAt(data: Record<string, unknown>, path: string): unknown {
   }
   return current;
 }
+
+/** The labels and coded values of a field, from the workflow's presentation. */
+export function fieldSpecOf(fields: FieldSpec[], path: string): FieldSpec {
+  return fields.find((f) => f.path === path) ?? { path, label: path, format: 'text' };
+}

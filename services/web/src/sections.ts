@@ -1,5 +1,3 @@
-import type { FieldSpec } from './presentation.js';
-
 /**
  * The Steckbrief's question pages: which fields each section asks, in which input kind. Parsing here
  * only turns form text into the JSON types the workflow's schema expects (a German amount into a
@@ -163,9 +161,4 @@ export function formValue(field: SectionField, value: unknown): string | [string
 /** The German half of a workflow message ("Titel: höchstens 200 Zeichen. / Title: …"). */
 export function germanMessage(message: string): string {
   return message.split(' / ')[0] ?? message;
-}
-
-/** The labels and coded values of a field, from the workflow's presentation. */
-export function fieldSpecOf(fields: FieldSpec[], path: string): FieldSpec {
-  return fields.find((f) => f.path === path) ?? { path, label: path, format: 'text' };
 }

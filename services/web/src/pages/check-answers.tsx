@@ -3,8 +3,8 @@
 import type { ProfileView } from '@steckbrief/engine';
 import { CsrfField, ErrorSummary, type FieldError, Layout, type PageContext, SubmitButton } from '../components.js';
 import { formatDate } from '../format.js';
-import { valueAt, type WorkflowPresentation } from '../presentation.js';
-import { fieldId, fieldSpecOf } from '../sections.js';
+import { fieldSpecOf, valueAt, type WorkflowPresentation } from '../presentation.js';
+import { fieldId } from '../sections.js';
 import { FieldValue } from './profile.js';
 
 /** GOV.UK "check your answers": every answer with an "Ändern" link, then the button that names the action. */

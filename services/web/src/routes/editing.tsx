@@ -21,16 +21,8 @@ import { CheckAnswersPage, SubmittedPage } from '../pages/check-answers.js';
 import { ConflictPage, type FieldView, SectionPage } from '../pages/section.js';
 import { type SectionStatus, TaskListPage } from '../pages/tasklist.js';
 import { WithdrawPage } from '../pages/withdraw.js';
-import { valueAt, type WorkflowPresentation } from '../presentation.js';
-import {
-  type FormBody,
-  fieldId,
-  fieldSpecOf,
-  formValue,
-  germanMessage,
-  type SectionSpec,
-  sectionPatch,
-} from '../sections.js';
+import { fieldSpecOf, valueAt, type WorkflowPresentation } from '../presentation.js';
+import { type FormBody, fieldId, formValue, germanMessage, type SectionSpec, sectionPatch } from '../sections.js';
 import { UUID, type Web } from '../web.js';
 
 /** The owner's journey: new Steckbrief, task list, question pages, check answers and submit, withdraw. */
