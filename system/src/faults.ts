@@ -200,15 +200,30 @@ export const pgTerminate: Fault = {
 
 export const redisOutage = (seconds: number): Fault => ({
   id: `redis-stop-${seconds}s`,
-  asserts: 'the backlog from the outage is worked off',
+  asserts: 'the APIs stay ready (PostgreSQL is their only dependency) and the backlog from the outage is worked off',
   label: `Redis stopped for ${seconds} s, then started empty`,
   recovery: 'Redis back → every outbox row and mail from before that moment done',
   async inject(h) {
     const r = base(Date.now());
     await h.redis.stop();
-    await delay(seconds * 1_000);
+    await delay((seconds * 1_000) / 2);
+    // The API needs Redis only for the queue dashboard: a readiness probe must not take it out of service.
+    for (const api of h.apis) {
+      const res = await fetch(`http://127.0.0.1:${api.port}/readyz`, { signal: AbortSignal.timeout(5_000) }).catch(
+        (error: Error) => error,
+      );
+      const status = res instanceof Error ? res.message : res.status;
+      if (status !== 200) r.problems.push(`${api.name} /readyz answered ${status} while only Redis was down`);
+    }
+    await delay((seconds * 1_000) / 2);
     await h.redis.start();
     r.end = Date.now();
+    const failures = h.client.records.filter((x) => x.start >= r.start && x.start <= r.end && failed(x.outcome));
+    if (failures.length) {
+      r.problems.push(
+        `${failures.length} requests failed while only Redis was down: ${JSON.stringify(summarise(failures.map((x) => x.outcome)))}`,
+      );
+    }
     r.recoveryMs = (await h.drainedSince(r.end, 120_000)) - r.end;
     return r;
   },
