@@ -4,7 +4,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TIMEOUT_WARNING_MS } from '../src/components.js';
 import { IDLE_TIMEOUT_MS } from '../src/sessions.js';
-import { type Person, startWebTestEnv, type WebTestEnv } from './helpers.js';
+import { type Person, pollUntil, startWebTestEnv, type WebTestEnv } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -150,6 +150,20 @@ describe('in the browser', () => {
     await page.waitForURL(`${env.url}/profile/${id}/eingereicht`);
     expect(await page.title()).toBe('Steckbrief eingereicht – Steckbrief');
     await expectAccessible(page);
+  });
+
+  it('the status mail’s link lands on the profile page', async () => {
+    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Mail-Link-Projekt' }));
+    await env.send(env.people.applicant, id, 'SUBMIT');
+    const mail = await pollUntil(
+      () => env.sink.messages.find((m) => m.to === env.people.applicant.email && m.text.includes(`/profiles/${id}`)),
+      10_000,
+      'the status mail',
+    );
+    const link = /(http\S+\/profiles\/[0-9a-f-]{36})/.exec(mail.text)?.[1] as string;
+    await page.goto(link);
+    expect(page.url()).toBe(`${env.url}/profile/${id}`);
+    expect(await page.title()).toBe('Mail-Link-Projekt – Steckbrief');
   });
 
   it('uploads and downloads an attachment, with an error for a wrong file first, passing axe', async () => {
@@ -300,5 +314,38 @@ describe('with JavaScript disabled', () => {
     expect(await linkPage.getByRole('banner').textContent()).toContain('Person colleague');
     await context.close();
     await fresh.close();
+  });
+
+  it('an applicant writes a section, uploads a file and is told what is missing on submitting', async () => {
+    const context = await browser.newContext({ locale: 'de-DE', javaScriptEnabled: false });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const person = await env.addPerson('nojs', [{ role: 'applicant' }], 'Gemeinde Burg');
+    await signIn(page, person, { axe: false });
+    await page.getByRole('button', { name: 'Neuen Steckbrief anlegen' }).click();
+    await page.waitForURL(/\/abschnitte$/);
+    await page.getByRole('link', { name: 'Projekt', exact: true }).click();
+    await page.getByLabel('Titel').fill('Projekt ohne Skript');
+    await page
+      .getByLabel('Kurzbeschreibung')
+      .fill('Ein Steckbrief, geschrieben in einem Browser ohne JavaScript, Seite für Seite.');
+    await page.getByRole('button', { name: 'Weiter' }).click();
+    await page.waitForURL(/\/abschnitte$/);
+    await page.getByRole('link', { name: 'Anlagen' }).click();
+    await page.getByLabel('Kostenschätzung').check();
+    await page.getByLabel('Datei').setInputFiles({
+      name: 'Kosten.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n'),
+    });
+    await page.getByRole('button', { name: 'Hochladen' }).click();
+    await page.getByRole('link', { name: 'Kosten.pdf' }).waitFor();
+    await page.getByRole('link', { name: 'Zurück zur Übersicht' }).click();
+    await page.getByRole('link', { name: 'Angaben prüfen und einreichen' }).click();
+    await page.getByRole('button', { name: 'Steckbrief einreichen' }).click();
+    await page.locator('.error-summary').waitFor();
+    expect(await page.title()).toBe('Fehler: Angaben prüfen – Steckbrief');
+    expect(await page.locator('.error-summary').textContent()).toContain('Gesamtkosten');
+    await context.close();
   });
 });
