@@ -10,7 +10,19 @@ if (dialog && typeof dialog.showModal === 'function') {
   const idleMs = Number(dialog.dataset.idleMs);
   const warnMs = Number(dialog.dataset.warnMs);
   const form = dialog.querySelector('form');
-  const expired = () => window.location.assign('/anmelden?abgelaufen=1');
+  // Time is up: sign out (the token is the dialog form's), then say why on the sign-in page.
+  const expired = async () => {
+    try {
+      await fetch('/abmelden', {
+        method: 'POST',
+        body: new URLSearchParams({ _csrf: form.elements._csrf.value }),
+        credentials: 'same-origin',
+        redirect: 'manual',
+      });
+    } finally {
+      window.location.assign('/anmelden?abgelaufen=1');
+    }
+  };
   let warnTimer;
   let endTimer;
   const schedule = () => {

@@ -280,6 +280,22 @@ describe('in the browser', () => {
     await p.close();
   });
 
+  it('signs out when the idle time is up and says why', async () => {
+    const other = await browser.newContext({ locale: 'de-DE' });
+    const p = await other.newPage();
+    p.setDefaultTimeout(10_000);
+    await p.clock.install();
+    const person = await env.addPerson('idle', [{ role: 'applicant' }], 'Gemeinde Burg');
+    await signIn(p, person, { axe: false });
+    await p.clock.fastForward(IDLE_TIMEOUT_MS + 1_000);
+    await p.waitForURL(`${env.url}/anmelden?abgelaufen=1`);
+    expect(await p.getByRole('status').textContent()).toContain('aus Sicherheitsgründen abgemeldet');
+    await expectAccessible(p);
+    await p.goto(`${env.url}/meine-steckbriefe`);
+    expect(p.url()).toContain('/anmelden?weiter=');
+    await other.close();
+  });
+
   it('signs out with the header button', async () => {
     await page.goto(`${env.url}/meine-steckbriefe`);
     await page.getByRole('button', { name: 'Abmelden' }).click();
