@@ -1,12 +1,14 @@
 import AxeBuilder from '@axe-core/playwright';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TIMEOUT_WARNING_MS } from '../src/components.js';
 import { IDLE_TIMEOUT_MS } from '../src/sessions.js';
 import { type Person, pollUntil, startWebTestEnv, type WebTestEnv } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Journeys of several pages, on two cores shared with the rest of the suite.
+vi.setConfig({ testTimeout: 60_000 });
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 let env: WebTestEnv;
@@ -63,7 +65,7 @@ describe('in the browser', () => {
   beforeAll(async () => {
     context = await browser.newContext({ locale: 'de-DE' });
     page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(15_000);
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
@@ -157,7 +159,7 @@ describe('in the browser', () => {
     await env.send(env.people.applicant, id, 'SUBMIT');
     const mail = await pollUntil(
       () => env.sink.messages.find((m) => m.to === env.people.applicant.email && m.text.includes(`/profiles/${id}`)),
-      10_000,
+      20_000,
       'the status mail',
     );
     const link = /(http\S+\/profiles\/[0-9a-f-]{36})/.exec(mail.text)?.[1] as string;
@@ -283,7 +285,7 @@ describe('in the browser', () => {
   it('signs out when the idle time is up and says why', async () => {
     const other = await browser.newContext({ locale: 'de-DE' });
     const p = await other.newPage();
-    p.setDefaultTimeout(10_000);
+    p.setDefaultTimeout(15_000);
     await p.clock.install();
     const person = await env.addPerson('idle', [{ role: 'applicant' }], 'Gemeinde Burg');
     await signIn(p, person, { axe: false });
@@ -309,14 +311,14 @@ describe('with JavaScript disabled', () => {
   it('an applicant signs in with the mailed code, and with the mailed link after a confirming press', async () => {
     const context = await browser.newContext({ locale: 'de-DE', javaScriptEnabled: false });
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(15_000);
     // axe needs script in the page: this journey checks behaviour only (the pages are the same).
     await signIn(page, env.people.colleague, { axe: false });
     expect(await page.title()).toBe('Meine Steckbriefe – Steckbrief');
 
     const fresh = await browser.newContext({ locale: 'de-DE', javaScriptEnabled: false });
     const linkPage = await fresh.newPage();
-    linkPage.setDefaultTimeout(10_000);
+    linkPage.setDefaultTimeout(15_000);
     const seen = env.signinMailCount(env.people.colleague.email);
     await linkPage.goto(`${env.url}/anmelden`);
     await linkPage.getByLabel('E-Mail-Adresse').fill(env.people.colleague.email);
@@ -335,7 +337,7 @@ describe('with JavaScript disabled', () => {
   it('an applicant writes a section, uploads a file and is told what is missing on submitting', async () => {
     const context = await browser.newContext({ locale: 'de-DE', javaScriptEnabled: false });
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(15_000);
     const person = await env.addPerson('nojs', [{ role: 'applicant' }], 'Gemeinde Burg');
     await signIn(page, person, { axe: false });
     await page.getByRole('button', { name: 'Neuen Steckbrief anlegen' }).click();

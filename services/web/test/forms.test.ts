@@ -83,7 +83,7 @@ describe('checking answers and submitting', () => {
     expect(confirmation.text).toContain('Die Geschäftsstelle der WRL prüft den Steckbrief');
     const mail = await pollUntil(
       () => env.sink.messages.find((m) => m.to === env.people.applicant.email && m.text.includes(`/profiles/${id}`)),
-      10_000,
+      20_000,
       'the status mail',
     );
     expect(mail.subject).toContain('Eingangsprüfung');

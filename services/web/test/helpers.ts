@@ -219,7 +219,7 @@ export async function startWebTestEnv(label: string, options: WebTestOptions = {
     people,
     signinMailCount: (email) => signinMails(email).length,
     async signinMail(email, seen = 0) {
-      const mail = await pollUntil(() => signinMails(email)[seen], 10_000, `sign-in mail to ${email}`);
+      const mail = await pollUntil(() => signinMails(email)[seen], 20_000, `sign-in mail to ${email}`);
       const code = /lautet: (\d{6})/.exec(mail.text)?.[1];
       const link = /(http\S+\/anmelden\/link\?token=\S+)/.exec(mail.text)?.[1];
       if (!code || !link) throw new Error(`no code or link in: ${mail.text}`);
@@ -231,7 +231,7 @@ export async function startWebTestEnv(label: string, options: WebTestOptions = {
       const seen = signinMails(person.email).length;
       const csrf = await client.csrf('/anmelden');
       await client.request('/anmelden', { method: 'POST', form: { _csrf: csrf, email: person.email } });
-      const mail = await pollUntil(() => signinMails(person.email)[seen], 10_000, `sign-in mail to ${person.email}`);
+      const mail = await pollUntil(() => signinMails(person.email)[seen], 20_000, `sign-in mail to ${person.email}`);
       const code = /lautet: (\d{6})/.exec(mail.text)?.[1] ?? '';
       const codeCsrf = await client.csrf('/anmelden/code');
       const res = await client.request('/anmelden/code', { method: 'POST', form: { _csrf: codeCsrf, code } });
