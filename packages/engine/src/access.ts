@@ -1,6 +1,11 @@
 import type { RoleGrant } from '@steckbrief/db';
 import type { ActorInfo, RoleSpec } from './definition.js';
 
+/** A role as the registry knows it: its spec and, where known, the workflows that declare it. */
+export interface RegisteredRole extends RoleSpec {
+  workflows?: readonly string[];
+}
+
 /** The authenticated caller. `userId` is null only for the bootstrap admin token. */
 export interface Actor {
   userId: string | null;
@@ -9,6 +14,8 @@ export interface Actor {
 }
 
 export interface ProfileAccessFacts {
+  /** The profile's workflow: a role reaches only profiles of the workflows that declare it. */
+  workflow_id?: string;
   owner_key: string;
   scope: Record<string, string[]>;
   submitted_at: Date | null;
@@ -26,11 +33,14 @@ export function ownerKeyOf(actor: Pick<Actor, 'userId' | 'organisation'>): strin
 /** Does this grant reach this profile? Non-owner roles see a profile only once it was submitted. */
 export function grantReaches(
   grant: RoleGrant,
-  spec: RoleSpec | undefined,
+  spec: RegisteredRole | undefined,
   actor: Actor,
   profile: ProfileAccessFacts,
 ): boolean {
   if (!spec || !actor.userId) return false;
+  // A Saxon reviewer's `all` does not reach a Brandenburg profile (and the other way round).
+  if (spec.workflows && profile.workflow_id !== undefined && !spec.workflows.includes(profile.workflow_id))
+    return false;
   switch (spec.scope.kind) {
     case 'owner':
       return profile.owner_key === ownerKeyOf(actor);
@@ -47,7 +57,7 @@ export function grantReaches(
   }
 }
 
-export function canSee(roles: ReadonlyMap<string, RoleSpec>, actor: Actor, profile: ProfileAccessFacts): boolean {
+export function canSee(roles: ReadonlyMap<string, RegisteredRole>, actor: Actor, profile: ProfileAccessFacts): boolean {
   return actor.grants.some((g) => grantReaches(g, roles.get(g.role), actor, profile));
 }
 
@@ -56,7 +66,7 @@ export function canSee(roles: ReadonlyMap<string, RoleSpec>, actor: Actor, profi
  * internal parts, such as the reviewing bodies' working texts, are left out of what they are shown.
  */
 export function seesOnlyAsOwner(
-  roles: ReadonlyMap<string, RoleSpec>,
+  roles: ReadonlyMap<string, RegisteredRole>,
   actor: Actor,
   profile: ProfileAccessFacts,
 ): boolean {
@@ -66,7 +76,7 @@ export function seesOnlyAsOwner(
 
 /** The roles (out of `roles`) the actor holds with a scope that reaches this profile. */
 export function reachingRoles(
-  roles: ReadonlyMap<string, RoleSpec>,
+  roles: ReadonlyMap<string, RegisteredRole>,
   actor: Actor,
   profile: ProfileAccessFacts,
   wanted: readonly string[],
@@ -80,7 +90,7 @@ export function reachingRoles(
  * The task groups an actor belongs to, as (assignee_role, assignee_scope) pairs matching the tasks
  * table. Used for the inbox and for claim/release checks.
  */
-export function taskGroupsOf(roles: ReadonlyMap<string, RoleSpec>, actor: Actor): Array<[string, string]> {
+export function taskGroupsOf(roles: ReadonlyMap<string, RegisteredRole>, actor: Actor): Array<[string, string]> {
   const groups: Array<[string, string]> = [];
   if (!actor.userId) return groups;
   for (const g of actor.grants) {

@@ -1,5 +1,6 @@
 import { type SqlBool, sql } from 'kysely';
 import type { Actor } from './access.js';
+import { roleLabels, type WorkflowDefinition } from './definition.js';
 import { Forbidden, NotFound, ValidationFailed } from './errors.js';
 import { isUuid } from './store.js';
 import type { EngineDeps } from './transition.js';
@@ -32,6 +33,14 @@ export interface BudgetView {
   batch: { sessionId: string; count: number; amountCents: number; remainingAfterCents: number | null } | null;
 }
 
+/** The labels of the roles that see every profile of the workflow. */
+const rolesSeeingAll = (definition: WorkflowDefinition, lang: 'de' | 'en' = 'de') =>
+  roleLabels(
+    definition,
+    Object.keys(definition.roles).filter((r) => definition.roles[r]?.scope.kind === 'all'),
+    lang,
+  );
+
 const emptyFigures = (): BudgetFigures => ({ committedCents: 0, committedCount: 0, pendingCents: 0, pendingCount: 0 });
 
 /**
@@ -47,7 +56,9 @@ export async function budgetView(
   const definition = deps.registry.get(input.workflow ?? deps.registry.defaultWorkflowId);
   const seesAll = actor.userId !== null && actor.grants.some((g) => definition.roles[g.role]?.scope.kind === 'all');
   if (!seesAll)
-    throw new Forbidden('Die Budgetübersicht ist der Geschäftsstelle vorbehalten. / Budget view is restricted.');
+    throw new Forbidden(
+      `Die Budgetübersicht ist ${rolesSeeingAll(definition)} vorbehalten. / The budget view is for ${rolesSeeingAll(definition, 'en')} only.`,
+    );
   const budget = definition.budget;
   if (!budget) throw new NotFound('Dieser Workflow hat keine Budgetübersicht. / No budget view for this workflow.');
   const group = budget.groupBy;
@@ -83,7 +94,7 @@ export async function budgetView(
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(
     (deps.now ?? (() => new Date()))(),
   );
-  const periods = input.periods.map((period) => {
+  const periods = (budget.periods ?? input.periods).map((period) => {
     const groups: Record<string, BudgetFigures> = {};
     const total = emptyFigures();
     const add = (grp: string, key: 'committed' | 'pending', cents: number, n: number) => {

@@ -103,6 +103,11 @@ export interface SessionKindSpec {
   deferEvents?: readonly string[];
   /** Roles that take part: they see the session and its minutes and record decisions (each event still checks its own roles). */
   memberRoles: readonly string[];
+  /**
+   * Orders the agenda: higher ranks first, unranked (null) last; the manager's order breaks ties. Without
+   * it the agenda keeps the manager's order.
+   */
+  rank?: (args: { state: string; context: any; data: Record<string, unknown> }) => number | null;
 }
 
 export interface WorkflowDefinition {
@@ -142,7 +147,17 @@ export interface WorkflowDefinition {
     pendingStates: readonly string[];
     /** Scope attribute to break the figures down by (e.g. 'werkstatt'). */
     groupBy?: string;
+    /** The workflow's own funding periods; without them the deployment's configured periods apply. */
+    periods?: ReadonlyArray<{ id: string; from: string; to: string; budgetCents: number }>;
   };
+}
+
+/**
+ * The workflow's labels of these roles, joined for messages such as "only … may": the engine names no
+ * body of any pipeline itself.
+ */
+export function roleLabels(definition: WorkflowDefinition, roles: readonly string[], lang: keyof Label): string {
+  return roles.map((r) => definition.roles[r]?.label[lang] ?? r).join(', ');
 }
 
 export class DefinitionError extends Error {

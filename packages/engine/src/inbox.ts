@@ -1,6 +1,7 @@
 import type { Db } from '@steckbrief/db';
 import { type SqlBool, sql } from 'kysely';
 import { type Actor, canSee, hasRole, taskGroupsOf } from './access.js';
+import { roleLabels } from './definition.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from './errors.js';
 import { isUuid, type TransitionEffects } from './store.js';
 import type { EngineDeps } from './transition.js';
@@ -243,7 +244,9 @@ export async function setTaskDue(deps: EngineDeps, actor: Actor, id: string, due
   const task = await loadTaskFor(deps.db, deps, actor, id);
   const definition = deps.registry.get(task.workflow_id, task.workflow_version);
   if (!definition.deadlineRoles.some((r) => hasRole(actor, r))) {
-    throw new Forbidden('Nur die Geschäftsstelle darf Fristen ändern. / Only deadline managers may change due dates.');
+    throw new Forbidden(
+      `Fristen ändert nur: ${roleLabels(definition, definition.deadlineRoles, 'de')}. / Only these change due dates: ${roleLabels(definition, definition.deadlineRoles, 'en')}.`,
+    );
   }
   if (task.status !== 'open') throw new Conflict('Die Aufgabe ist bereits erledigt. / The task is closed.');
   if (dueAt && Number.isNaN(dueAt.getTime())) {

@@ -1,4 +1,4 @@
-export type { Actor } from './access.js';
+export type { Actor, RegisteredRole } from './access.js';
 export { canSee, hasRole, ownerKeyOf, taskGroupsOf } from './access.js';
 export type { AttachmentStore, PostgresAttachmentStore } from './attachment-store.js';
 export { postgresAttachmentStore } from './attachment-store.js';
@@ -40,7 +40,7 @@ export type {
   TransitionInfo,
   WorkflowDefinition,
 } from './definition.js';
-export { DefinitionError, defineWorkflow, machineEventTypes, machineStateIds } from './definition.js';
+export { DefinitionError, defineWorkflow, machineEventTypes, machineStateIds, roleLabels } from './definition.js';
 export * from './errors.js';
 export type { InboxFilters, InboxTask } from './inbox.js';
 export {

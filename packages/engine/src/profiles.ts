@@ -1,7 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { initialTransition } from 'xstate';
 import { type Actor, canSee, hasRole, ownerKeyOf, seesOnlyAsOwner } from './access.js';
-import type { WorkflowDefinition } from './definition.js';
+import { roleLabels, type WorkflowDefinition } from './definition.js';
 import { Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed } from './errors.js';
 import { persistSnapshot } from './machine.js';
 import { mergePatch } from './merge-patch.js';
@@ -29,7 +29,9 @@ export async function createProfile(
 ): Promise<ProfileView> {
   const definition = registry.get(input.workflow ?? registry.defaultWorkflowId);
   if (!actor.userId || !definition.creatorRoles.some((r) => hasRole(actor, r))) {
-    throw new Forbidden('Nur Projektträger können Profile anlegen. / Only applicants can create profiles.');
+    throw new Forbidden(
+      `Profile legen nur an: ${roleLabels(definition, definition.creatorRoles, 'de')}. / Only these create profiles: ${roleLabels(definition, definition.creatorRoles, 'en')}.`,
+    );
   }
   const data = validateDraft(definition, input.data ?? {});
   const [snapshot] = initialTransition(definition.machine);
@@ -148,7 +150,7 @@ export async function patchProfileData(
     actor.userId !== null &&
     profile.owner_key === ownerKeyOf(actor) &&
     definition.creatorRoles.some((r) => hasRole(actor, r));
-  if (!isOwner) throw new Forbidden('Nur der Projektträger darf das Profil bearbeiten. / Only the owner may edit.');
+  if (!isOwner) throw new Forbidden('Nur der Eigentümer darf das Profil bearbeiten. / Only the owner may edit.');
   if (input.expectedVersion !== profile.version) {
     throw new StaleVersion('Das Profil wurde inzwischen geändert. / The profile has changed since this version.');
   }
@@ -245,11 +247,15 @@ function visibleTo(registry: WorkflowRegistry, actor: Actor) {
       for (const g of actor.grants) {
         const spec = registry.roles.get(g.role);
         if (!spec) continue;
+        // A role reaches only profiles of the workflows that declare it (see access.ts grantReaches).
+        const inWorkflows = spec.workflows ? eb('p.workflow_id', 'in', [...spec.workflows]) : sql<SqlBool>`true`;
         if (spec.scope.kind === 'owner') ors.push(eb('p.owner_key', '=', ownerKeyOf(actor)));
-        else if (spec.scope.kind === 'all') ors.push(eb('p.submitted_at', 'is not', null));
+        else if (spec.scope.kind === 'all') ors.push(eb.and([eb('p.submitted_at', 'is not', null), inWorkflows]));
         else if (g[spec.scope.attribute] !== undefined) {
           const match = JSON.stringify({ [spec.scope.attribute]: [String(g[spec.scope.attribute])] });
-          ors.push(eb.and([eb('p.submitted_at', 'is not', null), sql<SqlBool>`p.scope @> ${match}::jsonb`]));
+          ors.push(
+            eb.and([eb('p.submitted_at', 'is not', null), inWorkflows, sql<SqlBool>`p.scope @> ${match}::jsonb`]),
+          );
         }
       }
     }

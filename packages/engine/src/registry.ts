@@ -1,3 +1,4 @@
+import type { RegisteredRole } from './access.js';
 import { DefinitionError, type Duration, type RoleSpec, type WorkflowDefinition } from './definition.js';
 import { NotFound } from './errors.js';
 
@@ -9,8 +10,8 @@ export interface WorkflowRegistry {
   has(id: string): boolean;
   list(): WorkflowDefinition[];
   defaultWorkflowId: string;
-  /** Roles across all workflows; a role name means the same scope everywhere. */
-  roles: ReadonlyMap<string, RoleSpec>;
+  /** Roles across all workflows with the workflows declaring each; a role name means the same scope everywhere. */
+  roles: ReadonlyMap<string, RegisteredRole>;
   dueFor(
     definition: WorkflowDefinition,
     kind: string,
@@ -32,7 +33,7 @@ export function createRegistry(
 ): WorkflowRegistry {
   if (!defaultWorkflowId) throw new DefinitionError('a registry needs at least one workflow');
   const byId = new Map<string, Map<number, WorkflowDefinition>>();
-  const roles = new Map<string, RoleSpec>();
+  const roles = new Map<string, RoleSpec & { workflows: string[] }>();
   for (const d of definitions) {
     const versions = byId.get(d.id) ?? new Map();
     if (versions.has(d.version)) throw new DefinitionError(`workflow ${d.id}@${d.version} registered twice`);
@@ -43,7 +44,8 @@ export function createRegistry(
       if (known && scopeKey(known) !== scopeKey(spec)) {
         throw new DefinitionError(`role "${name}" is scoped differently in ${d.id}`);
       }
-      if (!known) roles.set(name, spec);
+      if (!known) roles.set(name, { ...spec, workflows: [d.id] });
+      else if (!known.workflows.includes(d.id)) known.workflows.push(d.id);
     }
   }
   const latest = (id: string) => {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type Actor, hasRole } from './access.js';
-import type { Label, SessionKindSpec, WorkflowDefinition } from './definition.js';
+import { type Label, roleLabels, type SessionKindSpec, type WorkflowDefinition } from './definition.js';
 import { DomainError, Forbidden, type Issue, NotFound, ValidationFailed } from './errors.js';
 import { alreadyDecided, carryDeferral, isUuid, notOnAgenda } from './store.js';
 import { applyEvent, type EngineDeps } from './transition.js';
@@ -56,10 +56,13 @@ function kindOf(definition: WorkflowDefinition, kind: string): SessionKindSpec {
   return spec;
 }
 
+const managerLabels = (definition: WorkflowDefinition, lang: 'de' | 'en') =>
+  roleLabels(definition, definition.sessionManagerRoles ?? [], lang);
+
 const isManager = (definition: WorkflowDefinition, actor: Actor) =>
   actor.userId !== null && (definition.sessionManagerRoles ?? []).some((r) => hasRole(actor, r));
 
-/** Managers see every session; members see the sessions of their kind (and of their Werkstatt, where scoped). */
+/** Managers see every session; members see the sessions of their kind (and of their scope value, where scoped). */
 function canSeeSession(
   definition: WorkflowDefinition,
   actor: Actor,
@@ -93,7 +96,9 @@ export async function createSession(
 ): Promise<SessionView> {
   const definition = deps.registry.get(input.workflow ?? deps.registry.defaultWorkflowId);
   if (!isManager(definition, actor)) {
-    throw new Forbidden('Nur die Geschäftsstelle plant Sitzungen. / Only the process office plans sessions.');
+    throw new Forbidden(
+      `Sitzungen plant nur: ${managerLabels(definition, 'de')}. / Only these plan sessions: ${managerLabels(definition, 'en')}.`,
+    );
   }
   const spec = kindOf(definition, input.kind);
   const scopeValue = spec.scopeAttribute ? input.scopeValue : undefined;
@@ -251,7 +256,7 @@ export async function getSession(deps: EngineDeps, actor: Actor, id: string): Pr
 
 /**
  * Replace the agenda with `profileIds` in that order. Every profile must be in a state the session kind
- * decides on (and in its Werkstatt, where scoped); items already decided stay on the agenda.
+ * decides on (and in its scope value, where scoped); items already decided stay on the agenda.
  */
 export async function setAgenda(
   deps: EngineDeps,
@@ -261,14 +266,16 @@ export async function setAgenda(
 ): Promise<SessionView> {
   const { session, definition, spec } = await loadSession(deps, actor, id);
   if (!isManager(definition, actor)) {
-    throw new Forbidden('Nur die Geschäftsstelle plant Tagesordnungen. / Only the process office plans agendas.');
+    throw new Forbidden(
+      `Tagesordnungen plant nur: ${managerLabels(definition, 'de')}. / Only these plan agendas: ${managerLabels(definition, 'en')}.`,
+    );
   }
   const unique = [...new Set(profileIds)];
   const valid = unique.filter(isUuid);
   const found = valid.length
     ? await deps.db
         .selectFrom('profiles')
-        .select(['id', 'state', 'scope', 'workflow_id'])
+        .select(['id', 'state', 'scope', 'workflow_id', 'snapshot', 'data'])
         .where('id', 'in', valid)
         .execute()
     : [];
@@ -291,7 +298,10 @@ export async function setAgenda(
         message: `Profil ist im Status "${definition.states[p.state]?.de ?? p.state}", nicht in ${spec.agendaStates.join(', ')} / wrong state`,
       });
     } else if (spec.scopeAttribute && !(p.scope[spec.scopeAttribute] ?? []).includes(session.scope_value)) {
-      issues.push({ path, message: 'Profil gehört nicht zu dieser Werkstatt / not in this session’s scope' });
+      issues.push({
+        path,
+        message: `Profil gehört nicht zu ${spec.scopeAttribute} ${session.scope_value} dieser Sitzung / not in this session’s scope`,
+      });
     }
   });
   for (const pid of decided) {
@@ -303,6 +313,7 @@ export async function setAgenda(
     }
   }
   if (issues.length) throw new ValidationFailed('Die Tagesordnung ist ungültig. / The agenda is invalid.', issues);
+  const ordered = spec.rank ? rankAgenda(spec, unique, byId) : unique;
   await deps.db.transaction().execute(async (trx) => {
     await trx
       .deleteFrom('session_agenda')
@@ -310,7 +321,7 @@ export async function setAgenda(
       .where('decision_event', 'is', null)
       .where('profile_id', 'not in', unique.length ? unique : ['00000000-0000-0000-0000-000000000000'])
       .execute();
-    for (const [index, pid] of unique.entries()) {
+    for (const [index, pid] of ordered.entries()) {
       await trx
         .insertInto('session_agenda')
         .values({ session_id: id, profile_id: pid, position: index + 1 })
@@ -319,6 +330,22 @@ export async function setAgenda(
     }
   });
   return getSession(deps, actor, id);
+}
+
+/** The agenda in the kind's rank order (higher first, unranked last); a stable sort keeps the given order on ties. */
+function rankAgenda(
+  spec: SessionKindSpec,
+  ids: string[],
+  profiles: Map<string, { state: string; snapshot: unknown; data: Record<string, unknown> }>,
+): string[] {
+  const rankOf = (id: string) => {
+    const p = profiles.get(id);
+    const context = (p?.snapshot as { context?: unknown } | null)?.context;
+    return p ? (spec.rank?.({ state: p.state, context, data: p.data }) ?? null) : null;
+  };
+  const ranks = new Map(ids.map((id) => [id, rankOf(id)]));
+  const order = (id: string) => ranks.get(id) ?? Number.NEGATIVE_INFINITY;
+  return [...ids].sort((a, b) => (order(a) === order(b) ? 0 : order(a) > order(b) ? -1 : 1));
 }
 
 /**
