@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '@steckbrief/db';
 import type { EngineDeps, FundingPeriod, WorkflowRegistry } from '@steckbrief/engine';
 import type { Queues } from '@steckbrief/queues';
+import { webRoutes } from '@steckbrief/web';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -39,8 +40,10 @@ export interface AppDeps {
   authCacheTtlMs?: number;
   /** BullMQ queues for the dashboard at /admin/queues; without them there is no dashboard (and no /admin routes). */
   queues?: Queues;
-  /** `Secure` on the dashboard session cookie; defaults to whether `publicUrl` is https. */
+  /** `Secure` on the dashboard and web session cookies; defaults to whether `publicUrl` is https. */
   secureCookies?: boolean;
+  /** NODE_ENV=development: the worker prints a sign-in code it cannot deliver (see the web's sign-in). */
+  development?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -100,6 +103,7 @@ export function createApp({
   authCacheTtlMs = 0,
   queues,
   secureCookies = publicUrl.startsWith('https:'),
+  development = false,
 }: AppDeps): express.Express {
   const metrics = createMetrics({ db, now, queueCounts });
   const deps: EngineDeps = { db, registry, now, onTransition: metrics.countTransition };
@@ -175,6 +179,10 @@ export function createApp({
       }),
     );
   }
+
+  // The web pages (services/web): a second adapter over the engine on the same port, with its own
+  // sessions, CSRF and CSP. It passes /api/* and /admin/* through untouched.
+  app.use(webRoutes({ db, registry, publicUrl, secureCookies, now, logger, development }));
 
   app.use(notFoundRoute);
   app.use(errorHandler);

@@ -91,6 +91,7 @@ const app = createApp({
   queues,
   queueCounts: queueJobCounts(queues),
   secureCookies: cfg.PUBLIC_URL.startsWith('https:') || cfg.NODE_ENV === 'production',
+  development: cfg.NODE_ENV === 'development',
   fundingPeriods: cfg.FUNDING_PERIODS.map((p) => ({
     id: p.id,
     from: p.from,

@@ -54,7 +54,11 @@ async function upload(
 ): Promise<Sent> {
   const form = new FormData();
   form.append('kind', kind);
-  form.append('file', new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
+  form.append(
+    'file',
+    new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type ?? 'application/octet-stream' }),
+    file.name,
+  );
   const res = await fetch(`${api.url}/api/v1/profiles/${id}/attachments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },
