@@ -59,6 +59,8 @@ export type { HistoryItem, ListFilters, ProfileSummary } from './profiles.js';
 export { createProfile, getProfile, listProfiles, patchProfileData, profileHistory } from './profiles.js';
 export type { DeadlineOverrides, WorkflowRegistry } from './registry.js';
 export { createRegistry, SYSTEM_ROLES } from './registry.js';
+export type { ScopeAttribute } from './scope-filter.js';
+export { parseScopeFilter, scopeAttributes, scopeFilterShape, scopeValueOf } from './scope-filter.js';
 export type { AgendaItem, DecisionResult, Minutes, SessionView } from './sessions.js';
 export { applyDecisions, createSession, getSession, listSessions, sessionMinutes, setAgenda } from './sessions.js';
 export type { TransitionEffects } from './store.js';
