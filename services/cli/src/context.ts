@@ -75,9 +75,9 @@ export const CLI_USER_EMAIL = 'cli@steckbrief.local';
 
 /**
  * The actor for operator reads (`profiles list/show/history`). The stored user is an `operator`, which sees
- * no profile data through the API; here, in-process, it reads with the `wrl` office's grant, which sees every
- * submitted profile. Whoever runs the CLI already holds the database credentials, so this widens nothing.
- * Drafts stay private to their owners, exactly as for the office.
+ * no profile data through the API; here, in-process, it reads with the grants of every role scoped `all` in the
+ * deployed workflows, which together see every submitted profile. Whoever runs the CLI already holds the database credentials, so this widens nothing.
+ * Drafts stay private to their owners, exactly as for those roles.
  */
 export async function operatorActor(db: Db, registry: WorkflowRegistry): Promise<Actor> {
   let user = await findUserByEmail(db, CLI_USER_EMAIL);
@@ -96,5 +96,8 @@ export async function operatorActor(db: Db, registry: WorkflowRegistry): Promise
     user = await findUserByEmail(db, CLI_USER_EMAIL);
   }
   if (!user) throw new Error(`system user ${CLI_USER_EMAIL} could not be created`);
-  return { userId: user.id, organisation: null, grants: [{ role: 'wrl' }] };
+  const seesAll = [...registry.roles.entries()]
+    .filter(([, spec]) => spec.scope.kind === 'all')
+    .map(([role]) => ({ role }));
+  return { userId: user.id, organisation: null, grants: seesAll };
 }

@@ -1,12 +1,13 @@
-import { getProfile, listProfiles, profileHistory } from '@steckbrief/engine';
+import { getProfile, listProfiles, parseScopeFilter, profileHistory } from '@steckbrief/engine';
 import { type CliContext, operatorActor } from './context.js';
 import { type Out, table } from './users.js';
 
 export interface ProfilesListOptions {
   state?: string;
-  werkstatt?: string;
   q?: string;
   limit?: number;
+  /** Scope filters, one option per scope attribute of the deployed workflows' roles. */
+  [attribute: string]: unknown;
 }
 
 const euros = (value: unknown) =>
@@ -14,16 +15,17 @@ const euros = (value: unknown) =>
     ? new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(value)
     : '';
 
-/** Every page of the engine's list (it pages by cursor), as the office sees it: drafts are their owners' only. */
+/** Every page of the engine's list (it pages by cursor), as the reviewing bodies see it: drafts are their owners' only. */
 export async function profilesList(ctx: CliContext, options: ProfilesListOptions, out: Out): Promise<void> {
   const actor = await operatorActor(ctx.db, ctx.registry);
+  const scope = parseScopeFilter(ctx.registry, options, 'option');
   const wanted = options.limit ?? Number.POSITIVE_INFINITY;
   const items = [];
   let cursor: string | undefined;
   do {
     const page = await listProfiles(ctx.deps, actor, {
       ...(options.state ? { state: options.state } : {}),
-      ...(options.werkstatt ? { scope: { werkstatt: options.werkstatt } } : {}),
+      ...(Object.keys(scope).length ? { scope } : {}),
       ...(options.q ? { q: options.q } : {}),
       limit: 100,
       ...(cursor ? { cursor } : {}),
@@ -49,8 +51,7 @@ export async function profilesShow(ctx: CliContext, id: string, out: Out): Promi
   out(`workflow:  ${p.workflow}@${p.workflowVersion}`);
   out(`state:     ${p.state} (${p.stateLabel.de} / ${p.stateLabel.en}), version ${p.version}`);
   out(`sponsor:   ${data.sponsor?.name ?? ''}${data.sponsor?.kind ? ` (${data.sponsor.kind})` : ''}`);
-  out(`werkstatt: ${data.werkstatt ?? ''}${data.subArea ? ` / ${data.subArea}` : ''}`);
-  out(`location:  ${data.location?.municipality ?? ''}${data.location?.county ? ` (${data.location.county})` : ''}`);
+  out(`location:  ${data.location?.municipality ?? ''}`);
   out(`funding:   ${euros(data.requestedFundingEur)} of ${euros(data.totalCostEur)}`);
   out(`created:   ${p.createdAt}  submitted: ${p.submittedAt ?? '-'}  updated: ${p.updatedAt}`);
   out('');

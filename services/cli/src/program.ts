@@ -1,10 +1,12 @@
 import type { Config } from '@steckbrief/config';
+import { scopeAttributes } from '@steckbrief/engine';
+import { buildRegistry } from '@steckbrief/workflows';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type CliContext, openContext } from './context.js';
 import { jobsFailed, jobsRetry, QUEUE_CHOICES } from './jobs.js';
 import { mailsFailed, mailsRetry } from './mails.js';
 import { profilesHistory, profilesList, profilesShow } from './profiles.js';
-import type { UsersCreateOptions } from './roles.js';
+import { roleOptionHelp, type UsersCreateOptions } from './roles.js';
 import { seed } from './seed.js';
 import {
   type Out,
@@ -35,6 +37,8 @@ const positiveInt = (value: string) => {
 /** The command tree. Each action opens the database, runs, and closes it again. */
 export function buildProgram(runtime: Runtime): Command {
   const { out } = runtime;
+  // Role names and scope attributes in the help and the options come from the deployed workflows.
+  const registry = buildRegistry(runtime.config.WORKFLOW_DEADLINES);
   const withContext =
     <A extends unknown[]>(run: (ctx: CliContext, ...args: A) => Promise<void>) =>
     async (...args: A) => {
@@ -61,11 +65,7 @@ export function buildProgram(runtime: Runtime): Command {
     .requiredOption('--email <email>', 'e-mail address (unique, case-insensitive)')
     .requiredOption('--name <name>', 'display name')
     .option('--organisation <name>', 'organisation; an applicant’s profiles belong to it')
-    .requiredOption(
-      '--role <role>',
-      'a role, repeatable: applicant, wrl, werkstatt:<1-5>, ministry:<code>, commissioner, imag, operator, admin',
-      collect,
-    )
+    .requiredOption('--role <role>', `a role, repeatable: ${roleOptionHelp(registry)}`, collect)
     .action(withContext((ctx, options: UsersCreateOptions) => usersCreate(ctx, options, out)));
   users
     .command('token')
@@ -100,12 +100,20 @@ export function buildProgram(runtime: Runtime): Command {
     .argument('<email>')
     .action(withContext((ctx, email: string) => usersDisable(ctx, email, false, out)));
 
-  const profiles = program.command('profiles').description('read profiles as the WRL office sees them');
-  profiles
+  const profiles = program
+    .command('profiles')
+    .description('read profiles as the roles that see every submitted profile see them');
+  const list = profiles
     .command('list')
     .description('list submitted profiles (drafts are private to their owners)')
-    .option('--state <state>', 'only this state, e.g. intake')
-    .option('--werkstatt <n>', 'only this Werkstatt (1-5)')
+    .option('--state <state>', 'only this state, e.g. draft');
+  for (const attribute of scopeAttributes(registry)) {
+    list.option(
+      `--${attribute.name} <value>`,
+      `only this ${attribute.name} (${attribute.roles.map((r) => r.en).join(', ')})`,
+    );
+  }
+  list
     .option('--q <text>', 'title contains')
     .option('--limit <n>', 'at most n profiles', positiveInt)
     .action(withContext((ctx, options) => profilesList(ctx, options, out)));

@@ -1,9 +1,17 @@
 import { type NewUser, newUserSchema } from '@steckbrief/accounts';
 import type { RoleGrant } from '@steckbrief/db';
-import type { WorkflowRegistry } from '@steckbrief/engine';
+import { SYSTEM_ROLES, type WorkflowRegistry } from '@steckbrief/engine';
+
+/** The `--role` forms the deployed workflows accept: `<role>` or `<role>:<attribute>`, then the system roles. */
+export function roleOptionHelp(registry: WorkflowRegistry): string {
+  const roles = [...registry.roles.entries()].map(([name, spec]) =>
+    spec.scope.kind === 'attribute' ? `${name}:<${spec.scope.attribute}>` : name,
+  );
+  return [...roles, ...SYSTEM_ROLES].join(', ');
+}
 
 /**
- * Turn `--role` values into grants: `applicant`, `wrl`, `ministry:MIL`, `werkstatt:4`. The value after the
+ * Turn `--role` values into grants: `<role>` or `<role>:<scope value>` (see roleOptionHelp). The value after the
  * colon is the role's scope attribute (as the workflow names it); numeric attributes are coerced when the
  * role's schema wants a number. The result is still validated by `newUserSchema` before anything is stored.
  */
@@ -12,7 +20,7 @@ export function parseRoleOption(registry: WorkflowRegistry, text: string): RoleG
   const colon = trimmed.indexOf(':');
   const role = colon === -1 ? trimmed : trimmed.slice(0, colon);
   const value = colon === -1 ? undefined : trimmed.slice(colon + 1).trim();
-  if (!role) throw new Error(`"${text}" is not a role; use e.g. applicant, wrl, ministry:MIL or werkstatt:4`);
+  if (!role) throw new Error(`"${text}" is not a role; use one of ${roleOptionHelp(registry)}`);
   const spec = registry.roles.get(role);
   if (spec?.scope.kind !== 'attribute') {
     if (value !== undefined) throw new Error(`role "${role}" takes no scope value (got "${value}")`);
@@ -29,7 +37,7 @@ export function parseRoleOption(registry: WorkflowRegistry, text: string): RoleG
   throw new Error(`"${value}" is not a valid ${attribute} for role "${role}"`);
 }
 
-/** `werkstatt:4`, `ministry:MIL`, `wrl`: the inverse of parseRoleOption, for listings. */
+/** `<role>` or `<role>:<scope value>`: the inverse of parseRoleOption, for listings. */
 export function formatGrant(grant: RoleGrant): string {
   const attributes = Object.entries(grant).filter(([key]) => key !== 'role');
   return [grant.role, ...attributes.map(([, value]) => String(value))].join(':');

@@ -21,10 +21,10 @@ export function allOperations(registry: WorkflowRegistry): Operation[] {
     ...metricsOperations,
     ...userOperations(registry),
     ...workflowOperations,
-    ...profileOperations,
+    ...profileOperations(registry),
     ...attachmentOperations,
-    ...taskOperations,
-    ...sessionOperations,
+    ...taskOperations(registry),
+    ...sessionOperations(registry),
     ...budgetOperations,
     ...calendarOperations,
     ...docsOperations,
@@ -167,7 +167,10 @@ export function openApiDocument(registry: WorkflowRegistry): Record<string, unkn
       title: 'Steckbrief API',
       version: '1',
       description:
-        'Projektsteckbriefe through the Lausitz qualification pipeline (Werkstätten, Ressorts, IMAG). Errors are ' +
+        `Project profiles through the qualification pipelines of this deployment (${registry
+          .list()
+          .map((d) => d.label.en)
+          .join('; ')}). Errors are ` +
         'application/problem+json (RFC 9457). This document and /api/docs need no authentication: they describe ' +
         'the API and contain no data.',
     },

@@ -32,7 +32,7 @@ add(
 const RoleGrant = add(
   'RoleGrant',
   z.looseObject({ role: z.string() }),
-  'A role with its scope attribute where the role needs one, e.g. {"role":"ministry","ministry":"MIL"}',
+  'A role with its scope attribute where the role needs one, e.g. {"role":"<role>","<attribute>":"<value>"}; see GET /api/v1/workflows',
 );
 
 add(
@@ -59,7 +59,7 @@ const TaskView = add(
     scope: z
       .string()
       .nullable()
-      .describe("Assignee group within the role, e.g. 'ministry:MIL'; null for the whole role"),
+      .describe("Assignee group within the role ('<attribute>:<value>' or 'owner:…'); null for the whole role"),
     dueAt: dateTime.nullable(),
     claimedBy: uuid.nullable(),
     createdAt: dateTime,
@@ -182,9 +182,9 @@ add('TaskList', z.object({ items: z.array(InboxTask), counts: TaskCounts }));
 const sessionFields = {
   id: uuid,
   workflow: z.string(),
-  kind: z.string().describe("Session kind, e.g. 'werkstatt' or 'imag'"),
+  kind: z.string().describe('Session kind, one of the workflow’s `sessions`'),
   kindLabel: Label,
-  scopeValue: z.string().nullable().describe('e.g. the Werkstatt number'),
+  scopeValue: z.string().nullable().describe('The value of the kind’s scope attribute, for kinds held per scope value'),
   date: z.iso.date(),
   title: z.string(),
   createdAt: dateTime,

@@ -5,8 +5,11 @@ import {
   getProfile,
   listProfiles,
   PreconditionRequired,
+  parseScopeFilter,
   patchProfileData,
   profileHistory,
+  scopeFilterShape,
+  type WorkflowRegistry,
 } from '@steckbrief/engine';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -25,26 +28,31 @@ const eventBody = z
     comment: z.string().max(5000).optional(),
   })
   .strict();
-const listQuery = z
-  .object({
-    state: z.string().max(64).optional(),
-    werkstatt: z.coerce.number().int().min(1).max(5).optional(),
-    q: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(100).optional(),
-    cursor: z.string().max(500).optional(),
-  })
-  .strict();
+/** The list's query: its own fields and one filter per scope attribute of the registry's roles. */
+const listQuery = (registry: WorkflowRegistry) =>
+  z
+    .object({
+      state: z.string().max(64).optional(),
+      q: z.string().max(200).optional(),
+      limit: z.coerce.number().int().min(1).max(100).optional(),
+      cursor: z.string().max(500).optional(),
+      ...scopeFilterShape(registry),
+    })
+    .strict();
+
+/** The roles that create (and edit) profiles in any workflow of the registry. */
+const creatorRoles = (registry: WorkflowRegistry) => [...new Set(registry.list().flatMap((d) => d.creatorRoles))];
 
 const profile = (description: string, headers = ['ETag']) => ({ description, schema: 'ProfileView', headers });
 
-export const profileOperations: Operation[] = [
+export const profileOperations = (registry: WorkflowRegistry): Operation[] => [
   {
     method: 'post',
     path: '/api/v1/profiles',
     tag: 'Profiles',
     summary: 'Create a profile in draft / Steckbrief anlegen',
     description: '`data` may be incomplete in draft; the workflow’s ProfileData schema applies on submission.',
-    roles: ['applicant'],
+    roles: creatorRoles(registry),
     body: createBody,
     responses: { 201: profile('Created in draft', ['ETag', 'Location']) },
   },
@@ -54,7 +62,7 @@ export const profileOperations: Operation[] = [
     tag: 'Profiles',
     summary: 'List visible profiles, newest first / Steckbriefe auflisten',
     roles: 'user',
-    query: listQuery,
+    query: listQuery(registry),
     responses: { 200: { description: 'One page; pass nextCursor as cursor for the next', schema: 'ProfilePage' } },
   },
   {
@@ -71,7 +79,7 @@ export const profileOperations: Operation[] = [
     tag: 'Profiles',
     summary: 'Change the data (JSON Merge Patch) / Daten ändern',
     description: 'Owner only, in draft or revision. If-Match is required.',
-    roles: ['applicant'],
+    roles: creatorRoles(registry),
     body: patchBody,
     headers: ['If-Match'],
     responses: { 200: profile('Changed') },
@@ -103,6 +111,7 @@ export const profileOperations: Operation[] = [
 
 export function profileRoutes(deps: EngineDeps): Router {
   const router = Router();
+  const listSchema = listQuery(deps.registry);
 
   router.post('/', async (req, res) => {
     const input = body(createBody, req);
@@ -111,13 +120,14 @@ export function profileRoutes(deps: EngineDeps): Router {
   });
 
   router.get('/', async (req, res) => {
-    const q = query(listQuery, req);
+    const q = query(listSchema, req);
+    const scope = parseScopeFilter(deps.registry, q, 'query');
     const page = await listProfiles(deps, actorOf(req), {
       state: q.state,
       q: q.q,
       limit: q.limit,
       cursor: q.cursor,
-      scope: q.werkstatt ? { werkstatt: String(q.werkstatt) } : undefined,
+      scope: Object.keys(scope).length ? scope : undefined,
     });
     res.json(page);
   });

@@ -4,8 +4,11 @@ import {
   type EngineDeps,
   getSession,
   listSessions,
+  parseScopeFilter,
+  scopeAttributes,
   sessionMinutes,
   setAgenda,
+  type WorkflowRegistry,
 } from '@steckbrief/engine';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -15,15 +18,39 @@ import { body, query } from '../http.js';
 import type { Operation } from '../openapi/operation.js';
 import { minutesMarkdown, minutesPdf } from '../render/minutes.js';
 
-const createBody = z
-  .object({
-    workflow: z.string().min(1).max(100).optional(),
-    kind: z.string().min(1).max(50),
-    werkstatt: z.number().int().min(1).max(5).optional(),
-    date: boundedDate('Datum', 'date'),
-    title: z.string().trim().min(3).max(300),
-  })
-  .strict();
+/**
+ * A new session; a kind held per scope value names it in the field of its scope attribute (e.g. the
+ * number of a Werkstatt, the name of a Revier), one optional field per attribute of the registry's roles.
+ */
+const createBody = (registry: WorkflowRegistry) =>
+  z
+    .object({
+      workflow: z.string().min(1).max(100).optional(),
+      kind: z.string().min(1).max(50),
+      date: boundedDate('Datum', 'date'),
+      title: z.string().trim().min(3).max(300),
+      ...Object.fromEntries(
+        scopeAttributes(registry).map((a) => [
+          a.name,
+          z
+            .union([z.string().max(100), z.number()])
+            .optional()
+            .describe(`Scope of a session kind held per ${a.name}`),
+        ]),
+      ),
+    })
+    .strict();
+
+/** Roles that plan sessions, and roles that take part in them, in any workflow of the registry. */
+const managerRoles = (registry: WorkflowRegistry) => [
+  ...new Set(registry.list().flatMap((d) => d.sessionManagerRoles ?? [])),
+];
+const participantRoles = (registry: WorkflowRegistry) => [
+  ...new Set([
+    ...managerRoles(registry),
+    ...registry.list().flatMap((d) => Object.values(d.sessions ?? {}).flatMap((k) => k.memberRoles)),
+  ]),
+];
 const agendaBody = z.object({ profileIds: z.array(z.string().max(100)).max(500) }).strict();
 const decisionsBody = z
   .object({
@@ -44,7 +71,7 @@ const decisionsBody = z
   .strict();
 const minutesQuery = z.object({ format: z.enum(['md', 'pdf']).optional() }).strict();
 
-export const sessionOperations: Operation[] = [
+export const sessionOperations = (registry: WorkflowRegistry): Operation[] => [
   {
     method: 'get',
     path: '/api/v1/sessions',
@@ -58,8 +85,8 @@ export const sessionOperations: Operation[] = [
     path: '/api/v1/sessions',
     tag: 'Sessions',
     summary: 'Plan a session / Sitzung anlegen',
-    roles: ['wrl'],
-    body: createBody,
+    roles: managerRoles(registry),
+    body: createBody(registry),
     responses: { 201: { description: 'Created', schema: 'SessionView', headers: ['Location'] } },
   },
   {
@@ -75,7 +102,7 @@ export const sessionOperations: Operation[] = [
     path: '/api/v1/sessions/{id}/agenda',
     tag: 'Sessions',
     summary: 'Replace the agenda / Tagesordnung festlegen',
-    roles: ['wrl'],
+    roles: managerRoles(registry),
     body: agendaBody,
     responses: { 200: { description: 'The session', schema: 'SessionView' } },
     problems: [409],
@@ -86,7 +113,7 @@ export const sessionOperations: Operation[] = [
     tag: 'Sessions',
     summary: 'Record decisions, each atomic on its own / Beschlüsse erfassen',
     description: 'Each decision is an event on its profile; a failed one does not stop the others.',
-    roles: ['wrl', 'werkstatt', 'imag'],
+    roles: participantRoles(registry),
     body: decisionsBody,
     responses: { 200: { description: 'One result per decision', schema: 'DecisionResults' } },
   },
@@ -112,15 +139,19 @@ export const sessionOperations: Operation[] = [
 
 export function sessionRoutes(deps: EngineDeps): Router {
   const router = Router();
+  const createSchema = createBody(deps.registry);
   router.get('/', async (req, res) => {
     res.json({ items: await listSessions(deps, actorOf(req)) });
   });
   router.post('/', async (req, res) => {
-    const input = body(createBody, req);
+    const input = body(createSchema, req);
+    const scope = parseScopeFilter(deps.registry, input, 'body');
+    const definition = deps.registry.get(input.workflow ?? deps.registry.defaultWorkflowId);
+    const attribute = definition.sessions?.[input.kind]?.scopeAttribute;
     const session = await createSession(deps, actorOf(req), {
       workflow: input.workflow,
       kind: input.kind,
-      scopeValue: input.werkstatt === undefined ? undefined : String(input.werkstatt),
+      scopeValue: attribute ? scope[attribute] : undefined,
       date: input.date,
       title: input.title,
     });

@@ -1,4 +1,14 @@
-import { claimTask, type EngineDeps, listTasks, releaseTask, setTaskDue, taskCounts } from '@steckbrief/engine';
+import {
+  claimTask,
+  type EngineDeps,
+  listTasks,
+  parseScopeFilter,
+  releaseTask,
+  scopeFilterShape,
+  setTaskDue,
+  taskCounts,
+  type WorkflowRegistry,
+} from '@steckbrief/engine';
 import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../auth.js';
@@ -6,33 +16,31 @@ import { boundedDateTime } from '../dates.js';
 import { body, query } from '../http.js';
 import type { Operation } from '../openapi/operation.js';
 
-const listQuery = z
-  .object({
-    status: z.enum(['open', 'done', 'cancelled']).default('open'),
-    workflow: z.string().max(100).optional(),
-    werkstatt: z.coerce.number().int().min(1).max(5).optional(),
-    ministry: z
-      .string()
-      .regex(/^[A-Z]{2,6}$/)
-      .optional(),
-    overdue: z.enum(['true', 'false']).optional(),
-    dueBefore: z.iso.datetime({ offset: true }).optional(),
-    sort: z.enum(['due', 'created']).default('due'),
-    limit: z.coerce.number().int().min(1).max(500).optional(),
-  })
-  .strict();
+/** The inbox's query: its own fields and one filter per scope attribute of the registry's roles. */
+const listQuery = (registry: WorkflowRegistry) =>
+  z
+    .object({
+      status: z.enum(['open', 'done', 'cancelled']).default('open'),
+      workflow: z.string().max(100).optional(),
+      overdue: z.enum(['true', 'false']).optional(),
+      dueBefore: z.iso.datetime({ offset: true }).optional(),
+      sort: z.enum(['due', 'created']).default('due'),
+      limit: z.coerce.number().int().min(1).max(500).optional(),
+      ...scopeFilterShape(registry),
+    })
+    .strict();
 const patchBody = z.object({ dueAt: boundedDateTime('Frist', 'dueAt').nullable() }).strict();
 
 const task = (description: string) => ({ description, schema: 'InboxTask' });
 
-export const taskOperations: Operation[] = [
+export const taskOperations = (registry: WorkflowRegistry): Operation[] => [
   {
     method: 'get',
     path: '/api/v1/tasks',
     tag: 'Tasks',
     summary: 'Inbox: tasks of the caller’s roles and scopes / Aufgaben',
     roles: 'user',
-    query: listQuery,
+    query: listQuery(registry),
     responses: { 200: { description: 'Tasks and the inbox badge', schema: 'TaskList' } },
   },
   {
@@ -66,7 +74,7 @@ export const taskOperations: Operation[] = [
     path: '/api/v1/tasks/{id}',
     tag: 'Tasks',
     summary: 'Move the due date / Frist ändern',
-    roles: ['wrl'],
+    roles: [...new Set(registry.list().flatMap((d) => d.deadlineRoles))],
     body: patchBody,
     responses: { 200: task('Changed') },
     problems: [409],
@@ -75,12 +83,11 @@ export const taskOperations: Operation[] = [
 
 export function taskRoutes(deps: EngineDeps): Router {
   const router = Router();
+  const listSchema = listQuery(deps.registry);
   router.get('/', async (req, res) => {
-    const q = query(listQuery, req);
+    const q = query(listSchema, req);
     const actor = actorOf(req);
-    const scope: Record<string, string> = {};
-    if (q.werkstatt !== undefined) scope.werkstatt = String(q.werkstatt);
-    if (q.ministry) scope.ministry = q.ministry;
+    const scope = parseScopeFilter(deps.registry, q, 'query');
     const [items, counts] = await Promise.all([
       listTasks(deps, actor, {
         status: q.status,

@@ -44,7 +44,7 @@ export const workflowOperations: Operation[] = [
     method: 'get',
     path: '/api/v1/workflows/{id}',
     tag: 'Workflows',
-    summary: 'One workflow, e.g. lausitz-brandenburg / Ein Verfahren',
+    summary: 'One workflow by its id / Ein Verfahren',
     roles: 'user',
     responses: { 200: { description: 'States, events, labels and a Mermaid diagram', schema: 'Workflow' } },
   },
