@@ -45,6 +45,10 @@ export class ApiClient {
     private readonly timeoutMs = 15_000,
   ) {}
 
+  get size(): number {
+    return this.bases.length;
+  }
+
   async request<T = any>(
     token: string,
     method: string,

@@ -190,7 +190,7 @@ export class LoadDriver {
       if (!failed(reply.outcome) || Date.now() > deadline || this.stopping) return reply;
       await delay(pause);
       pause = Math.min(pause * 2, 2_000);
-      api = undefined; // the next attempt may go to the other process, as behind a load balancer
+      api = (reply.api + 1) % this.client.size; // the next attempt goes to the other process, as a load balancer's retry would
     }
   }
 
