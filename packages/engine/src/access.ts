@@ -38,7 +38,7 @@ export function grantReaches(
   profile: ProfileAccessFacts,
 ): boolean {
   if (!spec || !actor.userId) return false;
-  // A Saxon reviewer's `all` does not reach a Brandenburg profile (and the other way round).
+  // A role scoped `all` in one workflow does not reach the profiles of another workflow.
   if (spec.workflows && profile.workflow_id !== undefined && !spec.workflows.includes(profile.workflow_id))
     return false;
   switch (spec.scope.kind) {

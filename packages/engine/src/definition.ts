@@ -18,7 +18,7 @@ export interface Duration {
  * - `all`: every profile once it has been submitted;
  * - `owner`: the profiles of the caller's organisation (or their own), drafts included;
  * - `attribute`: submitted profiles whose scope attribute contains the grant's value
- *   (e.g. grant `{role: 'werkstatt', werkstatt: 4}` sees profiles with scope `{werkstatt: ['4']}`).
+ *   (e.g. grant `{role: 'panel', panel: 'north'}` sees profiles with scope `{panel: ['north']}`).
  */
 export type RoleScope =
   | { kind: 'all' }
@@ -90,12 +90,12 @@ export interface NotificationSpec {
   scope?: string;
 }
 
-/** A kind of meeting that decides on many profiles at once (a Werkstatt session, an IMAG session). */
+/** A kind of meeting that decides on many profiles at once (a panel's session, a committee's session). */
 export interface SessionKindSpec {
   label: Label;
   /** States a profile must be in to be put on the agenda. */
   agendaStates: readonly string[];
-  /** Sessions of this kind are held per value of this scope attribute (e.g. one per Werkstatt). */
+  /** Sessions of this kind are held per value of this scope attribute (e.g. one per panel). */
   scopeAttribute?: string;
   /** States a favourable decision leads to, counted in the minutes' totals. */
   approvedStates: readonly string[];
@@ -131,7 +131,7 @@ export interface WorkflowDefinition {
   /** Labels of the task kinds `tasks()` produces. */
   taskKinds: Readonly<Record<string, Label>>;
   tasks(args: { state: string; context: any }): TaskSpec[];
-  /** Visibility attributes of a profile, e.g. `{werkstatt: ['4'], ministry: ['MIL']}`. */
+  /** Visibility attributes of a profile, e.g. `{panel: ['north'], department: ['roads']}`. */
   scope(args: { state: string; context: any; data: Record<string, unknown> }): Record<string, string[]>;
   notifications(transition: TransitionInfo): NotificationSpec[];
   /** Title, sponsor and requested amount (integer cents) of a profile, for lists, inboxes, minutes and budgets. */
@@ -145,7 +145,7 @@ export interface WorkflowDefinition {
     committedStates: readonly string[];
     /** States whose profiles count as pending (in the pipeline, not yet committed). */
     pendingStates: readonly string[];
-    /** Scope attribute to break the figures down by (e.g. 'werkstatt'). */
+    /** Scope attribute to break the figures down by (e.g. 'panel'). */
     groupBy?: string;
     /** The workflow's own funding periods; without them the deployment's configured periods apply. */
     periods?: ReadonlyArray<{ id: string; from: string; to: string; budgetCents: number }>;

@@ -40,7 +40,7 @@ export interface InboxTask {
 export interface InboxFilters {
   status?: 'open' | 'done' | 'cancelled';
   workflow?: string;
-  /** Profile scope attributes to match, e.g. {werkstatt: '4'} or {ministry: 'MIL'}. */
+  /** Profile scope attributes to match, e.g. {panel: 'north'}. */
   scope?: Record<string, string>;
   overdue?: boolean;
   dueBefore?: Date;

@@ -198,7 +198,7 @@ export async function patchProfileData(
 
 export interface ListFilters {
   state?: string;
-  /** Scope attributes to match, e.g. {werkstatt: '4'}. */
+  /** Scope attributes to match, e.g. {panel: 'north'}. */
   scope?: Record<string, string>;
   q?: string;
   limit?: number;

@@ -4,8 +4,8 @@ import { ValidationFailed } from './errors.js';
 import type { WorkflowRegistry } from './registry.js';
 
 /**
- * Scope attributes as request filters: every attribute a role of the registry is scoped by (a Werkstatt
- * number, a ministry code, a Landkreis, a Revier …) is a filter name, and its values are the ones that
+ * Scope attributes as request filters: every attribute a role of the registry is scoped by (a panel, a
+ * region, a department …) is a filter name, and its values are the ones that
  * role's definition accepts. The API and the CLI know none of them by name.
  */
 export interface ScopeAttribute {

@@ -31,7 +31,7 @@ export interface TaskPlan {
 
 /**
  * Diff the tasks a state wants against those that are open. Tasks are matched by key, so a task that
- * stays wanted (one ministry's review while another answers) keeps its id, due date and claim.
+ * stays wanted (one group's review while another group answers) keeps its id, due date and claim.
  * A closed task counts as `done` when the sender belongs to its group, else `cancelled`.
  */
 export function planTasks(args: {

@@ -19,8 +19,8 @@ import type { Operation } from '../openapi/operation.js';
 import { minutesMarkdown, minutesPdf } from '../render/minutes.js';
 
 /**
- * A new session; a kind held per scope value names it in the field of its scope attribute (e.g. the
- * number of a Werkstatt, the name of a Revier), one optional field per attribute of the registry's roles.
+ * A new session; a kind held per scope value names it in the field of its scope attribute (`{"panel":
+ * "north"}`), one optional field per attribute of the registry's roles.
  */
 const createBody = (registry: WorkflowRegistry) =>
   z
