@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, completeProfile, startTestApi, type TestApi } from './helpers.js';
+import { ADMIN_TOKEN, completeProfile, type HttpResult, startTestApi, type TestApi } from './helpers.js';
 
 /**
  * Who may do what in the Saxon procedure, next to Brandenburg in one deployment: every event type × every
@@ -212,8 +212,8 @@ async function listAll(token: string): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const params = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
-    const res = await api.request(token, 'GET', `/api/v1/profiles?${params}`);
+    const params: URLSearchParams = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
+    const res: HttpResult = await api.request(token, 'GET', `/api/v1/profiles?${params}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     ids.push(...res.body.items.map((p: { id: string }) => p.id));
     cursor = res.body.nextCursor;
