@@ -269,3 +269,17 @@ describe('submission rules', () => {
     expect((await api.request(u.sas.token, 'GET', '/api/v1/profiles?revier=ruhr')).status).toBe(422);
   });
 });
+
+describe('the Saxon budget', () => {
+  it('counts against the definition’s own period, grouped by Revier, for the roles that see every Saxon proposal', async () => {
+    await beforeRba(8, 'Stadtbad Niesky');
+    const res = await api.request(u.sas.token, 'GET', `/api/v1/budget?workflow=${SAXONY}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.workflow).toBe(SAXONY);
+    expect(res.body.periods).toEqual([
+      expect.objectContaining({ id: '2020-2038', from: '2020-01-01', to: '2038-12-31', budgetCents: 3_530_000_000_00 }),
+    ]);
+    expect(Object.keys(res.body.periods[0].groups)).toEqual(['lausitz']);
+    expect((await api.request(u.rba.token, 'GET', `/api/v1/budget?workflow=${SAXONY}`)).status).toBe(403);
+  });
+});
