@@ -108,6 +108,11 @@ export interface SessionKindSpec {
    * it the agenda keeps the manager's order.
    */
   rank?: (args: { state: string; context: any; data: Record<string, unknown> }) => number | null;
+  /**
+   * Cut-off before each session: a profile submitted later than this many days before the session's date
+   * waits for a later session (it cannot be put on this agenda). Carried-over profiles are not affected.
+   */
+  cutOff?: Duration;
 }
 
 export interface WorkflowDefinition {

@@ -31,6 +31,8 @@ export interface SessionView {
   kindLabel: Label;
   scopeValue: string | null;
   date: string;
+  /** The last day (Europe/Berlin) a profile may have been submitted on to go on this agenda; null without a cut-off. */
+  cutOffDate: string | null;
   title: string;
   createdAt: string;
   agenda: AgendaItem[];
@@ -43,6 +45,16 @@ export interface DecisionResult {
   version?: number;
   problem?: { type: string; title: string; status: number; detail: string; errors?: Issue[] };
 }
+
+/** `date` minus the kind's cut-off, as a calendar date; null when the kind has none. */
+function cutOffDate(spec: SessionKindSpec | undefined, date: string): string | null {
+  if (!spec?.cutOff) return null;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d - spec.cutOff.days)).toISOString().slice(0, 10);
+}
+
+/** The calendar day (Europe/Berlin) of an instant, as 'YYYY-MM-DD'. */
+const berlinDay = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(at);
 
 const sessionNotFound = () => new NotFound('Sitzung nicht gefunden. / Session not found.');
 
@@ -202,6 +214,7 @@ function sessionHeader(
     kindLabel: definition.sessions?.[s.kind]?.label ?? { de: s.kind, en: s.kind },
     scopeValue: s.scope_value || null,
     date: s.date,
+    cutOffDate: cutOffDate(definition.sessions?.[s.kind], s.date),
     title: s.title,
     createdAt: s.created_at.toISOString(),
   };
@@ -275,7 +288,7 @@ export async function setAgenda(
   const found = valid.length
     ? await deps.db
         .selectFrom('profiles')
-        .select(['id', 'state', 'scope', 'workflow_id', 'snapshot', 'data'])
+        .select(['id', 'state', 'scope', 'workflow_id', 'snapshot', 'data', 'submitted_at'])
         .where('id', 'in', valid)
         .execute()
     : [];
@@ -286,6 +299,8 @@ export async function setAgenda(
     .where('session_id', '=', id)
     .execute();
   const decided = new Set(current.filter((c) => c.decision_event).map((c) => c.profile_id));
+  const listed = new Set(current.map((c) => c.profile_id));
+  const lastDay = cutOffDate(spec, session.date);
   const issues: Issue[] = [];
   unique.forEach((pid, i) => {
     const p = byId.get(pid);
@@ -296,6 +311,12 @@ export async function setAgenda(
       issues.push({
         path,
         message: `Profil ist im Status "${definition.states[p.state]?.de ?? p.state}", nicht in ${spec.agendaStates.join(', ')} / wrong state`,
+      });
+    } else if (lastDay && !listed.has(pid) && p.submitted_at && berlinDay(p.submitted_at) > lastDay) {
+      // Profiles already on the agenda (carried over from an earlier session, or listed before) stay.
+      issues.push({
+        path,
+        message: `Eingereicht am ${berlinDay(p.submitted_at)}, nach dem Stichtag ${lastDay} dieser Sitzung / submitted after this session’s cut-off`,
       });
     } else if (spec.scopeAttribute && !(p.scope[spec.scopeAttribute] ?? []).includes(session.scope_value)) {
       issues.push({

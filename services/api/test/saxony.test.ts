@@ -195,6 +195,21 @@ describe('a proposal with a low score', () => {
   });
 });
 
+describe('the cut-off before an RBA session', () => {
+  it('keeps a proposal submitted within six weeks of the session off its agenda, and names the cut-off', async () => {
+    const id = await beforeRba(8, 'Schulcampus Boxberg');
+    const soon = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const session = await rbaSession(soon, 'RBA Lausitz, Sondersitzung');
+    const expected = new Date(Date.parse(soon) - 42 * 86_400_000).toISOString().slice(0, 10);
+    expect(session.cutOffDate).toBe(expected);
+    const res = await api.request(u.sas.token, 'PUT', `/api/v1/sessions/${session.id}/agenda`, { profileIds: [id] });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([
+      { path: 'body.profileIds.0', message: expect.stringContaining(`nach dem Stichtag ${expected}`) },
+    ]);
+  });
+});
+
 describe('an objection of the Bund', () => {
   it('returns the proposal to the SAS for a new score, or ends it as rejected', async () => {
     const returned = await beforeRba(8, 'Hafen Mühlrose');

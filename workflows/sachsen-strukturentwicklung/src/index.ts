@@ -223,6 +223,9 @@ export const sachsenStrukturentwicklung = defineWorkflow({
       deferEvents: ['SET_ASIDE'],
       memberRoles: ['rba'],
       rank: ({ context }) => (context as SaxonContext).score,
+      // Proposals are due by a cut-off before each session (SAXONY.md step 1); the real period is not
+      // public, six weeks is this definition's setting.
+      cutOff: { days: 42 },
     },
   },
   budget: {

@@ -214,8 +214,9 @@ describe('tasks, deadlines, scope and notices along the procedure', () => {
 });
 
 describe('the RBA session kind', () => {
-  it('is held per Revier, defers by SET_ASIDE and ranks the agenda by the SAS score', () => {
+  it('is held per Revier with a six-week cut-off, defers by SET_ASIDE and ranks the agenda by the SAS score', () => {
     const rbaKind = saxony.sessions?.rba;
+    expect(rbaKind?.cutOff).toEqual({ days: 42 });
     expect(rbaKind).toMatchObject({
       scopeAttribute: 'revier',
       deferEvents: ['SET_ASIDE'],

@@ -186,6 +186,10 @@ const sessionFields = {
   kindLabel: Label,
   scopeValue: z.string().nullable().describe('The value of the kind’s scope attribute, for kinds held per scope value'),
   date: z.iso.date(),
+  cutOffDate: z.iso
+    .date()
+    .nullable()
+    .describe('Last day a profile may have been submitted on to go on this agenda; null without a cut-off'),
   title: z.string(),
   createdAt: dateTime,
 };
