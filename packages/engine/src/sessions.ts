@@ -147,7 +147,15 @@ export async function createSession(
           .selectFrom('session_agenda as a')
           .innerJoin('sessions as s', 's.id', 'a.session_id')
           .innerJoin('profiles as p', 'p.id', 'a.profile_id')
-          .select(['a.session_id', 'a.profile_id', 'a.decision_event', 'a.decided_at'])
+          .select([
+            'a.session_id',
+            'a.profile_id',
+            'a.decision_event',
+            'a.decided_at',
+            'p.state',
+            'p.snapshot',
+            'p.data',
+          ])
           .where('s.workflow_id', '=', definition.id)
           .where('s.kind', '=', input.kind)
           .where('s.scope_value', '=', scopeValue ?? '')
@@ -159,9 +167,16 @@ export async function createSession(
           .orderBy('a.profile_id')
           .forUpdate('a')
           .execute();
-    const waiting = candidates
+    const deferred = candidates
       .filter((c) => c.decision_event !== null && deferEvents.includes(c.decision_event))
       .sort((a, b) => (a.decided_at?.getTime() ?? 0) - (b.decided_at?.getTime() ?? 0));
+    // Longest waiting first, or in the kind's rank order (ties keep the waiting order).
+    const byId = new Map(deferred.map((c) => [c.profile_id, c]));
+    const waiting = rankAgenda(
+      spec,
+      deferred.map((c) => c.profile_id),
+      byId,
+    ).map((pid) => byId.get(pid) as (typeof deferred)[number]);
     let position = 0;
     for (const item of waiting) {
       position += 1;
@@ -334,7 +349,7 @@ export async function setAgenda(
     }
   }
   if (issues.length) throw new ValidationFailed('Die Tagesordnung ist ungültig. / The agenda is invalid.', issues);
-  const ordered = spec.rank ? rankAgenda(spec, unique, byId) : unique;
+  const ordered = rankAgenda(spec, unique, byId);
   await deps.db.transaction().execute(async (trx) => {
     await trx
       .deleteFrom('session_agenda')
@@ -364,6 +379,7 @@ function rankAgenda(
     const context = (p?.snapshot as { context?: unknown } | null)?.context;
     return p ? (spec.rank?.({ state: p.state, context, data: p.data }) ?? null) : null;
   };
+  if (!spec.rank) return ids;
   const ranks = new Map(ids.map((id) => [id, rankOf(id)]));
   const order = (id: string) => ranks.get(id) ?? Number.NEGATIVE_INFINITY;
   return [...ids].sort((a, b) => (order(a) === order(b) ? 0 : order(a) > order(b) ? -1 : 1));

@@ -195,6 +195,23 @@ describe('a proposal with a low score', () => {
   });
 });
 
+describe('set-aside proposals', () => {
+  it('come onto the next RBA session’s agenda ranked by score, not by when they were set aside', async () => {
+    const lower = await beforeRba(3, 'Dorfgemeinschaftshaus Trebendorf');
+    const higher = await beforeRba(5, 'Radweg Schleife');
+    const first = await rbaSession('2031-02-10', 'RBA Lausitz, Februar 2031');
+    await api.request(u.sas.token, 'PUT', `/api/v1/sessions/${first.id}/agenda`, { profileIds: [lower, higher] });
+    await decide(first.id, [
+      { profileId: lower, type: 'SET_ASIDE', payload: { reason: 'Mindestpunktzahl nicht erreicht.' } },
+    ]);
+    await decide(first.id, [
+      { profileId: higher, type: 'SET_ASIDE', payload: { reason: 'Mindestpunktzahl nicht erreicht.' } },
+    ]);
+    const next = await rbaSession('2031-04-14', 'RBA Lausitz, April 2031');
+    expect(next.agenda.map((a: any) => a.profileId)).toEqual([higher, lower]);
+  });
+});
+
 describe('the cut-off before an RBA session', () => {
   it('keeps a proposal submitted within six weeks of the session off its agenda, and names the cut-off', async () => {
     const id = await beforeRba(8, 'Schulcampus Boxberg');
