@@ -16,6 +16,49 @@ const noPayload = z.object({}).strict();
 const reasonPayload = z.object({ reason }).strict();
 const ministry = z.enum(MINISTRIES);
 
+/**
+ * The parts of a Steckbrief a revision request can point to: the sections of the applicant's task
+ * list (the web's section ids), so the applicant sees where to look.
+ */
+export const PROFILE_SECTIONS = [
+  'projekt',
+  'traeger-und-kontakt',
+  'standort-und-werkstatt',
+  'kosten-und-foerderung',
+  'zeitplan',
+  'wirkung',
+  'anlagen',
+] as const;
+export type ProfileSection = (typeof PROFILE_SECTIONS)[number];
+
+export const PROFILE_SECTION_LABELS: Record<ProfileSection, Label> = {
+  projekt: L('Projekt', 'Project'),
+  'traeger-und-kontakt': L('Projektträger und Kontakt', 'Sponsor and contact'),
+  'standort-und-werkstatt': L('Standort und Werkstatt', 'Location and Werkstatt'),
+  'kosten-und-foerderung': L('Kosten und Förderung', 'Costs and funding'),
+  zeitplan: L('Zeitplan', 'Schedule'),
+  wirkung: L(
+    'Wirkung: Arbeitsplätze und Beitrag zum Strukturwandel',
+    'Impact: jobs and contribution to structural change',
+  ),
+  anlagen: L('Anlagen', 'Attachments'),
+};
+
+/** Optional: the sections a revision concerns, each named once. */
+const sections = z
+  .array(
+    z.enum(PROFILE_SECTIONS, {
+      error: `Abschnitte: muss einer der Werte ${PROFILE_SECTIONS.join(', ')} sein. / Sections: must be one of ${PROFILE_SECTIONS.join(', ')}.`,
+    }),
+  )
+  .min(1, { error: 'Abschnitte: mindestens ein Abschnitt, oder weglassen. / Sections: at least one, or leave out.' })
+  .refine((list) => new Set(list).size === list.length, {
+    error: 'Abschnitte: jeder Abschnitt nur einmal. / Sections: each section once.',
+  })
+  .optional();
+const revisionPayload = z.object({ reason, sections }).strict();
+const sectionsField = { label: L('Betroffene Abschnitte', 'Sections concerned'), values: PROFILE_SECTION_LABELS };
+
 const votePayload = z.discriminatedUnion('votum', [
   z
     .object({
@@ -24,7 +67,7 @@ const votePayload = z.discriminatedUnion('votum', [
       ministries: z.array(ministry).max(MINISTRIES.length).default([]),
     })
     .strict(),
-  z.object({ votum: z.literal('further_qualification'), reason }).strict(),
+  z.object({ votum: z.literal('further_qualification'), reason, sections }).strict(),
   z.object({ votum: z.literal('negative'), reason }).strict(),
 ]);
 
@@ -84,7 +127,8 @@ export const lausitzBrandenburg = defineWorkflow({
     REQUEST_REVISION: {
       label: L('Überarbeitung anfordern', 'Request revision'),
       roles: { intake: ['wrl'], ministry_review: ['ministry'] },
-      payload: reasonPayload,
+      payload: revisionPayload,
+      fields: { sections: sectionsField },
       explain: () => [
         {
           path: 'actor',
@@ -98,7 +142,12 @@ export const lausitzBrandenburg = defineWorkflow({
       roles: { intake: ['wrl'], imag_pending: ['imag'] },
       payload: reasonPayload,
     },
-    VOTE: { label: L('Votum abgeben', 'Record Votum'), roles: ['werkstatt', 'wrl'], payload: votePayload },
+    VOTE: {
+      label: L('Votum abgeben', 'Record Votum'),
+      roles: ['werkstatt', 'wrl'],
+      payload: votePayload,
+      fields: { sections: sectionsField },
+    },
     STATEMENT: {
       label: L('Stellungnahme abgeben', 'Give statement'),
       roles: ['ministry'],
