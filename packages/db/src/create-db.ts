@@ -13,7 +13,7 @@ export interface DbOptions {
    */
   connectTimeoutMs?: number;
   /**
-   * Told when an idle connection fails, e.g. PostgreSQL restarted or `pg_terminate_backend` ended it. The pool
+   * Told when a connection fails (idle in the pool or checked out), e.g. PostgreSQL restarted or `pg_terminate_backend` ended it. The pool
    * has already dropped that connection, and the next query opens a new one; this is for logging only.
    * Without a listener such an error would end the process (an unhandled 'error' event).
    */
@@ -60,7 +60,18 @@ export function createDb({
         oid === DATE_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  pool.on('error', onError);
+  // pg-pool listens on a client only while it is idle in the pool; a connection that dies while checked out
+  // (between two statements of a transaction) emits 'error' on the client itself, which would end the process
+  // without a listener of its own. The statement in flight, or the next one, fails with the connection error.
+  // An idle client's error reaches both listeners: report each error once.
+  const reported = new WeakSet<Error>();
+  const report = (error: Error) => {
+    if (reported.has(error)) return;
+    reported.add(error);
+    onError(error);
+  };
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

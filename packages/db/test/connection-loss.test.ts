@@ -47,6 +47,48 @@ describe('createDb', () => {
   });
 });
 
+describe('createDb, a connection lost inside a transaction', () => {
+  let db: Db | undefined;
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  it('fails the transaction with a connection error, reports it to onError, and the next query succeeds', async () => {
+    const applicationName = `conn_loss_trx_${randomBytes(4).toString('hex')}`;
+    const url = new URL(TEST_DATABASE_URL);
+    url.searchParams.set('application_name', applicationName);
+    const errors: Error[] = [];
+    db = createDb({ url: url.toString(), onError: (error) => errors.push(error) });
+
+    const outcome = await db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        // The connection is checked out and idle between two statements when its backend is terminated.
+        const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await admin.connect();
+        try {
+          await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [
+            applicationName,
+          ]);
+        } finally {
+          await admin.end();
+        }
+        await until(() => errors.length > 0, 5_000);
+        await sql`select 2`.execute(trx);
+      })
+      .then(
+        () => 'committed',
+        (error: unknown) => error,
+      );
+
+    expect(isConnectionError(outcome)).toBe(true);
+    expect((errors[0] as Error & { code?: string }).code).toBe('57P01');
+    const { rows } = await sql<{ n: number }>`select 41 + 1 as n`.execute(db);
+    expect(rows).toEqual([{ n: 42 }]);
+  });
+});
+
 describe('isConnectionError', () => {
   const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
