@@ -44,6 +44,17 @@ export interface EngineEvent<P = Record<string, unknown>> {
   data: Record<string, unknown>;
 }
 
+/** How pages, mails and minutes name a payload field and the coded values it takes. */
+export interface PayloadFieldSpec {
+  label: Label;
+  /**
+   * The German and English name of each value, keyed by the value as a string (`'positive'`, `'4'`). Every
+   * value of an enumerated field (a zod enum or literal, also inside an array or a union's options) needs one:
+   * `defineWorkflow` refuses the definition otherwise.
+   */
+  values?: Readonly<Record<string, Label>>;
+}
+
 export interface EventSpec {
   label: Label;
   /** Roles that may send the event: in every state that handles it, or per state. */
@@ -60,6 +71,13 @@ export interface EventSpec {
   internalPayload?: readonly string[];
   /** The event's free-text comment is internal in the same way (left out for owner-only viewers). */
   internalComment?: boolean;
+  /** Labels of the payload's fields and their coded values, in the order they are shown. */
+  fields?: Readonly<Record<string, PayloadFieldSpec>>;
+  /**
+   * The payload field whose value is the decision's outcome (a vote's verdict): minutes count a session's
+   * decisions per event and value of this field.
+   */
+  outcomeField?: string;
 }
 
 export interface TaskSpec {
@@ -165,6 +183,117 @@ export function roleLabels(definition: WorkflowDefinition, roles: readonly strin
   return roles.map((r) => definition.roles[r]?.label[lang] ?? r).join(', ');
 }
 
+/** A payload field's labelled values as given (one for a single value, several for a list), in German and English. */
+export interface PayloadValue {
+  field: string;
+  label: Label;
+  values: Label[];
+}
+
+/**
+ * The labelled fields of an event's payload, in the order of the event's `fields`: each value with its
+ * label from the definition (a value without one is shown as itself), and numbers. Free text and fields
+ * without a spec are left out, so reasons and statements never appear where only the decision is meant to.
+ */
+export function describePayload(spec: EventSpec | undefined, payload: unknown): PayloadValue[] {
+  if (!spec?.fields || payload === null || typeof payload !== 'object') return [];
+  const given = payload as Record<string, unknown>;
+  const described: PayloadValue[] = [];
+  for (const [field, fieldSpec] of Object.entries(spec.fields)) {
+    const raw = given[field];
+    if (raw === undefined || raw === null) continue;
+    const list = Array.isArray(raw) ? raw : [raw];
+    // Without value labels only numbers are shown as they are (a priority); strings there are free text.
+    if (!list.length || (!fieldSpec.values && !list.every((v) => typeof v === 'number'))) continue;
+    described.push({
+      field,
+      label: fieldSpec.label,
+      values: list.map((v) => fieldSpec.values?.[String(v)] ?? { de: String(v), en: String(v) }),
+    });
+  }
+  return described;
+}
+
+/** Zod 4 keeps a schema's structure in `_zod.def`; only the parts read here are typed. */
+interface SchemaDef {
+  type: string;
+  innerType?: unknown;
+  element?: unknown;
+  options?: unknown[];
+  entries?: Record<string, string | number>;
+  values?: unknown[];
+  shape?: Record<string, unknown>;
+  in?: unknown;
+}
+
+const defOf = (schema: unknown): SchemaDef | undefined => (schema as { _zod?: { def?: SchemaDef } })?._zod?.def;
+
+/** The values an enumerated field can take (enums and literals, through wrappers, arrays and unions). */
+function enumeratedValues(schema: unknown): string[] {
+  const def = defOf(schema);
+  if (!def) return [];
+  switch (def.type) {
+    case 'enum':
+      return Object.values(def.entries ?? {}).map(String);
+    case 'literal':
+      return (def.values ?? []).map(String);
+    case 'array':
+      return enumeratedValues(def.element);
+    case 'union':
+      return (def.options ?? []).flatMap(enumeratedValues);
+    case 'pipe':
+      return enumeratedValues(def.in);
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+      return enumeratedValues(def.innerType);
+    default:
+      return [];
+  }
+}
+
+/** The enumerated fields of a payload schema (an object, or a union of objects) and their values. */
+export function payloadEnumerations(schema: unknown): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>();
+  const visit = (s: unknown) => {
+    const def = defOf(s);
+    if (!def) return;
+    if (def.type === 'object') {
+      for (const [field, fieldSchema] of Object.entries(def.shape ?? {})) {
+        const values = enumeratedValues(fieldSchema);
+        if (!values.length) continue;
+        const set = found.get(field) ?? new Set<string>();
+        for (const v of values) set.add(v);
+        found.set(field, set);
+      }
+    } else if (def.type === 'union') for (const option of def.options ?? []) visit(option);
+    else if (def.type === 'pipe') visit(def.in);
+  };
+  visit(schema);
+  return found;
+}
+
+const labelled = (label: Label | undefined) => Boolean(label?.de?.trim() && label?.en?.trim());
+
+/** Every enumerated payload value of an event needs a German and an English label; the outcome field must exist. */
+function payloadLabelProblems(type: string, spec: EventSpec): string[] {
+  const problems: string[] = [];
+  for (const [field, values] of payloadEnumerations(spec.payload)) {
+    const fieldSpec = spec.fields?.[field];
+    if (!labelled(fieldSpec?.label)) problems.push(`event "${type}" payload field "${field}" has no label`);
+    for (const value of values) {
+      if (!labelled(fieldSpec?.values?.[value]))
+        problems.push(`event "${type}" payload field "${field}" value "${value}" has no German and English label`);
+    }
+  }
+  if (spec.outcomeField && !spec.fields?.[spec.outcomeField]?.values)
+    problems.push(`event "${type}" names outcome field "${spec.outcomeField}" without value labels`);
+  return problems;
+}
+
 export class DefinitionError extends Error {
   override readonly name = 'DefinitionError';
 }
@@ -206,6 +335,7 @@ export function defineWorkflow<D extends WorkflowDefinition>(definition: D): D {
     for (const field of spec.internalPayload ?? []) {
       if (shape && !(field in shape)) problems.push(`event "${type}" marks unknown payload field "${field}" internal`);
     }
+    problems.push(...payloadLabelProblems(type, spec));
     if (!Array.isArray(spec.roles)) {
       for (const state of Object.keys(spec.roles)) {
         if (!states.includes(state)) problems.push(`event "${type}" names unknown state "${state}"`);

@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import { type Actor, hasRole } from './access.js';
-import { type Label, roleLabels, type SessionKindSpec, type WorkflowDefinition } from './definition.js';
+import {
+  describePayload,
+  type Label,
+  type PayloadValue,
+  roleLabels,
+  type SessionKindSpec,
+  type WorkflowDefinition,
+} from './definition.js';
 import { DomainError, Forbidden, type Issue, NotFound, ValidationFailed } from './errors.js';
 import { alreadyDecided, carryDeferral, isUuid, notOnAgenda } from './store.js';
 import { applyEvent, type EngineDeps } from './transition.js';
@@ -445,11 +452,25 @@ export async function applyDecisions(
 export interface Minutes {
   session: Omit<SessionView, 'agenda'>;
   participants: Array<{ role: string; label: Label }>;
-  items: Array<AgendaItem & { decisionLabel: Label | null; toStateLabel: Label | null }>;
+  items: Array<
+    AgendaItem & {
+      decisionLabel: Label | null;
+      /** The decision's coded payload values with their labels (a vote's verdict, the bodies involved). */
+      decisionDetails: PayloadValue[];
+      toStateLabel: Label | null;
+    }
+  >;
   totals: {
     projects: number;
     decided: number;
-    byDecision: Record<string, { count: number; amountCents: number }>;
+    /**
+     * Decisions per event, and per value of the event's outcome field where it has one (`VOTE:positive`), in
+     * the order of first appearance on the agenda.
+     */
+    byDecision: Record<
+      string,
+      { event: string; label: Label; outcome: Label | null; count: number; amountCents: number }
+    >;
     /** Items this session decided favourably (their state is one of the kind's `approvedStates`) and their funding. */
     approvedCount: number;
     approvedAmountCents: number;
@@ -472,6 +493,9 @@ export async function sessionMinutes(deps: EngineDeps, actor: Actor, id: string)
   const items = view.agenda.map((item) => ({
     ...item,
     decisionLabel: item.decision ? (definition.events[item.decision.event]?.label ?? null) : null,
+    decisionDetails: item.decision
+      ? describePayload(definition.events[item.decision.event], item.decision.payload)
+      : [],
     toStateLabel: item.decision?.toState ? (definition.states[item.decision.toState] ?? null) : null,
   }));
   const byDecision: Minutes['totals']['byDecision'] = {};
@@ -479,8 +503,21 @@ export async function sessionMinutes(deps: EngineDeps, actor: Actor, id: string)
   let approvedAmountCents = 0;
   for (const item of items) {
     if (!item.decision) continue;
-    const key = item.decision.event;
-    byDecision[key] ??= { count: 0, amountCents: 0 };
+    const { event } = item.decision;
+    const eventSpec = definition.events[event];
+    const field = eventSpec?.outcomeField;
+    const value = field ? (item.decision.payload as Record<string, unknown> | null)?.[field] : undefined;
+    const key = value === undefined || value === null ? event : `${event}:${String(value)}`;
+    byDecision[key] ??= {
+      event,
+      label: eventSpec?.label ?? { de: event, en: event },
+      outcome:
+        value === undefined || value === null
+          ? null
+          : (eventSpec?.fields?.[field as string]?.values?.[String(value)] ?? { de: String(value), en: String(value) }),
+      count: 0,
+      amountCents: 0,
+    };
     byDecision[key].count += 1;
     byDecision[key].amountCents += item.amountCents ?? 0;
     if (item.decision.toState && spec.approvedStates.includes(item.decision.toState)) {

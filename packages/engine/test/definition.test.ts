@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
+import { z } from 'zod';
 import {
   DefinitionError,
   defineWorkflow,
+  describePayload,
   type EventSpec,
   machineEventTypes,
   machineStateIds,
@@ -91,6 +93,66 @@ describe('defineWorkflow', () => {
     expect(problemsWith({ events })).toBe(
       'workflow review@1: event "COMMENT" marks unknown payload field "mood" internal',
     );
+  });
+
+  it('refuses an enumerated payload value without a German and an English label', () => {
+    const decide = eventSpec('DECIDE');
+    const events = {
+      ...review.events,
+      DECIDE: {
+        ...decide,
+        fields: { verdict: { label: decide.fields?.verdict?.label ?? { de: 'E', en: 'V' }, values: {} } },
+      },
+    };
+    expect(problemsWith({ events })).toBe(
+      'workflow review@1: event "DECIDE" payload field "verdict" value "approve" has no German and English label; ' +
+        'event "DECIDE" payload field "verdict" value "reject" has no German and English label',
+    );
+  });
+
+  it('finds enumerated values inside arrays, optional fields and the options of a union', () => {
+    const payload = z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('one'), tags: z.array(z.enum(['a', 'b'])).default([]) }).strict(),
+      z.object({ kind: z.literal('two'), level: z.enum(['low']).optional() }).strict(),
+    ]);
+    const events = {
+      ...review.events,
+      DECIDE: { ...eventSpec('DECIDE'), payload, fields: undefined, outcomeField: undefined },
+    };
+    expect(problemsWith({ events })).toBe(
+      [
+        'workflow review@1: event "DECIDE" payload field "kind" has no label',
+        'event "DECIDE" payload field "kind" value "one" has no German and English label',
+        'event "DECIDE" payload field "kind" value "two" has no German and English label',
+        'event "DECIDE" payload field "tags" has no label',
+        'event "DECIDE" payload field "tags" value "a" has no German and English label',
+        'event "DECIDE" payload field "tags" value "b" has no German and English label',
+        'event "DECIDE" payload field "level" has no label',
+        'event "DECIDE" payload field "level" value "low" has no German and English label',
+      ].join('; '),
+    );
+  });
+
+  it('labels the given payload values in the order of the event’s fields and leaves free text out', () => {
+    const spec = {
+      ...eventSpec('DECIDE'),
+      fields: {
+        verdict: eventSpec('DECIDE').fields?.verdict ?? { label: { de: '', en: '' } },
+        panels: { label: { de: 'Gremien', en: 'Panels' }, values: { north: { de: 'Nord', en: 'North' } } },
+        note: { label: { de: 'Notiz', en: 'Note' } },
+      },
+    };
+    expect(describePayload(spec, { note: 'frei', panels: ['north', 'west'], verdict: 'approve' })).toEqual([
+      { field: 'verdict', label: { de: 'Entscheidung', en: 'Verdict' }, values: [{ de: 'Annehmen', en: 'Approve' }] },
+      {
+        field: 'panels',
+        label: { de: 'Gremien', en: 'Panels' },
+        values: [
+          { de: 'Nord', en: 'North' },
+          { de: 'west', en: 'west' },
+        ],
+      },
+    ]);
   });
 
   it('names every problem of a definition in one message', () => {

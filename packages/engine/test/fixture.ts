@@ -94,6 +94,12 @@ export const review = defineWorkflow({
       label: L('Zuweisen', 'Assign'),
       roles: ['office'],
       payload: z.object({ panel: z.enum(PANELS) }).strict(),
+      fields: {
+        panel: {
+          label: L('Gremium', 'Panel'),
+          values: { north: L('Gremium Nord', 'North panel'), south: L('Gremium Süd', 'South panel') },
+        },
+      },
     },
     COMMENT: {
       label: L('Kommentieren', 'Comment'),
@@ -104,6 +110,13 @@ export const review = defineWorkflow({
       label: L('Entscheiden', 'Decide'),
       roles: ['panel'],
       payload: z.object({ verdict: z.enum(['approve', 'reject']) }).strict(),
+      fields: {
+        verdict: {
+          label: L('Entscheidung', 'Verdict'),
+          values: { approve: L('Annehmen', 'Approve'), reject: L('Ablehnen', 'Reject') },
+        },
+      },
+      outcomeField: 'verdict',
     },
     WITHDRAW: { label: L('Zurückziehen', 'Withdraw'), roles: ['applicant'], payload: z.object({}).strict() },
   },

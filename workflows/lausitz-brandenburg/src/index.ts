@@ -1,6 +1,7 @@
 import { defineWorkflow, type Issue, type Label, type TaskSpec } from '@steckbrief/engine';
 import { z } from 'zod';
 import { MINISTRIES, machine, type PipelineContext, pendingMinistries, statementMinistry } from './machine.js';
+import { PAYLOAD_FIELDS as F } from './presentation.js';
 import { completeProfileSchema, draftProfileSchema, submitIssues, toCents } from './profile-schema.js';
 
 export { exampleProfile } from './example.js';
@@ -118,17 +119,19 @@ export const lausitzBrandenburg = defineWorkflow({
       label: L('Zurückziehen', 'Withdraw'),
       roles: ['applicant'],
       payload: z.object({ reason: reason.optional() }).strict(),
+      fields: { reason: F.reason },
     },
     ACCEPT: {
       label: L('Annehmen und Werkstatt zuweisen', 'Accept and assign Werkstatt'),
       roles: ['wrl'],
       payload: z.object({ werkstatt: z.number().int().min(1).max(5) }).strict(),
+      fields: { werkstatt: F.werkstatt },
     },
     REQUEST_REVISION: {
       label: L('Überarbeitung anfordern', 'Request revision'),
       roles: { intake: ['wrl'], ministry_review: ['ministry'] },
       payload: revisionPayload,
-      fields: { sections: sectionsField },
+      fields: { reason: F.reason, sections: sectionsField },
       explain: () => [
         {
           path: 'actor',
@@ -141,12 +144,20 @@ export const lausitzBrandenburg = defineWorkflow({
       label: L('Ablehnen', 'Reject'),
       roles: { intake: ['wrl'], imag_pending: ['imag'] },
       payload: reasonPayload,
+      fields: { reason: F.reason },
     },
     VOTE: {
       label: L('Votum abgeben', 'Record Votum'),
       roles: ['werkstatt', 'wrl'],
       payload: votePayload,
-      fields: { sections: sectionsField },
+      fields: {
+        votum: F.votum,
+        leadMinistry: F.leadMinistry,
+        ministries: F.ministries,
+        reason: F.reason,
+        sections: sectionsField,
+      },
+      outcomeField: 'votum',
     },
     STATEMENT: {
       label: L('Stellungnahme abgeben', 'Give statement'),
@@ -162,6 +173,8 @@ export const lausitzBrandenburg = defineWorkflow({
       // (docs/decisions/006-history-visibility.md).
       internalPayload: ['opinion', 'text'],
       internalComment: true,
+      fields: { opinion: F.opinion, ministry: F.ministry, text: F.text },
+      outcomeField: 'opinion',
       explain: ({ event, context }) => {
         const c = context as PipelineContext;
         const m = statementMinistry(c, event);
@@ -184,13 +197,24 @@ export const lausitzBrandenburg = defineWorkflow({
       },
     },
     APPROVE: { label: L('Zustimmen', 'Approve'), roles: ['commissioner'], payload: noPayload },
-    RETURN: { label: L('Zurückverweisen', 'Return'), roles: ['commissioner'], payload: reasonPayload },
+    RETURN: {
+      label: L('Zurückverweisen', 'Return'),
+      roles: ['commissioner'],
+      payload: reasonPayload,
+      fields: { reason: F.reason },
+    },
     CONFIRM: {
       label: L('Bestätigen', 'Confirm'),
       roles: ['imag'],
       payload: z.object({ priority: z.number().int().min(1).max(1000).optional() }).strict(),
+      fields: { priority: F.priority },
     },
-    DEFER: { label: L('Zurückstellen', 'Defer'), roles: ['imag'], payload: reasonPayload },
+    DEFER: {
+      label: L('Zurückstellen', 'Defer'),
+      roles: ['imag'],
+      payload: reasonPayload,
+      fields: { reason: F.reason },
+    },
   },
   data: { draft: draftProfileSchema, complete: completeProfileSchema },
   editableStates: ['draft', 'revision'],

@@ -1,4 +1,5 @@
 import type { Label } from '@steckbrief/engine';
+import type { Ministry } from './machine.js';
 import type { COUNTIES, FUNDING_AREAS, SPONSOR_KINDS, SUB_AREAS } from './profile-schema.js';
 
 /**
@@ -131,3 +132,72 @@ export const STATE_EXPLANATIONS: Record<string, Label> = {
     en: 'The profile was withdrawn.',
   },
 };
+
+/** The ministries (Ressorts) of the Brandenburg government that review projects (SPEC §1.3). */
+export const MINISTRY_LABELS: Record<Ministry, Label> = {
+  MIL: {
+    de: 'Ministerium für Infrastruktur und Landesplanung (MIL)',
+    en: 'Ministry of Infrastructure and Regional Planning (MIL)',
+  },
+  MLUK: {
+    de: 'Ministerium für Landwirtschaft, Umwelt und Klimaschutz (MLUK)',
+    en: 'Ministry of Agriculture, Environment and Climate Protection (MLUK)',
+  },
+  MBJS: { de: 'Ministerium für Bildung, Jugend und Sport (MBJS)', en: 'Ministry of Education, Youth and Sport (MBJS)' },
+  MSGIV: {
+    de: 'Ministerium für Soziales, Gesundheit, Integration und Verbraucherschutz (MSGIV)',
+    en: 'Ministry of Social Affairs, Health, Integration and Consumer Protection (MSGIV)',
+  },
+  MWFK: {
+    de: 'Ministerium für Wissenschaft, Forschung und Kultur (MWFK)',
+    en: 'Ministry of Science, Research and Culture (MWFK)',
+  },
+  MWAE: {
+    de: 'Ministerium für Wirtschaft, Arbeit und Energie (MWAE)',
+    en: 'Ministry of Economic Affairs, Labour and Energy (MWAE)',
+  },
+  STK: { de: 'Staatskanzlei (STK)', en: 'State Chancellery (STK)' },
+};
+
+/** A payload field's label and the labels of its coded values, as the definition's events carry them. */
+interface FieldLabels {
+  label: Label;
+  values?: Record<string, Label>;
+}
+
+/**
+ * The names of the events' payload fields and of every value they take: minutes, mails and pages show
+ * these instead of codes. The definition check refuses a coded value without its label.
+ */
+export const PAYLOAD_FIELDS = {
+  reason: { label: { de: 'Begründung', en: 'Reason' } },
+  werkstatt: {
+    label: { de: 'Werkstatt', en: 'Werkstatt' },
+    values: Object.fromEntries(
+      WERKSTAETTEN.map((w) => [
+        String(w.number),
+        { de: `Werkstatt ${w.number}: ${w.name}`, en: `Werkstatt ${w.number}: ${w.name}` },
+      ]),
+    ),
+  },
+  votum: {
+    label: { de: 'Votum', en: 'Votum' },
+    values: {
+      positive: { de: 'Positives Votum', en: 'Positive Votum' },
+      further_qualification: { de: 'Weitere Qualifizierung nötig', en: 'Further qualification needed' },
+      negative: { de: 'Negatives Votum', en: 'Negative Votum' },
+    },
+  },
+  leadMinistry: { label: { de: 'Federführendes Ressort', en: 'Lead ministry' }, values: MINISTRY_LABELS },
+  ministries: {
+    label: { de: 'Weitere beteiligte Ressorts', en: 'Other ministries involved' },
+    values: MINISTRY_LABELS,
+  },
+  ministry: { label: { de: 'Ressort', en: 'Ministry' }, values: MINISTRY_LABELS },
+  opinion: {
+    label: { de: 'Einschätzung', en: 'Opinion' },
+    values: { endorse: { de: 'Befürwortung', en: 'Endorsement' }, concerns: { de: 'Bedenken', en: 'Concerns' } },
+  },
+  text: { label: { de: 'Stellungnahme', en: 'Statement' } },
+  priority: { label: { de: 'Priorität', en: 'Priority' } },
+} satisfies Record<string, FieldLabels>;

@@ -1,6 +1,7 @@
 import { defineWorkflow, type Issue, type Label, type TaskSpec } from '@steckbrief/engine';
 import { z } from 'zod';
 import { machine, type SaxonContext } from './machine.js';
+import { PAYLOAD_FIELDS as F } from './presentation.js';
 import {
   completeProfileSchema,
   draftProfileSchema,
@@ -82,27 +83,32 @@ export const sachsenStrukturentwicklung = defineWorkflow({
       label: L('Zurückziehen', 'Withdraw'),
       roles: ['applicant'],
       payload: z.object({ reason: reason.optional() }).strict(),
+      fields: { reason: F.reason },
     },
     FORWARD: {
       label: L('An die Vorprüfstelle weiterleiten', 'Forward to the pre-check'),
       roles: ['landkreis'],
       payload: z.object({ note: z.string().trim().max(5000).optional() }).strict(),
+      fields: { note: F.note },
     },
     REQUEST_REVISION: {
       label: L('Überarbeitung anfordern', 'Request revision'),
       roles: { landkreis_review: ['landkreis'], vorpruefung: ['vorpruefstelle'], sas_check: ['sas'] },
       payload: reasonPayload,
+      fields: { reason: F.reason },
     },
     PRECHECK: {
       label: L('Vorprüfung abschließen', 'Complete the pre-check'),
       roles: ['vorpruefstelle'],
       payload: z.object({ findings: z.string().trim().max(10_000).optional() }).strict(),
       internalPayload: ['findings'],
+      fields: { findings: F.findings },
     },
     REJECT: {
       label: L('Ablehnen', 'Reject'),
       roles: { vorpruefung: ['vorpruefstelle'], sas_check: ['sas'], rba_pending: ['rba'] },
       payload: reasonPayload,
+      fields: { reason: F.reason },
     },
     SCORE: {
       label: L('Bewerten und empfehlen', 'Score and recommend'),
@@ -111,6 +117,7 @@ export const sachsenStrukturentwicklung = defineWorkflow({
       // The ratings are the SAS's working material; the sponsor sees that the proposal was scored.
       internalPayload: ['ratings', 'recommendation'],
       internalComment: true,
+      fields: { ratings: F.ratings, recommendation: F.recommendation },
     },
     STATEMENT: {
       label: L('Konsolidierte Stellungnahme abgeben', 'Give the consolidated statement'),
@@ -120,11 +127,14 @@ export const sachsenStrukturentwicklung = defineWorkflow({
         .strict(),
       internalPayload: ['opinion', 'text'],
       internalComment: true,
+      fields: { opinion: F.opinion, text: F.text },
+      outcomeField: 'opinion',
     },
     APPROVE: {
       label: L('Beschließen', 'Approve'),
       roles: ['rba'],
       payload: z.object({ reason: reason.optional() }).strict(),
+      fields: { reason: F.reason },
       explain: ({ context }) => [
         {
           path: 'payload.reason',
@@ -132,12 +142,19 @@ export const sachsenStrukturentwicklung = defineWorkflow({
         },
       ],
     },
-    SET_ASIDE: { label: L('Zurückstellen', 'Set aside'), roles: ['rba'], payload: reasonPayload },
+    SET_ASIDE: {
+      label: L('Zurückstellen', 'Set aside'),
+      roles: ['rba'],
+      payload: reasonPayload,
+      fields: { reason: F.reason },
+    },
     NO_OBJECTIONS: { label: L('Keine Einwendungen', 'No objections'), roles: ['bund'], payload: noPayload },
     OBJECTION: {
       label: L('Einwendungen erheben', 'Raise objections'),
       roles: ['bund'],
       payload: z.object({ consequence: z.enum(['end', 'return']), reason }).strict(),
+      fields: { consequence: F.consequence, reason: F.reason },
+      outcomeField: 'consequence',
     },
   },
   data: { draft: draftProfileSchema, complete: completeProfileSchema },

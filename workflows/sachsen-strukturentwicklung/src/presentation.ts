@@ -72,3 +72,33 @@ export const STATE_EXPLANATIONS: Record<string, Label> = {
     en: 'The proposal was withdrawn.',
   },
 };
+
+/** A payload field's label and the labels of its coded values, as the definition's events carry them. */
+interface FieldLabels {
+  label: Label;
+  values?: Record<string, Label>;
+}
+
+/**
+ * The names of the events' payload fields and of every value they take: minutes, mails and pages show
+ * these instead of codes. The definition check refuses a coded value without its label.
+ */
+export const PAYLOAD_FIELDS = {
+  reason: { label: { de: 'Begründung', en: 'Reason' } },
+  note: { label: { de: 'Anmerkung', en: 'Note' } },
+  findings: { label: { de: 'Prüfergebnis', en: 'Findings' } },
+  ratings: { label: { de: 'Bewertungen', en: 'Ratings' } },
+  recommendation: { label: { de: 'Empfehlung', en: 'Recommendation' } },
+  opinion: {
+    label: { de: 'Einschätzung', en: 'Opinion' },
+    values: { endorse: { de: 'Befürwortung', en: 'Endorsement' }, concerns: { de: 'Bedenken', en: 'Concerns' } },
+  },
+  text: { label: { de: 'Stellungnahme', en: 'Statement' } },
+  consequence: {
+    label: { de: 'Folge', en: 'Consequence' },
+    values: {
+      end: { de: 'Verfahren beenden', en: 'End the procedure' },
+      return: { de: 'Zurück zur Prüfung durch die SAS', en: 'Back to the SAS check' },
+    },
+  },
+} satisfies Record<string, FieldLabels>;
