@@ -3,8 +3,9 @@ import { type SqlBool, sql } from 'kysely';
 import { type Actor, canSee, hasRole, taskGroupsOf } from './access.js';
 import { roleLabels } from './definition.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from './errors.js';
-import { isUuid, type TransitionEffects } from './store.js';
-import type { EngineDeps } from './transition.js';
+import { eventsHandledIn } from './machine.js';
+import { isUuid, loadProfile, type TransitionEffects } from './store.js';
+import { type EngineDeps, planEvent } from './transition.js';
 import { taskLabel } from './views.js';
 
 /**
@@ -323,4 +324,165 @@ export async function setTaskDue(deps: EngineDeps, actor: Actor, id: string, due
 async function taskById(deps: EngineDeps, id: string): Promise<InboxTask> {
   const row = await selectTasks(deps.db).where('t.id', '=', id).executeTakeFirstOrThrow();
   return toInboxTask(deps, row, (deps.now ?? (() => new Date()))());
+}
+
+/** The inbox's views: claimed by me, all open of my groups, open and unclaimed, done in my groups. */
+export const INBOX_VIEWS = ['mine', 'group', 'unassigned', 'done'] as const;
+export type InboxView = (typeof INBOX_VIEWS)[number];
+export const INBOX_SORTS = ['due', 'title', 'sponsor', 'state', 'claimed', 'created'] as const;
+export type InboxSort = (typeof INBOX_SORTS)[number];
+
+export interface InboxQuery {
+  view: InboxView;
+  /** The task's stage (the profile's state when the task was opened). */
+  state?: string;
+  /** Profile scope attributes to match, e.g. {panel: 'north'}. */
+  scope?: Record<string, string>;
+  overdue?: boolean;
+  dueBefore?: Date;
+  sort?: InboxSort;
+  descending?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+/** An inbox row: the task, who claimed it (by name) and when it was closed. */
+export interface InboxRow extends InboxTask {
+  claimedByName: string | null;
+  closedAt: string | null;
+}
+
+/** The filters every view shares (stage, scope, overdue, due before), on the caller's groups. */
+function inboxBase(deps: EngineDeps, groups: Array<[string, string]>, q: Omit<InboxQuery, 'view'>, at: Date) {
+  let query = selectTasks(deps.db).leftJoin('users as u', 'u.id', 't.claimed_by').where(inGroups(groups));
+  if (q.state) query = query.where('t.state', '=', q.state);
+  if (q.scope && Object.keys(q.scope).length) {
+    const match = JSON.stringify(Object.fromEntries(Object.entries(q.scope).map(([k, v]) => [k, [v]])));
+    query = query.where(sql<SqlBool>`p.scope @> ${match}::jsonb`);
+  }
+  if (q.overdue) query = query.where('t.due_at', '<', at);
+  if (q.dueBefore) query = query.where('t.due_at', '<', q.dueBefore);
+  return query;
+}
+
+function inView<Q extends ReturnType<typeof inboxBase>>(query: Q, view: InboxView, actor: Actor): Q {
+  switch (view) {
+    case 'mine':
+      return query.where('t.status', '=', 'open').where('t.claimed_by', '=', actor.userId) as Q;
+    case 'group':
+      return query.where('t.status', '=', 'open') as Q;
+    case 'unassigned':
+      return query.where('t.status', '=', 'open').where('t.claimed_by', 'is', null) as Q;
+    case 'done':
+      return query.where('t.status', '=', 'done') as Q;
+  }
+}
+
+const SORT_COLUMNS = {
+  due: sql`t.due_at`,
+  title: sql`lower(p.title)`,
+  sponsor: sql`lower(p.summary->>'sponsor')`,
+  state: sql`t.state`,
+  claimed: sql`lower(u.name)`,
+  created: sql`t.created_at`,
+} as const;
+
+/**
+ * One page of an inbox view with the number of its tasks. Due date earliest first by default; done
+ * tasks most recently closed first. Empty values sort last in either direction.
+ */
+export async function inboxPage(
+  deps: EngineDeps,
+  actor: Actor,
+  q: InboxQuery,
+): Promise<{ items: InboxRow[]; total: number }> {
+  const groups = taskGroupsOf(deps.registry.roles, actor);
+  if (!groups.length || !actor.userId) return { items: [], total: 0 };
+  const at = (deps.now ?? (() => new Date()))();
+  const base = inView(inboxBase(deps, groups, q, at), q.view, actor);
+  const direction = q.descending ? sql`desc` : sql`asc`;
+  const ordered =
+    q.view === 'done' && !q.sort
+      ? base.orderBy(sql`t.closed_at desc nulls last`)
+      : base
+          .orderBy(sql`${SORT_COLUMNS[q.sort ?? 'due']} ${direction} nulls last`)
+          .orderBy(sql`t.due_at asc nulls last`);
+  const [rows, count] = await Promise.all([
+    ordered
+      .select(['u.name as claimed_by_name', 't.closed_at'])
+      .orderBy('t.id')
+      .limit(Math.min(Math.max(q.limit ?? 25, 1), 500))
+      .offset(Math.max(q.offset ?? 0, 0))
+      .execute(),
+    base.clearSelect().select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      ...toInboxTask(deps, r, at),
+      claimedByName: r.claimed_by_name ?? null,
+      closedAt: r.closed_at?.toISOString() ?? null,
+    })),
+    total: Number(count.n),
+  };
+}
+
+/** How many tasks each view holds under the same filters: the counts beside the views' names. */
+export async function inboxViewCounts(
+  deps: EngineDeps,
+  actor: Actor,
+  q: Omit<InboxQuery, 'view'>,
+): Promise<Record<InboxView, number>> {
+  const groups = taskGroupsOf(deps.registry.roles, actor);
+  if (!groups.length || !actor.userId) return { mine: 0, group: 0, unassigned: 0, done: 0 };
+  const at = (deps.now ?? (() => new Date()))();
+  const row = await inboxBase(deps, groups, q, at)
+    .clearSelect()
+    .select([
+      sql<string>`count(*) filter (where t.status = 'open' and t.claimed_by = ${actor.userId})`.as('mine'),
+      sql<string>`count(*) filter (where t.status = 'open')`.as('group'),
+      sql<string>`count(*) filter (where t.status = 'open' and t.claimed_by is null)`.as('unassigned'),
+      sql<string>`count(*) filter (where t.status = 'done')`.as('done'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    mine: Number(row.mine),
+    group: Number(row.group),
+    unassigned: Number(row.unassigned),
+    done: Number(row.done),
+  };
+}
+
+/** One task of the caller's groups (or of a profile they see), with who claimed it. */
+export async function getTask(deps: EngineDeps, actor: Actor, id: string): Promise<InboxRow> {
+  await loadTaskFor(deps.db, deps, actor, id);
+  const row = await selectTasks(deps.db)
+    .leftJoin('users as u', 'u.id', 't.claimed_by')
+    .select(['u.name as claimed_by_name', 't.closed_at'])
+    .where('t.id', '=', id)
+    .executeTakeFirstOrThrow();
+  return {
+    ...toInboxTask(deps, row, (deps.now ?? (() => new Date()))()),
+    claimedByName: row.claimed_by_name ?? null,
+    closedAt: row.closed_at?.toISOString() ?? null,
+  };
+}
+
+/**
+ * What an event would do, checked as `applyEvent` checks it but written nowhere: the state it leads to
+ * and whether the profile ends there (no event is handled in it). Forms ask before a decision that ends
+ * a profile; invalid input fails here already, with the same errors.
+ */
+export async function previewEvent(
+  deps: EngineDeps,
+  actor: Actor,
+  input: { profileId: string; type: string; payload: Record<string, unknown>; expectedVersion?: number },
+): Promise<{ to: string; toLabel: { de: string; en: string }; ends: boolean }> {
+  const profile = await loadProfile(deps.db, input.profileId);
+  const { view } = planEvent(deps, actor, input, profile);
+  const definition = deps.registry.get(view.workflow, view.workflowVersion);
+  return {
+    to: view.state,
+    toLabel: definition.states[view.state] ?? { de: view.state, en: view.state },
+    ends: eventsHandledIn(definition, view.state).size === 0,
+  };
 }

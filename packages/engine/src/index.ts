@@ -42,11 +42,17 @@ export type {
 } from './definition.js';
 export { DefinitionError, defineWorkflow, machineEventTypes, machineStateIds, roleLabels } from './definition.js';
 export * from './errors.js';
-export type { InboxFilters, InboxTask } from './inbox.js';
+export type { InboxFilters, InboxQuery, InboxRow, InboxSort, InboxTask, InboxView } from './inbox.js';
 export {
   claimTask,
+  getTask,
+  INBOX_SORTS,
+  INBOX_VIEWS,
+  inboxPage,
+  inboxViewCounts,
   isPlausibleYear,
   listTasks,
+  previewEvent,
   releaseTask,
   setTaskDue,
   taskCounts,

@@ -10,6 +10,8 @@ export const TIMEOUT_WARNING_MS = 5 * 60_000;
 export interface PageContext {
   user: WebUser | null;
   csrfToken: string | null;
+  /** The user holds a reviewing role (one that is not only for creating profiles): the nav shows Aufgaben. */
+  reviewer?: boolean;
 }
 
 export const PRODUCT = 'Steckbrief';
@@ -62,6 +64,13 @@ export function Layout({
                 </li>
                 {ctx.user ? (
                   <>
+                    {ctx.reviewer ? (
+                      <li>
+                        <a class="kern-link" href="/aufgaben">
+                          Aufgaben
+                        </a>
+                      </li>
+                    ) : null}
                     <li>
                       <a class="kern-link" href="/meine-steckbriefe">
                         Meine Steckbriefe

@@ -9,6 +9,7 @@ import { editingRoutes } from './routes/editing.js';
 import { profileRoutes } from './routes/profiles.js';
 import { publicRoutes } from './routes/public.js';
 import { signinRoutes } from './routes/signin.js';
+import { taskRoutes } from './routes/tasks.js';
 import { csrfProtection, loadSessionMiddleware, webState } from './security.js';
 import { SITE_CSS } from './site-css.js';
 import { TIMEOUT_JS } from './timeout-js.js';
@@ -49,6 +50,7 @@ export function webRoutes(deps: WebDeps): Router {
   editingRoutes(pages, web);
   attachmentRoutes(pages, web);
   publicRoutes(pages, web);
+  taskRoutes(pages, web);
 
   const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);
@@ -77,6 +79,7 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/profile\/[^/]+\/(abschnitte|abschnitt\/[a-z-]+|pruefen|einreichen|eingereicht|zurueckziehen)$/,
     /^\/profile\/[^/]+\/anlagen(\/[^/]+(\/entfernen)?)?$/,
     /^\/steckbrief\/neu$/,
+    /^\/aufgaben(\/[^/]+(\/(uebernehmen|freigeben))?)?\/?$/,
     /^\/werkstaetten(\/[^/]+)?\/?$/,
     /^\/(barrierefreiheit|datenschutz|impressum)\/?$/,
   ];

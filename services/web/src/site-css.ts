@@ -32,6 +32,16 @@ body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
 .check-answers__row { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
 .check-answers__action { margin: 0; margin-left: auto; }
 .date-input { display: flex; flex-wrap: wrap; gap: 1rem; }
+.inbox__view-list { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; list-style: none; margin: 0; padding: 0; }
+.inbox__views a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
+.inbox__filter-fields { display: flex; flex-wrap: wrap; gap: 1rem 1.5rem; align-items: flex-end; }
+.inbox__filter-buttons { display: flex; flex-wrap: wrap; gap: 1rem 1.5rem; align-items: center; margin-top: 1rem; }
+.inbox__action { margin: 0; }
+.task-layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: 2rem; }
+.task-form + .task-form { margin-top: 3rem; }
+@media (min-width: 960px) {
+  .task-layout { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
+}
 @media (max-width: 480px) {
   .site-header__inner { flex-direction: column; align-items: flex-start; }
 }

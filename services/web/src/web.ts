@@ -45,9 +45,12 @@ export function createWeb(deps: WebDeps) {
   const operator = deps.operator ?? DEMO_OPERATOR;
   const csp = pageCsp(secure);
 
+  const creatorRoles = new Set(registry.list().flatMap((d) => d.creatorRoles));
+  const reviewerOf = (actor: Actor) => actor.grants.some((g) => !creatorRoles.has(g.role));
   const ctxOf = (res: Response): PageContext => {
     const state = webState(res);
-    return { user: state?.user ?? null, csrfToken: state?.session?.csrfToken ?? null };
+    const user = state?.user ?? null;
+    return { user, csrfToken: state?.session?.csrfToken ?? null, reviewer: user ? reviewerOf(user.actor) : false };
   };
   const send = (res: Response, page: VNode, status = 200) => {
     res

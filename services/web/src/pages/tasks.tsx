@@ -1,0 +1,295 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
+import { INBOX_VIEWS, type InboxRow, type InboxSort, type InboxView } from '@steckbrief/engine';
+import { CsrfField, Layout, type PageContext, StatusTag } from '../components.js';
+import { formatDate } from '../format.js';
+import { type InboxParams, inboxHref, SORT_SLUGS, VIEW_LABELS, VIEW_SLUGS } from '../inbox-query.js';
+
+export interface FilterChoice {
+  name: string;
+  label: string;
+  /** value → label; empty: a free text field. */
+  options: Array<[string, string]>;
+}
+
+export interface InboxNotice {
+  tone: 'success' | 'warning' | 'info';
+  text: string;
+}
+
+export const PAGE_SIZE = 25;
+
+function SortHeader({ params, sort, label }: { params: InboxParams; sort: InboxSort; label: string }) {
+  const current = (params.sort ?? 'due') === sort && !(params.view === 'done' && !params.sort);
+  const ariaSort = current ? (params.descending ? 'descending' : 'ascending') : undefined;
+  const href = inboxHref(params, { sort, descending: current ? !params.descending : false, page: 1 });
+  return (
+    <th scope="col" class="kern-table__header" aria-sort={ariaSort}>
+      <a class="kern-link" href={href}>
+        {label}
+        <span class="kern-sr-only">
+          {current ? `, sortiert ${params.descending ? 'absteigend' : 'aufsteigend'}; umkehren` : ', danach sortieren'}
+        </span>
+        {current ? <span aria-hidden="true">{params.descending ? ' ▼' : ' ▲'}</span> : null}
+      </a>
+    </th>
+  );
+}
+
+function RowAction({ ctx, row, returnTo }: { ctx: PageContext; row: InboxRow; returnTo: string }) {
+  if (row.status !== 'open') return null;
+  const mine = row.claimedBy !== null && row.claimedBy === ctx.user?.actor.userId;
+  if (row.claimedBy && !mine) return null;
+  const action = mine ? 'freigeben' : 'uebernehmen';
+  return (
+    <form method="post" action={`/aufgaben/${row.id}/${action}`} class="inbox__action">
+      <CsrfField token={ctx.csrfToken} />
+      <input type="hidden" name="zurueck" value={returnTo} />
+      <button type="submit" class="kern-btn kern-btn--secondary kern-btn--small">
+        <span class="kern-label">
+          {mine ? 'Freigeben' : 'Übernehmen'}
+          <span class="kern-sr-only">: {row.title ?? 'Steckbrief ohne Titel'}</span>
+        </span>
+      </button>
+    </form>
+  );
+}
+
+function Filters({
+  params,
+  filters,
+  stages,
+}: {
+  params: InboxParams;
+  filters: FilterChoice[];
+  stages: Array<[string, string]>;
+}) {
+  const select = (id: string, name: string, label: string, options: Array<[string, string]>, value: string) => (
+    <div class="kern-form-input" key={name}>
+      <label class="kern-label" for={id}>
+        {label}
+      </label>
+      <div class="kern-form-input__select-wrapper">
+        <select class="kern-form-input__select" id={id} name={name}>
+          <option value="" selected={!value}>
+            Alle
+          </option>
+          {options.map(([v, l]) => (
+            <option value={v} selected={v === value} key={v}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
+  );
+  return (
+    <form method="get" action="/aufgaben" class="inbox__filters" aria-labelledby="filter-titel">
+      <h2 class="kern-heading-small" id="filter-titel">
+        Filter
+      </h2>
+      {params.view !== 'group' ? <input type="hidden" name="ansicht" value={VIEW_SLUGS[params.view]} /> : null}
+      <div class="inbox__filter-fields">
+        {select('filter-stufe', 'stufe', 'Stufe', stages, params.state)}
+        {filters.map((f) =>
+          f.options.length ? (
+            select(`filter-${f.name}`, f.name, f.label, f.options, params.scope[f.name] ?? '')
+          ) : (
+            <div class="kern-form-input" key={f.name}>
+              <label class="kern-label" for={`filter-${f.name}`}>
+                {f.label}
+              </label>
+              <input
+                class="kern-form-input__input"
+                type="text"
+                id={`filter-${f.name}`}
+                name={f.name}
+                value={params.scope[f.name] ?? ''}
+              />
+            </div>
+          ),
+        )}
+        <div class="kern-form-input">
+          <label class="kern-label" for="filter-faellig-vor">
+            Fällig vor
+          </label>
+          <input
+            class="kern-form-input__input"
+            type="date"
+            id="filter-faellig-vor"
+            name="faellig-vor"
+            value={params.dueBefore}
+          />
+        </div>
+        <div class="kern-form-check inbox__filter-check">
+          <input
+            class="kern-form-check__checkbox"
+            type="checkbox"
+            id="filter-ueberfaellig"
+            name="ueberfaellig"
+            value="ja"
+            checked={params.overdue}
+          />
+          <label class="kern-label" for="filter-ueberfaellig">
+            Nur überfällige
+          </label>
+        </div>
+      </div>
+      {params.sort ? <input type="hidden" name="sortierung" value={SORT_SLUGS[params.sort]} /> : null}
+      {params.descending ? <input type="hidden" name="richtung" value="ab" /> : null}
+      <div class="inbox__filter-buttons">
+        <button type="submit" class="kern-btn kern-btn--secondary">
+          <span class="kern-label">Filter anwenden</span>
+        </button>
+        <a
+          class="kern-link"
+          href={inboxHref({ ...params, state: '', scope: {}, overdue: false, dueBefore: '', page: 1 })}
+        >
+          Filter zurücksetzen
+        </a>
+      </div>
+    </form>
+  );
+}
+
+export function InboxPage({
+  ctx,
+  params,
+  rows,
+  total,
+  counts,
+  filters,
+  stages,
+  notice,
+}: {
+  ctx: PageContext;
+  params: InboxParams;
+  rows: InboxRow[];
+  total: number;
+  counts: Record<InboxView, number>;
+  filters: FilterChoice[];
+  stages: Array<[string, string]>;
+  notice: InboxNotice | null;
+}) {
+  const here = inboxHref(params);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const stageLabel = new Map(stages);
+  return (
+    <Layout title={`Aufgaben: ${VIEW_LABELS[params.view]}`} ctx={ctx}>
+      {notice ? (
+        <div class={`kern-alert kern-alert--${notice.tone}`} role="status">
+          <div class="kern-alert__header">
+            <h2 class="kern-title">{notice.tone === 'warning' ? 'Hinweis' : 'Erledigt'}</h2>
+          </div>
+          <div class="kern-alert__body">
+            <p class="kern-body">{notice.text}</p>
+          </div>
+        </div>
+      ) : null}
+      <h1 class="kern-heading-large">Aufgaben</h1>
+      <nav aria-label="Ansichten" class="inbox__views">
+        <ul class="inbox__view-list">
+          {INBOX_VIEWS.map((view) => (
+            <li key={view}>
+              <a
+                class="kern-link"
+                href={inboxHref(params, { view, page: 1, sort: null, descending: false })}
+                aria-current={view === params.view ? 'page' : undefined}
+              >
+                {VIEW_LABELS[view]} <span class="inbox__count">({counts[view]})</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Filters params={params} filters={filters} stages={stages} />
+      {rows.length === 0 ? (
+        <p class="kern-body">
+          Keine Aufgaben in dieser Ansicht{filters.length || params.state ? ' mit diesen Filtern' : ''}.
+        </p>
+      ) : (
+        <div class="kern-table-responsive">
+          <table class="kern-table">
+            <caption class="kern-title">
+              {VIEW_LABELS[params.view]}: {total} {total === 1 ? 'Aufgabe' : 'Aufgaben'}
+              {pages > 1 ? `, Seite ${params.page} von ${pages}` : ''}
+            </caption>
+            <thead class="kern-table__head">
+              <tr class="kern-table__row">
+                <SortHeader params={params} sort="title" label="Projekt" />
+                <SortHeader params={params} sort="sponsor" label="Träger" />
+                <SortHeader params={params} sort="state" label="Stufe" />
+                <th scope="col" class="kern-table__header">
+                  Aufgabe
+                </th>
+                <SortHeader params={params} sort="due" label="Fällig" />
+                <SortHeader params={params} sort="claimed" label="In Bearbeitung von" />
+                <th scope="col" class="kern-table__header">
+                  <span class="kern-sr-only">Aktion</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody class="kern-table__body">
+              {rows.map((row) => (
+                <tr class="kern-table__row" key={row.id}>
+                  <th scope="row" class="kern-table__cell">
+                    <a class="kern-link" href={`/aufgaben/${row.id}?zurueck=${encodeURIComponent(here)}`}>
+                      {row.title ?? 'Steckbrief ohne Titel'}
+                    </a>
+                  </th>
+                  <td class="kern-table__cell">{row.sponsor ?? '–'}</td>
+                  <td class="kern-table__cell">{stageLabel.get(row.state) ?? row.stateLabel.de}</td>
+                  <td class="kern-table__cell">{row.label.de}</td>
+                  <td class="kern-table__cell">
+                    {row.dueAt ? <time dateTime={row.dueAt}>{formatDate(row.dueAt)}</time> : '–'}
+                    {row.overdue ? (
+                      <>
+                        {' '}
+                        <StatusTag label="Überfällig" tone="danger" />
+                      </>
+                    ) : null}
+                    {row.closedAt ? (
+                      <>
+                        <br />
+                        erledigt am <time dateTime={row.closedAt}>{formatDate(row.closedAt)}</time>
+                      </>
+                    ) : null}
+                  </td>
+                  <td class="kern-table__cell">
+                    {row.claimedBy === ctx.user?.actor.userId ? 'Ihnen' : (row.claimedByName ?? 'niemandem')}
+                  </td>
+                  <td class="kern-table__cell">
+                    <RowAction ctx={ctx} row={row} returnTo={here} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {pages > 1 ? (
+        <nav aria-label="Seiten" class="inbox__pages">
+          <ul class="inbox__view-list">
+            {params.page > 1 ? (
+              <li>
+                <a class="kern-link" rel="prev" href={inboxHref(params, { page: params.page - 1 })}>
+                  Vorherige Seite
+                </a>
+              </li>
+            ) : null}
+            <li>
+              Seite {params.page} von {pages}
+            </li>
+            {params.page < pages ? (
+              <li>
+                <a class="kern-link" rel="next" href={inboxHref(params, { page: params.page + 1 })}>
+                  Nächste Seite
+                </a>
+              </li>
+            ) : null}
+          </ul>
+        </nav>
+      ) : null}
+    </Layout>
+  );
+}

@@ -1,0 +1,329 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
+import {
+  type Actor,
+  applyEvent,
+  Conflict,
+  claimTask,
+  Forbidden,
+  GuardFailed,
+  getProfile,
+  getTask,
+  type InboxRow,
+  InvalidEvent,
+  inboxPage,
+  inboxViewCounts,
+  NotFound,
+  previewEvent,
+  profileHistory,
+  releaseTask,
+  StaleVersion,
+  scopeAttributes,
+  scopeValueOf,
+  taskCounts,
+  taskGroupsOf,
+  ValidationFailed,
+} from '@steckbrief/engine';
+import type { Response, Router } from 'express';
+import { z } from 'zod';
+import { type InboxParams, inboxHref, parseInboxParams, safeInboxHref } from '../inbox-query.js';
+import { type ActingState, ConfirmEventPage, type FormValues, StaleTaskPage, TaskPage } from '../pages/task.js';
+import { type FilterChoice, type InboxNotice, InboxPage, PAGE_SIZE } from '../pages/tasks.js';
+import { type EventForm, eventForm, type FormBody, formErrors, payloadOf, typedValues } from '../task-forms.js';
+import { UUID, type Web } from '../web.js';
+
+/** An address with some query parameters added. */
+const withParams = (href: string, add: Record<string, string>) =>
+  `${href}${href.includes('?') ? '&' : '?'}${new URLSearchParams(add).toString()}`;
+
+/** The reviewers' inbox and the task page: views, filters, claim and release, acting on a task. */
+export function taskRoutes(pages: Router, web: Web): void {
+  const { registry, engine, send, ctxOf, requireUser, presentationOf } = web;
+  const attributes = scopeAttributes(registry);
+  const attributeNames = attributes.map((a) => a.name);
+
+  /** The scope filters of the workflows the actor has a role in, with the values their roles accept. */
+  const filterChoices = (actor: Actor): FilterChoice[] => {
+    const held = new Set(actor.grants.map((g) => g.role));
+    const out = new Map<string, FilterChoice>();
+    for (const definition of registry.list()) {
+      if (!Object.keys(definition.roles).some((r) => held.has(r))) continue;
+      for (const role of Object.values(definition.roles)) {
+        if (role.scope.kind !== 'attribute' || out.has(role.scope.attribute)) continue;
+        const schema = z.toJSONSchema(role.scope.values, { unrepresentable: 'any' }) as {
+          enum?: unknown[];
+          type?: string;
+          minimum?: number;
+          maximum?: number;
+        };
+        const values =
+          schema.enum?.map(String) ??
+          (schema.type === 'integer' &&
+          schema.minimum !== undefined &&
+          schema.maximum !== undefined &&
+          schema.maximum - schema.minimum <= 50
+            ? Array.from({ length: schema.maximum - schema.minimum + 1 }, (_, i) => String((schema.minimum ?? 0) + i))
+            : []);
+        out.set(role.scope.attribute, {
+          name: role.scope.attribute,
+          label: role.label.de,
+          options: values.map((v) => [v, v]),
+        });
+      }
+    }
+    return [...out.values()];
+  };
+
+  /** The engine's query for these parameters; scope values no role accepts are left out. */
+  const engineQuery = (params: InboxParams) => {
+    const scope: Record<string, string> = {};
+    for (const attribute of attributes) {
+      const raw = params.scope[attribute.name];
+      const value = raw === undefined ? null : scopeValueOf(attribute, raw);
+      if (value !== null) scope[attribute.name] = value;
+    }
+    return {
+      state: params.state || undefined,
+      scope,
+      overdue: params.overdue,
+      dueBefore: params.dueBefore ? new Date(`${params.dueBefore}T00:00:00Z`) : undefined,
+      sort: params.sort ?? undefined,
+      descending: params.descending,
+    };
+  };
+
+  const stateLabel = (state: string) => {
+    for (const d of registry.list()) if (d.states[state]) return d.states[state].de;
+    return state;
+  };
+
+  const noticeOf = async (actor: Actor, query: Record<string, unknown>): Promise<InboxNotice | null> => {
+    const kind = typeof query.meldung === 'string' ? query.meldung : '';
+    const taskId = typeof query.aufgabe === 'string' && UUID.test(query.aufgabe) ? query.aufgabe : null;
+    const task = taskId ? await getTask(engine, actor, taskId).catch(() => null) : null;
+    const title = task ? `„${task.title ?? 'Steckbrief ohne Titel'}“` : 'Die Aufgabe';
+    switch (kind) {
+      case 'vergeben':
+        return {
+          tone: 'warning',
+          text:
+            task?.status === 'open' && task.claimedByName
+              ? `${title} wird bereits von ${task.claimedByName} bearbeitet. Sie wurde Ihnen nicht zugewiesen.`
+              : `${title} wurde inzwischen von jemand anderem übernommen oder erledigt.`,
+        };
+      case 'geaendert':
+        return { tone: 'warning', text: `${title} wurde inzwischen übernommen, freigegeben oder erledigt.` };
+      case 'freigegeben':
+        return { tone: 'info', text: `${title} ist wieder frei für Ihre Gruppe.` };
+      case 'keine-weiteren':
+        return {
+          tone: 'success',
+          text: 'Ihre Entscheidung wurde gespeichert. In dieser Ansicht gibt es keine weiteren Aufgaben.',
+        };
+      default:
+        return null;
+    }
+  };
+
+  pages.get('/aufgaben', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const params = parseInboxParams(req.query as Record<string, unknown>, attributeNames);
+    const query = engineQuery(params);
+    const [page, counts, open, notice] = await Promise.all([
+      inboxPage(engine, actor, {
+        ...query,
+        view: params.view,
+        limit: PAGE_SIZE,
+        offset: (params.page - 1) * PAGE_SIZE,
+      }),
+      inboxViewCounts(engine, actor, query),
+      taskCounts(engine, actor),
+      noticeOf(actor, req.query as Record<string, unknown>),
+    ]);
+    const stages = [...new Set([...Object.keys(open.byState), ...(params.state ? [params.state] : [])])].map(
+      (s): [string, string] => [s, stateLabel(s)],
+    );
+    send(
+      res,
+      <InboxPage
+        ctx={ctxOf(res)}
+        params={params}
+        rows={page.items}
+        total={page.total}
+        counts={counts}
+        filters={filterChoices(actor)}
+        stages={stages}
+        notice={notice}
+      />,
+    );
+  });
+
+  const inGroup = (actor: Actor, task: InboxRow) =>
+    taskGroupsOf(registry.roles, actor).some(([r, s]) => r === task.role && s === (task.scope ?? ''));
+
+  const taskOf = async (actor: Actor, id: string) => {
+    if (!UUID.test(id)) throw new NotFound('Aufgabe nicht gefunden.');
+    return getTask(engine, actor, id);
+  };
+
+  pages.post('/aufgaben/:id/uebernehmen', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const back = safeInboxHref((req.body as FormBody).zurueck);
+    const task = await taskOf(actor, req.params.id);
+    try {
+      await claimTask(engine, actor, task.id);
+    } catch (err) {
+      if (!(err instanceof Conflict || err instanceof Forbidden)) throw err;
+      // Lost a race for the task (or it closed meanwhile): back to the list with what happened.
+      return res.redirect(303, withParams(back, { meldung: 'vergeben', aufgabe: task.id }));
+    }
+    res.redirect(303, `/aufgaben/${task.id}?zurueck=${encodeURIComponent(back)}`);
+  });
+
+  pages.post('/aufgaben/:id/freigeben', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const back = safeInboxHref((req.body as FormBody).zurueck);
+    const task = await taskOf(actor, req.params.id);
+    try {
+      await releaseTask(engine, actor, task.id);
+    } catch (err) {
+      if (!(err instanceof Conflict || err instanceof Forbidden)) throw err;
+      return res.redirect(303, withParams(back, { meldung: 'geaendert', aufgabe: task.id }));
+    }
+    res.redirect(303, withParams(back, { meldung: 'freigegeben', aufgabe: task.id }));
+  });
+
+  /** Everything the task page shows, as the engine shows it to this actor now. */
+  const taskView = async (actor: Actor, id: string) => {
+    const task = await taskOf(actor, id);
+    const profile = await getProfile(engine, actor, task.profileId);
+    const definition = registry.get(profile.workflow, profile.workflowVersion);
+    const presentation = presentationOf(profile.workflow);
+    if (!presentation) throw new NotFound('Keine Darstellung für diesen Workflow.');
+    const history = await profileHistory(engine, actor, profile.id);
+    const mayAct = task.status === 'open' && (task.claimedBy === null || task.claimedBy === actor.userId);
+    const forms = mayAct ? profile.availableEvents.map((e) => eventForm(definition, e.type)) : [];
+    const claim: 'claim' | 'release' | null =
+      task.status !== 'open' || !inGroup(actor, task)
+        ? null
+        : task.claimedBy === null
+          ? 'claim'
+          : task.claimedBy === actor.userId
+            ? 'release'
+            : null;
+    return { task, profile, definition, presentation, history, forms, claim };
+  };
+
+  const renderTask = (
+    res: Response,
+    view: Awaited<ReturnType<typeof taskView>>,
+    returnTo: string,
+    extra: { acting?: ActingState | null; notice?: string | null } = {},
+    status = 200,
+  ) =>
+    send(
+      res,
+      <TaskPage
+        ctx={ctxOf(res)}
+        {...view}
+        returnTo={returnTo}
+        acting={extra.acting ?? null}
+        notice={extra.notice ?? null}
+      />,
+      status,
+    );
+
+  pages.get('/aufgaben/:id', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const view = await taskView(actor, req.params.id);
+    const returnTo = safeInboxHref(req.query.zurueck);
+    const saved = typeof req.query.gespeichert === 'string' ? req.query.gespeichert : '';
+    const savedLabel = saved ? view.definition.events[saved]?.label.de : undefined;
+    renderTask(res, view, returnTo, {
+      notice: savedLabel ? `„${savedLabel}“ wurde gespeichert. Hier ist die nächste Aufgabe dieser Ansicht.` : null,
+    });
+  });
+
+  pages.post('/aufgaben/:id', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const body = req.body as FormBody;
+    const returnTo = safeInboxHref(body.zurueck);
+    const view = await taskView(actor, req.params.id);
+    const { task, profile, definition } = view;
+    const type = typeof body.event === 'string' ? body.event : '';
+    const version = Number(body.version);
+    const expectedVersion = Number.isInteger(version) ? version : -1;
+    const form: EventForm | null = definition.events[type] ? eventForm(definition, type) : null;
+    const values: FormValues = form ? typedValues(form, body) : {};
+
+    const stale = async () => {
+      const history = await profileHistory(engine, actor, profile.id);
+      const changes = history.filter((h) => h.seq > expectedVersion);
+      return send(
+        res,
+        <StaleTaskPage
+          ctx={ctxOf(res)}
+          task={task}
+          profile={profile}
+          definition={definition}
+          changes={changes}
+          form={form}
+          values={values}
+          returnTo={returnTo}
+        />,
+        409,
+      );
+    };
+    // The form this page showed must still be one the engine offers: else the profile moved on.
+    if (!form || profile.version !== expectedVersion || !view.forms.some((f) => f.type === type)) return stale();
+
+    const payload = payloadOf(form, body);
+    const input = { profileId: profile.id, type, payload, expectedVersion };
+    try {
+      if (body.bestaetigt !== 'ja') {
+        const preview = await previewEvent(engine, actor, input);
+        if (preview.ends) {
+          return send(
+            res,
+            <ConfirmEventPage
+              ctx={ctxOf(res)}
+              task={task}
+              profile={profile}
+              form={form}
+              values={values}
+              version={profile.version}
+              returnTo={returnTo}
+              toLabel={preview.toLabel.de}
+            />,
+          );
+        }
+      }
+      await applyEvent(engine, actor, input);
+    } catch (err) {
+      if (err instanceof StaleVersion || err instanceof Conflict || err instanceof Forbidden) return stale();
+      if (!(err instanceof InvalidEvent || err instanceof ValidationFailed || err instanceof GuardFailed)) throw err;
+      const errors = formErrors(form, err.issues, err.message);
+      return renderTask(res, view, returnTo, { acting: { type, values, errors } }, 422);
+    }
+
+    // The next task of the same view opens; with none left, the view itself says so.
+    const params = parseInboxParams(
+      Object.fromEntries(new URL(returnTo, 'http://localhost').searchParams),
+      attributeNames,
+    );
+    const next = await inboxPage(engine, actor, { ...engineQuery(params), view: params.view, limit: 2 });
+    const nextTask = next.items.find((t) => t.id !== task.id && t.status === 'open');
+    if (nextTask) {
+      return res.redirect(
+        303,
+        `/aufgaben/${nextTask.id}?${new URLSearchParams({ zurueck: returnTo, gespeichert: type })}`,
+      );
+    }
+    res.redirect(303, withParams(inboxHref(params, { page: 1 }), { meldung: 'keine-weiteren' }));
+  });
+}
