@@ -115,6 +115,70 @@ describe('revision and withdrawal', () => {
     expect(await stateOf(id)).toBe('intake');
   });
 
+  /** The task list's row of each section, by section id. */
+  const taskRows = (html: string) =>
+    new Map(
+      html
+        .split('<li class="task-list__item"')
+        .slice(1)
+        .map((row) => [/id="abschnitt-([a-z-]+)"/.exec(row)?.[1] ?? '', row] as const),
+    );
+
+  it('marks the sections a revision request concerns, with its reason, on the task list and the check-answers page', async () => {
+    const id = await env.createProfileFor(env.people.applicant);
+    await env.send(env.people.applicant, id, 'SUBMIT');
+    await env.send(env.people.wrl, id, 'REQUEST_REVISION', {
+      reason: 'Bitte Kosten und Zeitplan belegen.',
+      sections: ['kosten-und-foerderung', 'zeitplan'],
+    });
+    const tasks = await client.request(`/profile/${id}/abschnitte`);
+    expect(tasks.text).toContain('Bitte Kosten und Zeitplan belegen.');
+    expect(tasks.text).toContain('Betroffene Abschnitte: Kosten und Förderung, Zeitplan');
+    const rows = taskRows(tasks.text);
+    const marked = [...rows].filter(([, row]) => row.includes('Überarbeitung erbeten')).map(([section]) => section);
+    expect(marked).toEqual(['kosten-und-foerderung', 'zeitplan']);
+    const check = await client.request(`/profile/${id}/pruefen`);
+    expect(check.text).toContain('Bitte Kosten und Zeitplan belegen.');
+    const headings = [...check.text.matchAll(/<h2 class="kern-heading-medium" id="pruefen-([a-z-]+)">(.*?)<\/h2>/g)];
+    expect(headings.filter(([h]) => h.includes('Überarbeitung erbeten')).map(([, section]) => section)).toEqual([
+      'kosten-und-foerderung',
+      'zeitplan',
+    ]);
+  });
+
+  it('marks the sections a Votum for further qualification names', async () => {
+    const id = await env.createProfileFor(env.people.applicant);
+    await env.send(env.people.applicant, id, 'SUBMIT');
+    await env.send(env.people.wrl, id, 'ACCEPT', { werkstatt: 4 });
+    await env.send(env.people.wrl, id, 'VOTE', {
+      votum: 'further_qualification',
+      reason: 'Die Wirkung auf Arbeitsplätze bitte beziffern.',
+      sections: ['wirkung'],
+    });
+    const tasks = await client.request(`/profile/${id}/abschnitte`);
+    expect(tasks.text).toContain('Die Wirkung auf Arbeitsplätze bitte beziffern.');
+    const marked = [...taskRows(tasks.text)].filter(([, row]) => row.includes('Überarbeitung erbeten'));
+    expect(marked.map(([section]) => section)).toEqual(['wirkung']);
+  });
+
+  it('shows a revision request without sections with its reason and no section marked', async () => {
+    const id = await env.createProfileFor(env.people.applicant);
+    await env.send(env.people.applicant, id, 'SUBMIT');
+    await env.send(env.people.wrl, id, 'REQUEST_REVISION', { reason: 'Bitte insgesamt kürzen.' });
+    const tasks = await client.request(`/profile/${id}/abschnitte`);
+    expect(tasks.text).toContain('Bitte insgesamt kürzen.');
+    expect(tasks.text).not.toContain('Überarbeitung erbeten');
+  });
+
+  it('refuses a revision request naming a section the Steckbrief does not have, leaving the state', async () => {
+    const id = await env.createProfileFor(env.people.applicant);
+    await env.send(env.people.applicant, id, 'SUBMIT');
+    await expect(
+      env.send(env.people.wrl, id, 'REQUEST_REVISION', { reason: 'Bitte prüfen.', sections: ['finanzen'] }),
+    ).rejects.toMatchObject({ code: 'invalid-event' });
+    expect(await stateOf(id)).toBe('intake');
+  });
+
   it('withdraws only after confirming on its own page', async () => {
     const id = await env.createProfileFor(env.people.applicant);
     const profilePage = await client.request(`/profile/${id}`);

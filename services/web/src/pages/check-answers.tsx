@@ -4,6 +4,7 @@ import type { ProfileView } from '@steckbrief/engine';
 import { CsrfField, ErrorSummary, type FieldError, Layout, type PageContext, SubmitButton } from '../components.js';
 import { formatDate } from '../format.js';
 import { fieldSpecOf, valueAt, type WorkflowPresentation } from '../presentation.js';
+import { RevisionNotice, type RevisionRequest, RevisionTag } from '../revision.js';
 import { fieldId } from '../sections.js';
 import { FieldValue } from './profile.js';
 
@@ -14,6 +15,7 @@ export function CheckAnswersPage({
   presentation,
   submit,
   errors = [],
+  revision = null,
 }: {
   ctx: PageContext;
   profile: ProfileView;
@@ -21,6 +23,8 @@ export function CheckAnswersPage({
   /** The submission the engine allows now, with its button text; null: none. */
   submit: { event: string; button: string } | null;
   errors?: FieldError[];
+  /** In revision: why, and which sections it concerns. */
+  revision?: RevisionRequest | null;
 }) {
   return (
     <Layout title="Angaben prüfen" ctx={ctx} hasErrors={errors.length > 0}>
@@ -31,10 +35,17 @@ export function CheckAnswersPage({
       </p>
       <ErrorSummary errors={errors} />
       <h1 class="kern-heading-large">Prüfen Sie Ihre Angaben</h1>
+      {revision ? <RevisionNotice request={revision} presentation={presentation} /> : null}
       {presentation.sections.map((section) => (
         <section aria-labelledby={`pruefen-${section.id}`} key={section.id}>
           <h2 class="kern-heading-medium" id={`pruefen-${section.id}`}>
             {section.title}
+            {revision?.sections.includes(section.id) ? (
+              <>
+                {' '}
+                <RevisionTag />
+              </>
+            ) : null}
           </h2>
           <dl class="kern-description-list">
             {section.fields.map((field) => {

@@ -5,6 +5,7 @@ import { DescriptionList, Layout, type PageContext, StatusTag } from '../compone
 import { formatDate, formatDateTime, formatEuros, formatNumber } from '../format.js';
 import type { Children } from '../html.js';
 import { type FieldSpec, valueAt, type WorkflowPresentation } from '../presentation.js';
+import { RevisionNotice, type RevisionRequest } from '../revision.js';
 
 const NOT_GIVEN = 'Nicht angegeben';
 
@@ -105,13 +106,13 @@ export function ProfilePage({
   history,
   editHref,
   withdrawHref,
-  revisionReason,
+  revision,
 }: {
   ctx: PageContext;
   editHref: string | null;
   withdrawHref: string | null;
-  /** Why a revision was asked for, when the profile is in revision. */
-  revisionReason: string | null;
+  /** Why a revision was asked for and what it concerns, when the profile is in revision. */
+  revision: RevisionRequest | null;
   profile: ProfileView;
   definition: WorkflowDefinition;
   presentation: WorkflowPresentation;
@@ -137,16 +138,7 @@ export function ProfilePage({
           <StatusTag label={profile.stateLabel.de} tone={presentation.stateTones[profile.state] ?? 'info'} />
         </p>
         {explanation ? <p class="kern-body">{explanation}</p> : null}
-        {revisionReason ? (
-          <div class="kern-alert kern-alert--warning">
-            <div class="kern-alert__header">
-              <h3 class="kern-title">Grund der Überarbeitung</h3>
-            </div>
-            <div class="kern-alert__body">
-              <p class="kern-body preserve-lines">{revisionReason}</p>
-            </div>
-          </div>
-        ) : null}
+        {revision ? <RevisionNotice request={revision} presentation={presentation} headingLevel={3} /> : null}
         {editHref ? (
           <p class="kern-body">
             <a class="kern-link" href={editHref}>

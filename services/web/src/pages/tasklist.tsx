@@ -1,6 +1,8 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
 import { Layout, type PageContext, StatusTag } from '../components.js';
+import type { WorkflowPresentation } from '../presentation.js';
+import { RevisionNotice, type RevisionRequest, RevisionTag } from '../revision.js';
 
 export type SectionStatus = 'done' | 'started' | 'not_started' | 'unavailable';
 
@@ -24,11 +26,16 @@ export function TaskListPage({
   profileId,
   title,
   rows,
+  revision = null,
+  presentation,
 }: {
   ctx: PageContext;
   profileId: string;
   title: string;
   rows: TaskRow[];
+  /** In revision: why, and which sections get the tag "Überarbeitung erbeten". */
+  revision?: RevisionRequest | null;
+  presentation: WorkflowPresentation;
 }) {
   const done = rows.filter((r) => r.status === 'done').length;
   return (
@@ -40,6 +47,7 @@ export function TaskListPage({
       </p>
       <span class="kern-preline">{title}</span>
       <h1 class="kern-heading-large">Steckbrief bearbeiten</h1>
+      {revision ? <RevisionNotice request={revision} presentation={presentation} /> : null}
       <p class="kern-body">
         Sie haben {done} von {rows.length} Abschnitten erledigt. Ihre Angaben werden bei jedem „Weiter“ gespeichert.
       </p>
@@ -56,6 +64,11 @@ export function TaskListPage({
               )}
             </span>
             <span id={`abschnitt-${r.id}-status`}>
+              {revision?.sections.includes(r.id) ? (
+                <>
+                  <RevisionTag />{' '}
+                </>
+              ) : null}
               <StatusTag label={STATUS[r.status].label} tone={STATUS[r.status].tone} />
             </span>
           </li>

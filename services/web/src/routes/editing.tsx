@@ -11,6 +11,7 @@ import {
   NotFound,
   type ProfileView,
   patchProfileData,
+  profileHistory,
   StaleVersion,
   ValidationFailed,
   type WorkflowDefinition,
@@ -22,12 +23,19 @@ import { ConflictPage, type FieldView, SectionPage } from '../pages/section.js';
 import { type SectionStatus, TaskListPage } from '../pages/tasklist.js';
 import { WithdrawPage } from '../pages/withdraw.js';
 import { fieldSpecOf, valueAt, type WorkflowPresentation } from '../presentation.js';
+import { revisionRequest } from '../revision.js';
 import { type FormBody, fieldId, formValue, germanMessage, type SectionSpec, sectionPatch } from '../sections.js';
 import { UUID, type Web } from '../web.js';
 
 /** The owner's journey: new Steckbrief, task list, question pages, check answers and submit, withdraw. */
 export function editingRoutes(pages: Router, web: Web): void {
   const { engine, send, ctxOf, requireUser, presentationOf, editable } = web;
+
+  /** What a revision request asked for, read from the history only while the profile is in revision. */
+  const revisionOf = async (actor: Actor, presentation: WorkflowPresentation, profile: ProfileView) =>
+    profile.state === presentation.revisionState
+      ? revisionRequest(presentation, profile, await profileHistory(engine, actor, profile.id))
+      : null;
 
   pages.post('/steckbrief/neu', async (req, res) => {
     const actor = requireUser(req, res);
@@ -56,7 +64,17 @@ export function editingRoutes(pages: Router, web: Web): void {
     });
     const title =
       typeof profile.data.title === 'string' && profile.data.title ? profile.data.title : 'Neuer Steckbrief';
-    send(res, <TaskListPage ctx={ctxOf(res)} profileId={profile.id} title={title} rows={rows} />);
+    send(
+      res,
+      <TaskListPage
+        ctx={ctxOf(res)}
+        profileId={profile.id}
+        title={title}
+        rows={rows}
+        revision={await revisionOf(actor, presentation, profile)}
+        presentation={presentation}
+      />,
+    );
   });
 
   const fieldViews = (
@@ -159,6 +177,7 @@ export function editingRoutes(pages: Router, web: Web): void {
         profile={profile}
         presentation={presentation}
         submit={submissionOf(presentation, profile)}
+        revision={await revisionOf(actor, presentation, profile)}
       />,
     );
   });
@@ -205,6 +224,7 @@ export function editingRoutes(pages: Router, web: Web): void {
           presentation={presentation}
           submit={submit}
           errors={errors}
+          revision={await revisionOf(actor, presentation, profile)}
         />,
         422,
       );

@@ -1,12 +1,12 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
-import type { Actor, HistoryItem, ProfileView } from '@steckbrief/engine';
+import type { Actor } from '@steckbrief/engine';
 import { listProfiles, NotFound, profileHistory } from '@steckbrief/engine';
 import type { Router } from 'express';
 import { type MyProfileRow, MyProfilesPage } from '../pages/my-profiles.js';
 import { ProfilePage } from '../pages/profile.js';
-import type { WorkflowPresentation } from '../presentation.js';
 import { nextTasks } from '../read-models.js';
+import { revisionRequest } from '../revision.js';
 import { UUID, type Web } from '../web.js';
 
 /** Meine Steckbriefe and the profile page (also under the mails' old path /profiles/<id>). */
@@ -61,20 +61,8 @@ export function profileRoutes(pages: Router, web: Web): void {
         history={history}
         editHref={canEdit ? `/profile/${profile.id}/abschnitte` : null}
         withdrawHref={canWithdraw ? `/profile/${profile.id}/zurueckziehen` : null}
-        revisionReason={revisionReason(presentation, profile, history)}
+        revision={revisionRequest(presentation, profile, history)}
       />,
     );
   });
-}
-
-/** In the revision state: the reason given by the entry that led into it (the engine showed it to this viewer). */
-function revisionReason(
-  presentation: WorkflowPresentation,
-  profile: ProfileView,
-  history: HistoryItem[],
-): string | null {
-  if (profile.state !== presentation.revisionState) return null;
-  const entry = [...history].reverse().find((h) => h.to === presentation.revisionState && h.from !== h.to);
-  const reason = (entry?.payload as { reason?: unknown } | null)?.reason;
-  return typeof reason === 'string' ? reason : null;
 }
