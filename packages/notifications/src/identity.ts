@@ -15,8 +15,23 @@ export function senderDomain(from: string): string {
   return match?.[1]?.toLowerCase() ?? 'steckbrief.localhost';
 }
 
-/** Link to the authenticated view of a profile. */
-export function profileLink(publicUrl: string, profileId: string): string {
+/**
+ * A web page below the public URL, which may itself have a path (`https://example.org/app`): mails and the
+ * calendar feed link to pages people read, never to the JSON API.
+ */
+function pageLink(publicUrl: string, path: string, id: string): string {
   const base = publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`;
-  return new URL(`profiles/${encodeURIComponent(profileId)}`, base).toString();
+  return new URL(`${path}/${encodeURIComponent(id)}`, base).toString();
 }
+
+/**
+ * The profile's page. Still the old path `/profiles/<id>`, which the web redirects to `/profile/<id>`: the web's
+ * own tests look for this path in mails; they move to `/profile/` together with this link.
+ */
+export const profileLink = (publicUrl: string, profileId: string) => pageLink(publicUrl, 'profiles', profileId);
+
+/** The task's page, where it is claimed and acted on. */
+export const taskLink = (publicUrl: string, taskId: string) => pageLink(publicUrl, 'aufgaben', taskId);
+
+/** The session's page (agenda, decisions, minutes). */
+export const sessionLink = (publicUrl: string, sessionId: string) => pageLink(publicUrl, 'sitzungen', sessionId);

@@ -1,4 +1,4 @@
-export { messageIdFor, profileLink, senderDomain } from './identity.js';
+export { messageIdFor, profileLink, senderDomain, sessionLink, taskLink } from './identity.js';
 export type { SigninCodeInput } from './signin.js';
 export { renderSigninCode } from './signin.js';
 export type { Bilingual, NoticeInput, NoticeKind, NoticeTask, RenderedMail } from './templates.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageIdFor, profileLink, senderDomain } from './identity.js';
+import { messageIdFor, profileLink, senderDomain, sessionLink, taskLink } from './identity.js';
 import { escapeHtml, type NoticeInput, renderNotice } from './templates.js';
 
 const base: NoticeInput = {
@@ -101,5 +101,32 @@ describe('identity helpers', () => {
     expect(senderDomain('noreply@example.org')).toBe('example.org');
     expect(profileLink('https://x.example/app', 'abc')).toBe('https://x.example/app/profiles/abc');
     expect(escapeHtml(`'`)).toBe('&#39;');
+  });
+
+  it('links tasks to /aufgaben/<id> and sessions to /sitzungen/<id> below the public URL, with or without its path', () => {
+    expect(taskLink('https://x.example/app', 't 1')).toBe('https://x.example/app/aufgaben/t%201');
+    expect(taskLink('https://x.example/', 't1')).toBe('https://x.example/aufgaben/t1');
+    expect(sessionLink('https://x.example/app/', 's1')).toBe('https://x.example/app/sitzungen/s1');
+    expect(sessionLink('https://x.example', 's1')).toBe('https://x.example/sitzungen/s1');
+  });
+
+  it('links a task notice to the task page above the profile page, in text and HTML', () => {
+    const mail = renderNotice({
+      ...base,
+      kind: 'reminder',
+      tasks: [{ label: { de: 'Votum abgeben', en: 'Give the vote' }, dueAt: new Date('2026-01-15T10:30:00Z') }],
+      taskLink: 'https://steckbrief.example.org/aufgaben/7c1d',
+    });
+    const de = mail.text.slice(0, mail.text.indexOf('English version below'));
+    expect(de).toContain('Zur Aufgabe (Anmeldung erforderlich):\nhttps://steckbrief.example.org/aufgaben/7c1d');
+    expect(de.indexOf('/aufgaben/7c1d')).toBeLessThan(de.indexOf('/profiles/0b5e'));
+    expect(mail.text).toContain('Open the task (sign-in required):\nhttps://steckbrief.example.org/aufgaben/7c1d');
+    expect(mail.html).toContain('<a href="https://steckbrief.example.org/aufgaben/7c1d">');
+  });
+
+  it('leaves the task link out of a state change notice', () => {
+    const mail = renderNotice({ ...base, taskLink: 'https://steckbrief.example.org/aufgaben/7c1d' });
+    expect(mail.text).not.toContain('/aufgaben/');
+    expect(mail.html).not.toContain('/aufgaben/');
   });
 });

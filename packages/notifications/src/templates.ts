@@ -32,8 +32,13 @@ export interface NoticeInput {
   state: Bilingual;
   /** What the recipient must do next; empty when nothing is to be done. */
   tasks: NoticeTask[];
-  /** Link to the profile's authenticated view. */
+  /** Link to the profile's page (sign-in required). */
   link: string;
+  /**
+   * Link to the page of the task the notice is about (assigned, due soon, overdue): where the recipient
+   * acts. Shown above the profile's link; left out when absent.
+   */
+  taskLink?: string | null;
   recipientName?: string | null;
   /** For escalations: the assignee group, so the office sees whose task is overdue. */
   assignee?: Bilingual | null;
@@ -160,12 +165,14 @@ const HEADINGS = {
   de: {
     todo: 'Was ist zu tun?',
     link: 'Zum Projektsteckbrief (Anmeldung erforderlich):',
+    taskLink: 'Zur Aufgabe (Anmeldung erforderlich):',
     hello: 'Guten Tag',
     note: 'Diese Nachricht wurde automatisch versandt.',
   },
   en: {
     todo: 'What needs to be done?',
     link: 'Open the project profile (sign-in required):',
+    taskLink: 'Open the task (sign-in required):',
     hello: 'Hello',
     note: 'This message was sent automatically.',
   },
@@ -191,11 +198,14 @@ export function renderNotice(input: NoticeInput): RenderedMail {
       todo: todo.length ? todo : [NOTHING_TO_DO[lang]],
       hasTasks: todo.length > 0,
       linkLabel: h.link,
+      taskLinkLabel: h.taskLink,
       note: h.note,
     };
   };
   const de = section('de');
   const en = section('en');
+  // Only notices about a task link to it; a state change or session result is about the profile.
+  const taskLink = input.kind === 'state_changed' || input.kind === 'session_result' ? null : input.taskLink;
 
   const textPart = (s: ReturnType<typeof section>) =>
     [
@@ -206,6 +216,7 @@ export function renderNotice(input: NoticeInput): RenderedMail {
       s.todoHeading,
       ...s.todo.map((line) => (s.hasTasks ? `- ${line}` : line)),
       '',
+      ...(taskLink ? [s.taskLinkLabel, taskLink, ''] : []),
       s.linkLabel,
       input.link,
       '',
@@ -223,6 +234,9 @@ export function renderNotice(input: NoticeInput): RenderedMail {
       `<p>${escapeHtml(s.intro)}</p>`,
       `<h3>${escapeHtml(s.todoHeading)}</h3>`,
       items,
+      ...(taskLink
+        ? [`<p>${escapeHtml(s.taskLinkLabel)}<br><a href="${escapeHtml(taskLink)}">${escapeHtml(taskLink)}</a></p>`]
+        : []),
       `<p>${escapeHtml(s.linkLabel)}<br><a href="${escapeHtml(input.link)}">${escapeHtml(input.link)}</a></p>`,
       `<p><small>${escapeHtml(s.note)}</small></p>`,
       '</div>',
