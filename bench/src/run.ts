@@ -21,6 +21,7 @@ export const BENCHMARKS: Array<{ name: string; load: () => Promise<Benchmark> }>
   { name: 'mail', load: async () => (await import('./benchmarks/mail.js')).mail },
   { name: 'reminders', load: async () => (await import('./benchmarks/reminders.js')).reminders },
   { name: 'inbox', load: async () => (await import('./benchmarks/inbox.js')).inbox },
+  { name: 'web', load: async () => (await import('./benchmarks/web.js')).web },
 ];
 
 function parseArgs(argv: string[]) {
