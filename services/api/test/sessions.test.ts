@@ -295,7 +295,7 @@ describe('sessions', () => {
     });
     expect(res.body.results[0]).toMatchObject({ status: 'applied', state: 'ministry_review' });
     const minutes = await api.request(u.w4!.token, 'GET', `/api/v1/sessions/${session.id}/minutes`);
-    expect(minutes.body).toContain('Positiv entschieden / approved: 1 Projekte');
+    expect(minutes.body).toContain('Positiv entschieden / approved: 1 Projekt mit');
     expect((await api.request(u.w2!.token, 'GET', `/api/v1/sessions/${session.id}/minutes`)).status).toBe(404);
     expect(
       (
@@ -321,9 +321,11 @@ describe('sessions', () => {
 });
 
 describe('calendar feed', () => {
-  it('serves sessions and the caller’s due dates as iCalendar behind a secret URL', async () => {
-    await profileIn('intake', { title: 'Projektstudie BMX-Zentrum' });
-    await createSession({ kind: 'imag', date: '2030-03-25', title: 'IMAG Kalendertest' });
+  it('serves sessions and the caller’s due dates as iCalendar behind a secret URL, linking to their web pages', async () => {
+    const profileId = await profileIn('intake', { title: 'Projektstudie BMX-Zentrum' });
+    const session = await createSession({ kind: 'imag', date: '2030-03-25', title: 'IMAG Kalendertest' });
+    const tasks = await api.request(u.wrl!.token, 'GET', '/api/v1/tasks?limit=200');
+    const task = tasks.body.items.find((t: any) => t.profileId === profileId);
     const token = await api.request(u.wrl!.token, 'POST', '/api/v1/calendar/token');
     expect(token.status).toBe(201);
     const path = new URL(token.body.url).pathname;
@@ -332,8 +334,13 @@ describe('calendar feed', () => {
     expect(res.headers.get('content-type')).toContain('text/calendar');
     const parsed = ical.sync.parseICS(await res.text());
     const events = Object.values(parsed).filter((e: any) => e.type === 'VEVENT') as any[];
-    expect(events.some((e) => String(e.summary).includes('IMAG Kalendertest'))).toBe(true);
-    expect(events.some((e) => String(e.summary).includes('Projektstudie BMX-Zentrum'))).toBe(true);
+    const sessionEvent = events.find((e) => String(e.summary).includes('IMAG Kalendertest'));
+    const taskEvent = events.find((e) => String(e.summary).includes('Projektstudie BMX-Zentrum'));
+    // node-ical gives a URL property with parameters as { params, val }.
+    const urlOf = (e: any) => String(e?.url?.val ?? e?.url);
+    expect(urlOf(sessionEvent)).toBe(`https://steckbrief.test/sitzungen/${session.id}`);
+    expect(urlOf(taskEvent)).toBe(`https://steckbrief.test/aufgaben/${task.id}`);
+    expect(events.map(urlOf).filter((url) => url.includes('/api/'))).toEqual([]);
     // Rotating the secret revokes the old URL.
     await api.request(u.wrl!.token, 'POST', '/api/v1/calendar/token');
     expect((await fetch(`${api.url}${path}`)).status).toBe(404);

@@ -1,10 +1,64 @@
 import type { Minutes } from '@steckbrief/engine';
-import PDFDocument from 'pdfkit';
+
+/**
+ * The Ergebnisprotokoll's text: what both the Markdown and the PDF minutes say, in German (the session's
+ * participants read German; the headings name the English term once). Every coded value comes with the
+ * workflow definition's label; this module names no body or step of any pipeline.
+ */
 
 const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
 export const formatCents = (cents: number | null) => (cents === null ? '–' : euro.format(cents / 100));
-const germanDate = (iso: string) =>
+
+/** A session's date ('YYYY-MM-DD', a calendar day) in German: "15. April 2027". */
+export const germanDate = (iso: string) =>
   new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+
+/** "1 Projekt", "3 Projekte", "0 Projekte". */
+export const projectCount = (n: number) => `${n} ${n === 1 ? 'Projekt' : 'Projekte'}`;
+
+export type MinutesItem = Minutes['items'][number];
+
+/** The session as the header of every page names it: kind (and scope value) and title. */
+export function sessionName(m: Minutes): string {
+  const kind = `${m.session.kindLabel.de}${m.session.scopeValue ? ` ${m.session.scopeValue}` : ''}`;
+  return `${kind}: ${m.session.title}`;
+}
+
+/**
+ * The decision on an agenda item as lines: the event, each labelled payload value ("Feld: Wert") and the
+ * state it led to. "offen" while undecided.
+ */
+export function decisionLines(item: MinutesItem): string[] {
+  if (!item.decision) return ['offen'];
+  const lines = [item.decisionLabel?.de ?? item.decision.event];
+  for (const detail of item.decisionDetails) {
+    lines.push(`${detail.label.de}: ${detail.values.map((v) => v.de).join(', ')}`);
+  }
+  if (item.toStateLabel) lines.push(`→ ${item.toStateLabel.de}`);
+  return lines;
+}
+
+/** The totals as rows of label, count and amount. */
+export function totalRows(m: Minutes): Array<{ label: string; count: string; amount: string; strong?: boolean }> {
+  const rows: Array<{ label: string; count: string; amount: string; strong?: boolean }> = [
+    { label: 'Auf der Tagesordnung', count: projectCount(m.totals.projects), amount: '' },
+    { label: 'Entschieden', count: projectCount(m.totals.decided), amount: '' },
+  ];
+  for (const t of Object.values(m.totals.byDecision)) {
+    rows.push({
+      label: t.outcome ? `${t.label.de}: ${t.outcome.de}` : t.label.de,
+      count: projectCount(t.count),
+      amount: formatCents(t.amountCents),
+    });
+  }
+  rows.push({
+    label: 'Positiv entschieden',
+    count: projectCount(m.totals.approvedCount),
+    amount: formatCents(m.totals.approvedAmountCents),
+    strong: true,
+  });
+  return rows;
+}
 
 /** User-supplied text goes into Markdown as plain text: HTML and Markdown syntax are escaped, lines folded. */
 export function escapeMarkdown(text: string): string {
@@ -16,25 +70,16 @@ export function escapeMarkdown(text: string): string {
     .replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1');
 }
 
-function decisionText(item: Minutes['items'][number]): string {
-  if (!item.decision) return 'offen / open';
-  const label = item.decisionLabel?.de ?? item.decision.event;
-  const payload = (item.decision.payload ?? {}) as Record<string, unknown>;
-  const votum = typeof payload.votum === 'string' ? ` (${payload.votum})` : '';
-  const to = item.toStateLabel ? ` → ${item.toStateLabel.de}` : '';
-  return `${label}${votum}${to}`;
-}
-
-/** The Ergebnisprotokoll as Markdown; the PDF below is drawn from the same lines. */
+/** The Ergebnisprotokoll as Markdown. */
 export function minutesMarkdown(m: Minutes): string {
   const lines: string[] = [];
   lines.push(`# Ergebnisprotokoll: ${escapeMarkdown(m.session.title)}`);
   lines.push('');
   lines.push(
-    `- **Sitzung / Session:** ${m.session.kindLabel.de}${m.session.scopeValue ? ` ${escapeMarkdown(m.session.scopeValue)}` : ''}`,
+    `- **Sitzung / Session:** ${escapeMarkdown(m.session.kindLabel.de)}${m.session.scopeValue ? ` ${escapeMarkdown(m.session.scopeValue)}` : ''}`,
   );
   lines.push(`- **Datum / Date:** ${germanDate(m.session.date)}`);
-  lines.push(`- **Beteiligte / Participants:** ${m.participants.map((p) => p.label.de).join(', ')}`);
+  lines.push(`- **Beteiligte / Participants:** ${m.participants.map((p) => escapeMarkdown(p.label.de)).join(', ')}`);
   lines.push('');
   lines.push('## Projekte / Projects');
   lines.push('');
@@ -42,7 +87,7 @@ export function minutesMarkdown(m: Minutes): string {
   lines.push('|---:|---|---|---:|---|');
   for (const item of m.items) {
     lines.push(
-      `| ${item.position} | ${escapeMarkdown(item.title ?? '–')} | ${escapeMarkdown(item.sponsor ?? '–')} | ${formatCents(item.amountCents)} | ${escapeMarkdown(decisionText(item))} |`,
+      `| ${item.position} | ${escapeMarkdown(item.title ?? '–')} | ${escapeMarkdown(item.sponsor ?? '–')} | ${formatCents(item.amountCents)} | ${decisionLines(item).map(escapeMarkdown).join('; ')} |`,
     );
   }
   lines.push('');
@@ -50,61 +95,12 @@ export function minutesMarkdown(m: Minutes): string {
   lines.push('');
   lines.push(`- Projekte auf der Tagesordnung / projects on the agenda: ${m.totals.projects}`);
   lines.push(`- Entschieden / decided: ${m.totals.decided}`);
-  for (const [event, t] of Object.entries(m.totals.byDecision)) {
-    lines.push(`- ${escapeMarkdown(event)}: ${t.count} (${formatCents(t.amountCents)})`);
+  for (const row of totalRows(m).slice(2, -1)) {
+    lines.push(`- ${escapeMarkdown(row.label)}: ${row.count} (${row.amount})`);
   }
   lines.push(
-    `- **Positiv entschieden / approved: ${m.totals.approvedCount} Projekte mit ${formatCents(m.totals.approvedAmountCents)} Fördervolumen**`,
+    `- **Positiv entschieden / approved: ${projectCount(m.totals.approvedCount)} mit ${formatCents(m.totals.approvedAmountCents)} Fördervolumen**`,
   );
   lines.push('');
   return lines.join('\n');
-}
-
-const unescapeMarkdown = (s: string) =>
-  s
-    .replace(/\\([\\`*_{}[\]()#+\-.!|~])/g, '$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-
-/** Draw the Markdown minutes into a PDF: headings, list items, the project table, paragraphs. */
-export function minutesPdf(markdown: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: 'Ergebnisprotokoll' } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    for (const raw of markdown.split('\n')) {
-      const line = raw.replace(/\*\*/g, '');
-      if (line.startsWith('# '))
-        doc
-          .font('Helvetica-Bold')
-          .fontSize(16)
-          .text(unescapeMarkdown(line.slice(2)))
-          .moveDown(0.5);
-      else if (line.startsWith('## '))
-        doc
-          .moveDown(0.5)
-          .font('Helvetica-Bold')
-          .fontSize(13)
-          .text(unescapeMarkdown(line.slice(3)))
-          .moveDown(0.3);
-      else if (line.startsWith('|---')) continue;
-      else if (line.startsWith('|')) {
-        const cells = line
-          .split(/(?<!\\)\|/)
-          .slice(1, -1)
-          .map((c) => unescapeMarkdown(c.trim()));
-        doc.font('Helvetica').fontSize(9).text(cells.join('  ·  '));
-      } else if (line.startsWith('- '))
-        doc
-          .font('Helvetica')
-          .fontSize(10)
-          .text(`• ${unescapeMarkdown(line.slice(2))}`);
-      else if (line.trim()) doc.font('Helvetica').fontSize(10).text(unescapeMarkdown(line));
-      else doc.moveDown(0.3);
-    }
-    doc.end();
-  });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashToken as hash } from '@steckbrief/accounts';
 import type { Db } from '@steckbrief/db';
 import { type Actor, type EngineDeps, listSessions, listTasks, NotFound } from '@steckbrief/engine';
+import { sessionLink, taskLink } from '@steckbrief/notifications';
 import { Router } from 'express';
 import { ICalCalendar } from 'ical-generator';
 import { actorOf } from '../auth.js';
@@ -49,7 +50,8 @@ export function calendarTokenRoutes(db: Db, publicUrl: string): Router {
 }
 
 /**
- * GET /calendar/{secret}.ics: sessions and the caller's task due dates for Outlook or Thunderbird.
+ * GET /calendar/{secret}.ics: sessions and the caller's task due dates for Outlook or Thunderbird, each
+ * linking to its web page (the session's, the task's), where a person reads and acts.
  * Calendar clients cannot send bearer tokens, so the unguessable URL is the credential; rotating it
  * (POST /api/v1/calendar/token) revokes the old one.
  */
@@ -80,7 +82,7 @@ export function calendarFeedRoutes(deps: EngineDeps, publicUrl: string): Router 
         start,
         allDay: true,
         summary: `${s.kindLabel.de}: ${s.title}`,
-        url: new URL(`/api/v1/sessions/${s.id}`, publicUrl).toString(),
+        url: sessionLink(publicUrl, s.id),
       });
     }
     for (const t of await listTasks(deps, actor, { status: 'open', limit: 500 })) {
@@ -92,7 +94,7 @@ export function calendarFeedRoutes(deps: EngineDeps, publicUrl: string): Router 
         end: new Date(due.getTime() + 30 * 60_000),
         summary: `Frist / Due: ${t.label.de} – ${t.title ?? ''}`.trim(),
         description: `${t.stateLabel.de} / ${t.stateLabel.en}`,
-        url: new URL(`/api/v1/profiles/${t.profileId}`, publicUrl).toString(),
+        url: taskLink(publicUrl, t.id),
       });
     }
     res.setHeader('Cache-Control', 'private, max-age=300');

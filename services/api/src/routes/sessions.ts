@@ -16,7 +16,8 @@ import { actorOf } from '../auth.js';
 import { boundedDate } from '../dates.js';
 import { body, query } from '../http.js';
 import type { Operation } from '../openapi/operation.js';
-import { minutesMarkdown, minutesPdf } from '../render/minutes.js';
+import { minutesMarkdown } from '../render/minutes.js';
+import { minutesPdf } from '../render/minutes-pdf.js';
 
 /**
  * A new session; a kind held per scope value names it in the field of its scope attribute (`{"panel":
@@ -170,7 +171,7 @@ export function sessionRoutes(deps: EngineDeps): Router {
   });
   router.get('/:id/minutes', async (req, res) => {
     const { format } = query(minutesQuery, req);
-    const markdown = minutesMarkdown(await sessionMinutes(deps, actorOf(req), req.params.id));
+    const minutes = await sessionMinutes(deps, actorOf(req), req.params.id);
     const wantsPdf =
       format === 'pdf' ||
       (format === undefined && req.accepts(['text/markdown', 'application/pdf']) === 'application/pdf');
@@ -178,10 +179,10 @@ export function sessionRoutes(deps: EngineDeps): Router {
       res
         .type('application/pdf')
         .setHeader('Content-Disposition', `inline; filename="ergebnisprotokoll-${req.params.id}.pdf"`)
-        .send(await minutesPdf(markdown));
+        .send(await minutesPdf(minutes));
       return;
     }
-    res.type('text/markdown; charset=utf-8').send(markdown);
+    res.type('text/markdown; charset=utf-8').send(minutesMarkdown(minutes));
   });
   return router;
 }
