@@ -31,7 +31,7 @@ export function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown })
 }
 
 /** What a history entry was, in plain German: the workflow's event label, or what the engine recorded. */
-function entryLabel(definition: WorkflowDefinition, item: HistoryItem): string {
+export function entryLabel(definition: WorkflowDefinition, item: HistoryItem): string {
   switch (item.event) {
     case 'CREATE':
       return 'Steckbrief angelegt';
@@ -74,7 +74,7 @@ function entryTexts(item: HistoryItem): Array<[string, string]> {
  * The timeline: what happened, the resulting status, and the reasons and texts the engine shows this
  * viewer (an applicant sees that a ministry gave its statement, not what it says: decision 006).
  */
-function Timeline({ definition, history }: { definition: WorkflowDefinition; history: HistoryItem[] }) {
+export function Timeline({ definition, history }: { definition: WorkflowDefinition; history: HistoryItem[] }) {
   return (
     <ol class="timeline">
       {[...history].reverse().map((item) => {

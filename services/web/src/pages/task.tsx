@@ -13,7 +13,7 @@ import {
 import { formatDate, formatDateTime } from '../format.js';
 import { valueAt, type WorkflowPresentation } from '../presentation.js';
 import { type EventForm, fieldDomId, type PayloadField } from '../task-forms.js';
-import { FieldValue } from './profile.js';
+import { entryLabel, FieldValue, Timeline } from './profile.js';
 
 export type FormValues = Record<string, string | string[]>;
 
@@ -22,41 +22,6 @@ const SUMMARY_FIELDS = 10;
 
 const titleOf = (profile: ProfileView) =>
   typeof profile.data.title === 'string' && profile.data.title ? profile.data.title : 'Steckbrief ohne Titel';
-
-function historyLabel(definition: WorkflowDefinition, item: HistoryItem): string {
-  if (item.event === 'CREATE') return 'Steckbrief angelegt';
-  if (item.event === 'EDIT') return 'Angaben geändert';
-  if (item.event === 'DEADLINE') return 'Frist geändert';
-  return definition.events[item.event]?.label.de ?? item.event;
-}
-
-/** The entries as the engine shows them to this reviewer, newest first. */
-function History({ definition, history }: { definition: WorkflowDefinition; history: HistoryItem[] }) {
-  return (
-    <ol class="timeline">
-      {[...history].reverse().map((item) => {
-        const payload = (item.payload ?? {}) as Record<string, unknown>;
-        const texts = ['reason', 'text'].map((k) => payload[k]).filter((v): v is string => typeof v === 'string');
-        return (
-          <li class="timeline__item" key={item.seq}>
-            <h3 class="kern-heading-small timeline__title">{historyLabel(definition, item)}</h3>
-            <p class="kern-body kern-body--small timeline__date">
-              <time dateTime={item.at}>{formatDateTime(item.at)}</time>
-            </p>
-            {item.from !== null && item.from !== item.to ? (
-              <p class="kern-body">Neuer Status: {definition.states[item.to]?.de ?? item.to}</p>
-            ) : null}
-            {texts.map((t) => (
-              <p class="kern-body preserve-lines" key={t}>
-                {t}
-              </p>
-            ))}
-          </li>
-        );
-      })}
-    </ol>
-  );
-}
 
 function Message({ id, error }: { id: string; error?: string }) {
   return error ? (
@@ -380,7 +345,7 @@ export function TaskPage({
             <h2 class="kern-heading-medium" id="verlauf">
               Verlauf
             </h2>
-            <History definition={definition} history={history} />
+            <Timeline definition={definition} history={history} />
           </section>
         </div>
       </div>
@@ -506,7 +471,7 @@ export function StaleTaskPage({
         <ul class="kern-list">
           {changes.map((c) => (
             <li key={c.seq}>
-              {historyLabel(definition, c)} am <time dateTime={c.at}>{formatDateTime(c.at)}</time>
+              {entryLabel(definition, c)} am <time dateTime={c.at}>{formatDateTime(c.at)}</time>
               {c.from !== null && c.from !== c.to ? `, neuer Status: ${definition.states[c.to]?.de ?? c.to}` : ''}
             </li>
           ))}
