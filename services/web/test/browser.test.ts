@@ -145,71 +145,6 @@ describe('in the browser', () => {
     await expectAccessible(page);
   });
 
-  it('submits a complete Steckbrief and shows the confirmation, passing axe', async () => {
-    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Sportpark Burg' }));
-    await page.goto(`${env.url}/profile/${id}/pruefen`);
-    await page.getByRole('button', { name: 'Steckbrief einreichen' }).click();
-    await page.waitForURL(`${env.url}/profile/${id}/eingereicht`);
-    expect(await page.title()).toBe('Steckbrief eingereicht – Steckbrief');
-    await expectAccessible(page);
-  });
-
-  it('the status mail’s link lands on the profile page', async () => {
-    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Mail-Link-Projekt' }));
-    await env.send(env.people.applicant, id, 'SUBMIT');
-    const mail = await pollUntil(
-      () => env.sink.messages.find((m) => m.to === env.people.applicant.email && m.text.includes(`/profiles/${id}`)),
-      20_000,
-      'the status mail',
-    );
-    const link = /(http\S+\/profiles\/[0-9a-f-]{36})/.exec(mail.text)?.[1] as string;
-    await page.goto(link);
-    expect(page.url()).toBe(`${env.url}/profile/${id}`);
-    expect(await page.title()).toBe('Mail-Link-Projekt – Steckbrief');
-  });
-
-  it('uploads and downloads an attachment, with an error for a wrong file first, passing axe', async () => {
-    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Anlagenprojekt' }));
-    await page.goto(`${env.url}/profile/${id}/anlagen`);
-    await expectAccessible(page);
-    await page.getByLabel('Lageplan').check();
-    await page.getByLabel('Datei').setInputFiles({
-      name: 'plan.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.from('<html><body>kein PDF</body></html>'),
-    });
-    await page.getByRole('button', { name: 'Hochladen' }).click();
-    await page.locator('.error-summary').waitFor();
-    expect(await page.title()).toBe('Fehler: Anlagen – Steckbrief');
-    await expectAccessible(page);
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
-    await page.getByLabel('Lageplan').check();
-    await page.getByLabel('Datei').setInputFiles({ name: 'Lageplan.pdf', mimeType: 'application/pdf', buffer: pdf });
-    await page.getByRole('button', { name: 'Hochladen' }).click();
-    await page.getByRole('link', { name: 'Lageplan.pdf' }).waitFor();
-    await expectAccessible(page);
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Lageplan.pdf' }).click(),
-    ]);
-    expect(download.suggestedFilename()).toBe('Lageplan.pdf');
-  });
-
-  it('shows a revision request and withdraws after confirming, passing axe', async () => {
-    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Pumpe Kulturhaus' }));
-    await env.send(env.people.applicant, id, 'SUBMIT');
-    await env.send(env.people.wrl, id, 'REQUEST_REVISION', { reason: 'Bitte den Zeitplan begründen.' });
-    await page.goto(`${env.url}/profile/${id}`);
-    expect(await page.getByRole('main').textContent()).toContain('Bitte den Zeitplan begründen.');
-    await expectAccessible(page);
-    await page.getByRole('link', { name: 'Steckbrief zurückziehen' }).click();
-    expect(await page.title()).toBe('Steckbrief zurückziehen – Steckbrief');
-    await expectAccessible(page);
-    await page.getByRole('button', { name: 'Steckbrief zurückziehen' }).click();
-    await page.waitForURL(`${env.url}/profile/${id}`);
-    expect(await page.getByRole('main').textContent()).toContain('Zurückgezogen');
-  });
-
   it('shows the error summary and focuses it when the e-mail address is malformed', async () => {
     const visitor = await browser.newContext({ locale: 'de-DE' });
     const p = await visitor.newPage();
@@ -333,37 +268,222 @@ describe('with JavaScript disabled', () => {
     await context.close();
     await fresh.close();
   });
+});
 
-  it('an applicant writes a section, uploads a file and is told what is missing on submitting', async () => {
-    const context = await browser.newContext({ locale: 'de-DE', javaScriptEnabled: false });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const person = await env.addPerson('nojs', [{ role: 'applicant' }], 'Gemeinde Burg');
-    await signIn(page, person, { axe: false });
-    await page.getByRole('button', { name: 'Neuen Steckbrief anlegen' }).click();
-    await page.waitForURL(/\/abschnitte$/);
-    await page.getByRole('link', { name: 'Projekt', exact: true }).click();
-    await page.getByLabel('Titel').fill('Projekt ohne Skript');
-    await page
-      .getByLabel('Kurzbeschreibung')
-      .fill('Ein Steckbrief, geschrieben in einem Browser ohne JavaScript, Seite für Seite.');
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+
+/**
+ * The applicant's whole journey, as issue 10 lists it: sign in with the mailed code, write the
+ * Steckbrief over two visits, get an error and fix it, upload (a wrong file first) and download an
+ * attachment, submit, read the confirmation, follow the status mail's link to the profile page, answer
+ * a revision request that names a section, and withdraw. With `axe`, every page state is checked.
+ */
+async function applicantJourney(page: Page, person: Person, { axe }: { axe: boolean }) {
+  const check = async () => {
+    if (axe) await expectAccessible(page);
+  };
+  const main = () => page.getByRole('main').textContent();
+  const next = async () => {
     await page.getByRole('button', { name: 'Weiter' }).click();
     await page.waitForURL(/\/abschnitte$/);
-    await page.getByRole('link', { name: 'Anlagen' }).click();
-    await page.getByLabel('Kostenschätzung').check();
-    await page.getByLabel('Datei').setInputFiles({
-      name: 'Kosten.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n'),
-    });
-    await page.getByRole('button', { name: 'Hochladen' }).click();
-    await page.getByRole('link', { name: 'Kosten.pdf' }).waitFor();
-    await page.getByRole('link', { name: 'Zurück zur Übersicht' }).click();
-    await page.getByRole('link', { name: 'Angaben prüfen und einreichen' }).click();
-    await page.getByRole('button', { name: 'Steckbrief einreichen' }).click();
-    await page.locator('.error-summary').waitFor();
-    expect(await page.title()).toBe('Fehler: Angaben prüfen – Steckbrief');
-    expect(await page.locator('.error-summary').textContent()).toContain('Gesamtkosten');
-    await context.close();
+  };
+  const statusOf = (section: string) => page.locator(`#abschnitt-${section}-status`).textContent();
+
+  // First visit: sign in, start a Steckbrief, write one section, sign out.
+  await signIn(page, person, { axe });
+  await check();
+  await page.getByRole('button', { name: 'Neuen Steckbrief anlegen' }).click();
+  await page.waitForURL(/\/abschnitte$/);
+  const id = /\/profile\/([0-9a-f-]{36})\//.exec(page.url())?.[1] as string;
+  expect(await main()).toContain('Sie haben 0 von 7 Abschnitten erledigt.');
+  await check();
+  await page.getByRole('link', { name: 'Projekt', exact: true }).click();
+  await check();
+  await page.getByLabel('Titel').fill('Sportpark Schwarze Pumpe');
+  await page
+    .getByLabel('Kurzbeschreibung')
+    .fill('Ein Sport- und Freizeitpark mit BMX-Strecke für Vereine, Schulen und Familien in Spremberg.');
+  await next();
+  expect(await statusOf('projekt')).toBe('Erledigt');
+  await page.getByRole('button', { name: 'Abmelden' }).click();
+  await page.waitForURL(`${env.url}/anmelden?abgemeldet=1`);
+
+  // Second visit, with a new code: the list and the task list show where the applicant left off.
+  await signIn(page, person, { axe });
+  expect(env.signinMailCount(person.email)).toBe(2);
+  await check();
+  await page.getByRole('link', { name: 'Sportpark Schwarze Pumpe' }).click();
+  await page.waitForURL(`${env.url}/profile/${id}`);
+  await check();
+  await page.getByRole('link', { name: 'Steckbrief bearbeiten' }).click();
+  expect(await main()).toContain('Sie haben 1 von 7 Abschnitten erledigt.');
+  expect(await statusOf('projekt')).toBe('Erledigt');
+  expect(await statusOf('zeitplan')).toBe('Noch nicht begonnen');
+
+  await page.getByRole('link', { name: 'Projektträger und Kontakt' }).click();
+  await page.getByLabel('Name des Projektträgers').fill('Stadt Spremberg');
+  await page.getByLabel('Gemeinde oder Stadt').check();
+  await page.getByLabel('Name der Ansprechperson').fill('Erika Muster');
+  await page.getByLabel('E-Mail der Ansprechperson').fill('erika.muster@example.org');
+  await page.getByLabel('Telefon der Ansprechperson').fill('+49 3563 123');
+  await next();
+
+  await page.getByRole('link', { name: 'Standort und Werkstatt' }).click();
+  await page.getByLabel('Gemeinde', { exact: true }).fill('Spremberg');
+  await page.getByLabel('Landkreis Spree-Neiße').check();
+  await page.getByLabel(/^Werkstatt 4:/).check();
+  await page.getByLabel('Daseinsvorsorge', { exact: true }).check();
+  await next();
+
+  // An error, then the fix.
+  await page.getByRole('link', { name: 'Kosten und Förderung' }).click();
+  await page.getByLabel('Städtebau, Stadt- und Regionalentwicklung').check();
+  await page.getByLabel('Gesamtkosten').fill('zwölf Millionen');
+  await page.getByLabel('Beantragte Förderung').fill('1.000.000');
+  await page.getByRole('button', { name: 'Weiter' }).click();
+  await page.locator('.error-summary').waitFor();
+  expect(await page.title()).toBe('Fehler: Kosten und Förderung – Steckbrief');
+  expect(await page.locator('.error-summary').textContent()).toContain(
+    'Gesamtkosten (EUR): muss ein Betrag in Euro sein.',
+  );
+  expect(await page.getByLabel('Beantragte Förderung').inputValue()).toBe('1.000.000');
+  await check();
+  await page.getByLabel('Gesamtkosten').fill('1.250.000');
+  await next();
+  expect(await statusOf('kosten-und-foerderung')).toBe('Erledigt');
+
+  await page.getByRole('link', { name: 'Zeitplan' }).click();
+  for (const [field, [d, m, y]] of [
+    ['startDate', ['1', '3', '2027']],
+    ['endDate', ['30', '6', '2030']],
+  ] as const) {
+    await page.locator(`#${field}`).fill(d);
+    await page.locator(`#${field}-monat`).fill(m);
+    await page.locator(`#${field}-jahr`).fill(y);
+  }
+  await page.getByLabel('Nein', { exact: true }).check();
+  await next();
+
+  await page.getByRole('link', { name: /^Wirkung/ }).click();
+  await page.getByLabel('Neue Arbeitsplätze').fill('4');
+  await page.getByLabel('Gesicherte Arbeitsplätze').fill('10');
+  await page.getByLabel('Ausbildungsplätze').fill('1');
+  await page
+    .getByLabel('Beitrag zum Strukturwandel')
+    .fill('Stärkt Lebensqualität und Vielfalt im ländlichen Raum und hält Fachkräfte in der Region.');
+  await next();
+
+  // An attachment: a file that only says it is a PDF is refused, a real one is stored and downloads.
+  await page.getByRole('link', { name: 'Anlagen' }).click();
+  await check();
+  await page.getByLabel('Lageplan').check();
+  await page.getByLabel('Datei').setInputFiles({
+    name: 'plan.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('<html><body>kein PDF</body></html>'),
   });
+  await page.getByRole('button', { name: 'Hochladen' }).click();
+  await page.locator('.error-summary').waitFor();
+  expect(await page.title()).toBe('Fehler: Anlagen – Steckbrief');
+  await check();
+  await page.getByLabel('Lageplan').check();
+  await page.getByLabel('Datei').setInputFiles({ name: 'Lageplan.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.getByRole('button', { name: 'Hochladen' }).click();
+  await page.getByRole('link', { name: 'Lageplan.pdf' }).waitFor();
+  await check();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Lageplan.pdf' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('Lageplan.pdf');
+  await page.getByRole('link', { name: 'Zurück zur Übersicht' }).click();
+  expect(await main()).toContain('Sie haben 7 von 7 Abschnitten erledigt.');
+  await check();
+
+  // Check answers, submit, confirmation.
+  await page.getByRole('link', { name: 'Angaben prüfen und einreichen' }).click();
+  expect(await main()).toMatch(/Gesamtkosten1\.250\.000\s€/);
+  await check();
+  await page.getByRole('button', { name: 'Steckbrief einreichen' }).click();
+  await page.waitForURL(`${env.url}/profile/${id}/eingereicht`);
+  expect(await page.title()).toBe('Steckbrief eingereicht – Steckbrief');
+  await check();
+
+  // The status mail's link (the old path every mail uses) lands on the profile page.
+  const mail = await pollUntil(
+    () => env.sink.messages.find((m) => m.to === person.email && m.text.includes(`/profiles/${id}`)),
+    20_000,
+    'the status mail',
+  );
+  expect(mail.subject).toContain('Eingangsprüfung');
+  await page.goto(/(http\S+\/profiles\/[0-9a-f-]{36})/.exec(mail.text)?.[1] as string);
+  expect(page.url()).toBe(`${env.url}/profile/${id}`);
+  expect(await page.title()).toBe('Sportpark Schwarze Pumpe – Steckbrief');
+  expect(await main()).toContain('Eingangsprüfung');
+  await check();
+
+  // The WRL office asks for a revision of the schedule; the applicant answers it.
+  await env.send(env.people.wrl, id, 'REQUEST_REVISION', {
+    reason: 'Bitte den Zeitplan mit dem Bauantrag abstimmen.',
+    sections: ['zeitplan'],
+  });
+  await page.reload();
+  expect(await main()).toContain('Bitte den Zeitplan mit dem Bauantrag abstimmen.');
+  await check();
+  await page.getByRole('link', { name: 'Steckbrief bearbeiten' }).click();
+  expect(await statusOf('zeitplan')).toContain('Überarbeitung erbeten');
+  expect(await statusOf('projekt')).not.toContain('Überarbeitung erbeten');
+  await check();
+  await page.getByRole('link', { name: 'Zeitplan' }).click();
+  await page.locator('#endDate-jahr').fill('2031');
+  await next();
+  await page.getByRole('link', { name: 'Angaben prüfen und einreichen' }).click();
+  expect(await main()).toContain('Bitte den Zeitplan mit dem Bauantrag abstimmen.');
+  await check();
+  await page.getByRole('button', { name: 'Überarbeitung einreichen' }).click();
+  await page.waitForURL(`${env.url}/profile/${id}/eingereicht`);
+  expect(await main()).toContain('Status: Eingangsprüfung');
+
+  // Withdrawal, after confirming on its own page.
+  await page.goto(`${env.url}/profile/${id}`);
+  expect(await main()).toContain('30. Juni 2031');
+  await page.getByRole('link', { name: 'Steckbrief zurückziehen' }).click();
+  expect(await page.title()).toBe('Steckbrief zurückziehen – Steckbrief');
+  await check();
+  await page.getByRole('button', { name: 'Steckbrief zurückziehen' }).click();
+  await page.waitForURL(`${env.url}/profile/${id}`);
+  expect(await main()).toContain('Zurückgezogen');
+  await check();
+}
+
+describe('the applicant’s journey', () => {
+  // Some forty pages, twice with axe on each state, on two cores shared with the rest of the suite.
+  const JOURNEY_MS = 240_000;
+
+  it(
+    'runs from the mailed code to withdrawal, every page state passing axe',
+    async () => {
+      const context = await browser.newContext({ locale: 'de-DE' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      const person = await env.addPerson('journey', [{ role: 'applicant' }], 'Stadt Spremberg');
+      await applicantJourney(page, person, { axe: true });
+      await context.close();
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'runs from the mailed code to withdrawal with JavaScript disabled',
+    async () => {
+      const context = await browser.newContext({ locale: 'de-DE', javaScriptEnabled: false });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      const person = await env.addPerson('journey-nojs', [{ role: 'applicant' }], 'Stadt Spremberg ohne Skript');
+      // axe runs as a script in the page: this run checks behaviour only (the pages are the same).
+      await applicantJourney(page, person, { axe: false });
+      await context.close();
+    },
+    JOURNEY_MS,
+  );
 });
