@@ -1,0 +1,117 @@
+import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type HttpClient, httpClient, startWebTestEnv, type WebTestEnv } from './helpers.js';
+
+vi.setConfig({ testTimeout: 60_000 });
+
+let env: WebTestEnv;
+let wrl: HttpClient;
+const ids: string[] = [];
+
+const titles = (html: string) => [...html.matchAll(/<th scope="row"[^>]*><a[^>]*>([^<]+)<\/a>/g)].map((m) => m[1]);
+const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+beforeAll(async () => {
+  env = await startWebTestEnv('inbox-http');
+  // 26 submitted profiles: 26 intake tasks of the WRL office, one more than a page holds.
+  for (let i = 0; i < 26; i++) {
+    const id = await env.createProfileFor(
+      env.people.applicant,
+      exampleProfile({ title: `Projekt ${String(i + 1).padStart(2, '0')}` }),
+    );
+    await env.send(env.people.applicant, id, 'SUBMIT');
+    ids.push(id);
+  }
+  wrl = await env.signIn(env.people.wrl);
+}, 120_000);
+afterAll(async () => {
+  await env?.stop();
+});
+
+describe('the inbox over HTTP', () => {
+  it('pages 25 tasks at a time with links to the other page', async () => {
+    const first = await wrl.request('/aufgaben');
+    expect(first.status).toBe(200);
+    expect(titles(first.text)).toHaveLength(25);
+    expect(first.text).toContain('Meine Gruppe: 26 Aufgaben, Seite 1 von 2');
+    expect(first.text).toContain('href="/aufgaben?seite=2"');
+    const second = await wrl.request('/aufgaben?seite=2');
+    expect(titles(second.text)).toEqual(['Projekt 26']);
+    expect(second.text).toContain('Vorherige Seite');
+  });
+
+  it('filters by due date and stage from the URL', async () => {
+    const none = await wrl.request(`/aufgaben?faellig-vor=${day(1)}`);
+    expect(titles(none.text)).toEqual([]);
+    expect(none.text).toContain('Meine Gruppe <span class="inbox__count">(0)</span>');
+    const all = await wrl.request(`/aufgaben?faellig-vor=${day(20)}&stufe=intake`);
+    expect(all.text).toContain('Meine Gruppe <span class="inbox__count">(26)</span>');
+    const otherStage = await wrl.request('/aufgaben?stufe=ministry_review');
+    expect(titles(otherStage.text)).toEqual([]);
+  });
+
+  it('sorts descending when asked and says so with aria-sort', async () => {
+    const page = await wrl.request('/aufgaben?sortierung=projekt&richtung=ab');
+    expect(titles(page.text)[0]).toBe('Projekt 26');
+    expect(page.text).toMatch(/<th scope="col" class="kern-table__header" aria-sort="descending"><a[^>]*>Projekt/);
+  });
+
+  it('falls back to the defaults for unknown or malformed parameters', async () => {
+    const page = await wrl.request('/aufgaben?ansicht=xyz&seite=-3&ministry=NOPE&faellig-vor=morgen&sortierung=x');
+    expect(page.status).toBe(200);
+    expect(titles(page.text)).toHaveLength(25);
+  });
+
+  it('counts a claimed task under Meine Aufgaben and an accepted one under Erledigt', async () => {
+    const csrf = await wrl.csrf('/aufgaben');
+    const list = await wrl.request('/aufgaben?sortierung=projekt');
+    const taskId = /href="\/aufgaben\/([0-9a-f-]{36})\?/.exec(list.text)?.[1] as string;
+    const claimed = await wrl.request(`/aufgaben/${taskId}/uebernehmen`, {
+      method: 'POST',
+      form: { _csrf: csrf, zurueck: '/aufgaben' },
+    });
+    expect(claimed.status).toBe(303);
+    expect(claimed.location).toBe(`/aufgaben/${taskId}?zurueck=%2Faufgaben`);
+    const mine = await wrl.request('/aufgaben?ansicht=meine');
+    expect(titles(mine.text)).toEqual(['Projekt 01']);
+    expect(mine.text).toContain('Nicht zugewiesen <span class="inbox__count">(25)</span>');
+
+    await env.send(env.people.wrl, ids[1] as string, 'ACCEPT', { werkstatt: 2 });
+    const done = await wrl.request('/aufgaben?ansicht=erledigt');
+    expect(titles(done.text)).toEqual(['Projekt 02']);
+    expect(done.text).toContain('erledigt am');
+  });
+
+  it('refuses a claim without the form token', async () => {
+    const res = await wrl.request(`/aufgaben/${ids[0]}/uebernehmen`, {
+      method: 'POST',
+      form: { zurueck: '/aufgaben' },
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('sends a return address outside the inbox back to the inbox', async () => {
+    const csrf = await wrl.csrf('/aufgaben');
+    const list = await wrl.request('/aufgaben?ansicht=offen');
+    const taskId = /href="\/aufgaben\/([0-9a-f-]{36})\?/.exec(list.text)?.[1] as string;
+    const res = await wrl.request(`/aufgaben/${taskId}/uebernehmen`, {
+      method: 'POST',
+      form: { _csrf: csrf, zurueck: 'https://example.org/aufgaben' },
+    });
+    expect(res.location).toBe(`/aufgaben/${taskId}?zurueck=%2Faufgaben`);
+  });
+
+  it('answers 404 for a task of a profile the reviewer cannot see', async () => {
+    const mil = await env.signIn(env.people.ministry);
+    const list = await wrl.request('/aufgaben');
+    const taskId = /href="\/aufgaben\/([0-9a-f-]{36})\?/.exec(list.text)?.[1] as string;
+    expect((await mil.request(`/aufgaben/${taskId}`)).status).toBe(404);
+    expect(titles((await mil.request('/aufgaben')).text)).toEqual([]);
+  });
+
+  it('sends someone who is not signed in to the sign-in page, and back afterwards', async () => {
+    const res = await httpClient(env.url).request('/aufgaben');
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/anmelden?weiter=%2Faufgaben');
+  });
+});
