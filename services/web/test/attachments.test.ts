@@ -5,6 +5,9 @@ let env: WebTestEnv;
 let client: HttpClient;
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+const MB = 1024 * 1024;
+/** A valid PDF of exactly `size` bytes: trailing spaces after %%EOF change nothing about its type. */
+const pdfOfSize = (size: number) => Buffer.concat([PDF, Buffer.alloc(size - PDF.length, 0x20)]);
 
 beforeAll(async () => {
   env = await startWebTestEnv('attachments');
@@ -105,5 +108,17 @@ describe('Anlagen', () => {
     expect(res.location).toBe(`/profile/${id}/anlagen`);
     expect(await attachmentIds(id)).toEqual([]);
     expect((await client.request(`/profile/${id}`)).text).toContain('Anlage entfernt');
+  });
+
+  it('accepts a file of exactly 20 MB and refuses one byte more with 413 and the German message, storing nothing', async () => {
+    const id = await env.createProfileFor(env.people.applicant);
+    const exact = await upload(client, id, { name: 'genau.pdf', bytes: pdfOfSize(20 * MB) });
+    expect(exact.status).toBe(303);
+    expect(await attachmentIds(id)).toHaveLength(1);
+    const over = await upload(client, id, { name: 'gross.pdf', bytes: pdfOfSize(20 * MB + 1) });
+    expect(over.status).toBe(413);
+    expect(over.text).toContain('<title>Fehler: Anlagen – Steckbrief</title>');
+    expect(over.text).toContain('Die Datei darf höchstens 20 MB groß sein.');
+    expect(await attachmentIds(id)).toHaveLength(1);
   });
 });
