@@ -23,7 +23,16 @@ export interface Duration {
 export type RoleScope =
   | { kind: 'all' }
   | { kind: 'owner' }
-  | { kind: 'attribute'; attribute: string; values: z.ZodType<string | number> };
+  | {
+      kind: 'attribute';
+      attribute: string;
+      values: z.ZodType<string | number>;
+      /**
+       * The German and English name of each value (keyed as a string: `'4'`, `'north'`), for session headers
+       * and mails that name a group. Required for every value of an enumerated schema.
+       */
+      labels?: Readonly<Record<string, Label>>;
+    };
 
 export interface RoleSpec {
   label: Label;
@@ -294,6 +303,16 @@ function payloadLabelProblems(type: string, spec: EventSpec): string[] {
   return problems;
 }
 
+/** The label of a scope attribute's value (a panel, a region), from the first role scoped by it that has one. */
+export function scopeValueLabel(definition: WorkflowDefinition, attribute: string, value: string): Label | null {
+  for (const role of Object.values(definition.roles)) {
+    const scope = role.scope;
+    if (scope.kind === 'attribute' && scope.attribute === attribute && scope.labels?.[value])
+      return scope.labels[value];
+  }
+  return null;
+}
+
 export class DefinitionError extends Error {
   override readonly name = 'DefinitionError';
 }
@@ -340,6 +359,13 @@ export function defineWorkflow<D extends WorkflowDefinition>(definition: D): D {
       for (const state of Object.keys(spec.roles)) {
         if (!states.includes(state)) problems.push(`event "${type}" names unknown state "${state}"`);
       }
+    }
+  }
+  for (const [name, role] of Object.entries(definition.roles)) {
+    if (role.scope.kind !== 'attribute') continue;
+    for (const value of new Set(enumeratedValues(role.scope.values))) {
+      if (!labelled(role.scope.labels?.[value]))
+        problems.push(`role "${name}" scope value "${value}" has no German and English label`);
     }
   }
   for (const state of definition.editableStates) {

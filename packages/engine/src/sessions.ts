@@ -6,6 +6,7 @@ import {
   type PayloadValue,
   roleLabels,
   type SessionKindSpec,
+  scopeValueLabel,
   type WorkflowDefinition,
 } from './definition.js';
 import { DomainError, Forbidden, type Issue, NotFound, ValidationFailed } from './errors.js';
@@ -37,6 +38,8 @@ export interface SessionView {
   kind: string;
   kindLabel: Label;
   scopeValue: string | null;
+  /** The scope value's label from the definition (e.g. the panel's name); null when unscoped or unlabelled. */
+  scopeLabel: Label | null;
   date: string;
   /** The last day (Europe/Berlin) a profile may have been submitted on to go on this agenda; null without a cut-off. */
   cutOffDate: string | null;
@@ -229,12 +232,14 @@ function sessionHeader(
     created_at: Date;
   },
 ) {
+  const attribute = definition.sessions?.[s.kind]?.scopeAttribute;
   return {
     id: s.id,
     workflow: s.workflow_id,
     kind: s.kind,
     kindLabel: definition.sessions?.[s.kind]?.label ?? { de: s.kind, en: s.kind },
     scopeValue: s.scope_value || null,
+    scopeLabel: attribute && s.scope_value ? scopeValueLabel(definition, attribute, s.scope_value) : null,
     date: s.date,
     cutOffDate: cutOffDate(definition.sessions?.[s.kind], s.date),
     title: s.title,

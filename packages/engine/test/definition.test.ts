@@ -110,6 +110,20 @@ describe('defineWorkflow', () => {
     );
   });
 
+  it('refuses an enumerated scope value without a German and an English label', () => {
+    const panel = review.roles.panel as RoleSpec;
+    const roles = {
+      ...review.roles,
+      panel: {
+        ...panel,
+        scope: { ...panel.scope, labels: { north: { de: 'Nord', en: 'North' } } } as RoleSpec['scope'],
+      },
+    };
+    expect(problemsWith({ roles })).toBe(
+      'workflow review@1: role "panel" scope value "south" has no German and English label',
+    );
+  });
+
   it('finds enumerated values inside arrays, optional fields and the options of a union', () => {
     const payload = z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('one'), tags: z.array(z.enum(['a', 'b'])).default([]) }).strict(),

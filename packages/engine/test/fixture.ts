@@ -72,7 +72,12 @@ export const review = defineWorkflow({
     office: { label: L('Geschäftsstelle', 'Office'), scope: { kind: 'all' } },
     panel: {
       label: L('Gremium', 'Panel'),
-      scope: { kind: 'attribute', attribute: 'panel', values: z.enum(PANELS) },
+      scope: {
+        kind: 'attribute',
+        attribute: 'panel',
+        values: z.enum(PANELS),
+        labels: { north: L('Gremium Nord', 'North panel'), south: L('Gremium Süd', 'South panel') },
+      },
     },
   },
   states: {

@@ -87,6 +87,7 @@ describe('minutes PDF from the API', () => {
     const text = flat(pages.join('\n'));
 
     for (const title of titles) expect(text).toContain(title);
+    expect(text).toContain('Werkstattsitzung – Werkstatt 4: Daseinsvorsorge, ländliche Entwicklung & smart regions');
     for (const label of [
       'Votum abgeben',
       'Votum: Positives Votum',
@@ -113,7 +114,7 @@ describe('minutes PDF from the API', () => {
     expect(text).not.toMatch(BROKEN_GLYPHS);
     expect(text).not.toMatch(/\bpositive\b|further_qualification|\bMIL\b(?!\))/);
     pages.forEach((page, i) => {
-      expect(flat(page)).toContain('Ergebnisprotokoll · Werkstattsitzung 4: Werkstatt 4, Februar 2027');
+      expect(flat(page)).toContain('Ergebnisprotokoll · Werkstattsitzung: Werkstatt 4, Februar 2027');
       expect(flat(page)).toContain('Sitzung vom 10. Februar 2027');
       expect(flat(page)).toContain(`Seite ${i + 1} von ${pages.length}`);
     });
@@ -162,6 +163,7 @@ function longMinutes(count: number): Minutes {
       kind: 'panel',
       kindLabel: { de: 'Gremiensitzung', en: 'Panel session' },
       scopeValue: null,
+      scopeLabel: null,
       date: '2027-11-03',
       cutOffDate: null,
       title: 'Gremium 3/2027',

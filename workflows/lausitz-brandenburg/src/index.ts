@@ -1,7 +1,7 @@
 import { defineWorkflow, type Issue, type Label, type TaskSpec } from '@steckbrief/engine';
 import { z } from 'zod';
 import { MINISTRIES, machine, type PipelineContext, pendingMinistries, statementMinistry } from './machine.js';
-import { PAYLOAD_FIELDS as F } from './presentation.js';
+import { PAYLOAD_FIELDS as F, MINISTRY_LABELS } from './presentation.js';
 import { completeProfileSchema, draftProfileSchema, submitIssues, toCents } from './profile-schema.js';
 
 export { exampleProfile } from './example.js';
@@ -86,11 +86,16 @@ export const lausitzBrandenburg = defineWorkflow({
     wrl: { label: L('WRL-Geschäftsstelle', 'WRL office'), scope: { kind: 'all' } },
     werkstatt: {
       label: L('Werkstatt', 'Werkstatt'),
-      scope: { kind: 'attribute', attribute: 'werkstatt', values: z.number().int().min(1).max(5) },
+      scope: {
+        kind: 'attribute',
+        attribute: 'werkstatt',
+        values: z.number().int().min(1).max(5),
+        labels: F.werkstatt.values,
+      },
     },
     ministry: {
       label: L('Ressort', 'Ministry'),
-      scope: { kind: 'attribute', attribute: 'ministry', values: ministry },
+      scope: { kind: 'attribute', attribute: 'ministry', values: ministry, labels: MINISTRY_LABELS },
     },
     commissioner: { label: L('Lausitz-Beauftragter', 'Lausitz commissioner'), scope: { kind: 'all' } },
     imag: { label: L('IMAG-Geschäftsstelle', 'IMAG secretariat'), scope: { kind: 'all' } },

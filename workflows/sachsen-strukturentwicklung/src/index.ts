@@ -1,7 +1,7 @@
 import { defineWorkflow, type Issue, type Label, type TaskSpec } from '@steckbrief/engine';
 import { z } from 'zod';
 import { machine, type SaxonContext } from './machine.js';
-import { PAYLOAD_FIELDS as F } from './presentation.js';
+import { PAYLOAD_FIELDS as F, LANDKREIS_LABELS, REVIER_LABELS } from './presentation.js';
 import {
   completeProfileSchema,
   draftProfileSchema,
@@ -44,7 +44,7 @@ export const sachsenStrukturentwicklung = defineWorkflow({
     applicant: { label: L('Träger', 'Project sponsor'), scope: { kind: 'owner' } },
     landkreis: {
       label: L('Landkreis oder Stadt Leipzig', 'County or City of Leipzig'),
-      scope: { kind: 'attribute', attribute: 'landkreis', values: z.enum(LANDKREISE) },
+      scope: { kind: 'attribute', attribute: 'landkreis', values: z.enum(LANDKREISE), labels: LANDKREIS_LABELS },
     },
     vorpruefstelle: { label: L('Vorprüfstelle', 'Pre-check body'), scope: { kind: 'all' } },
     sas: {
@@ -54,7 +54,7 @@ export const sachsenStrukturentwicklung = defineWorkflow({
     'imag-sachsen': { label: L('IMAG Sachsen', 'Saxon inter-ministerial working group'), scope: { kind: 'all' } },
     rba: {
       label: L('Regionaler Begleitausschuss', 'Regional steering committee'),
-      scope: { kind: 'attribute', attribute: 'revier', values: z.enum(REVIERE) },
+      scope: { kind: 'attribute', attribute: 'revier', values: z.enum(REVIERE), labels: REVIER_LABELS },
     },
     bund: { label: L('Bund', 'Federal government'), scope: { kind: 'all' } },
   },

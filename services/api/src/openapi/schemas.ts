@@ -185,6 +185,7 @@ const sessionFields = {
   kind: z.string().describe('Session kind, one of the workflow’s `sessions`'),
   kindLabel: Label,
   scopeValue: z.string().nullable().describe('The value of the kind’s scope attribute, for kinds held per scope value'),
+  scopeLabel: Label.nullable().describe('The scope value’s name from the workflow definition; null when unscoped'),
   date: z.iso.date(),
   cutOffDate: z.iso
     .date()

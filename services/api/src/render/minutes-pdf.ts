@@ -8,6 +8,7 @@ import {
   germanDate,
   type MinutesItem,
   projectCount,
+  sessionKind,
   sessionName,
   totalRows,
 } from './minutes.js';
@@ -179,7 +180,7 @@ export function minutesPdf(m: Minutes): Promise<Buffer> {
     doc.fillColor(COLOR.text).font('bold').fontSize(18).text('Ergebnisprotokoll');
     doc.font('regular').fontSize(13).text(m.session.title).moveDown(0.8);
     const facts: Array<[string, string]> = [
-      ['Sitzung', `${m.session.kindLabel.de}${m.session.scopeValue ? ` ${m.session.scopeValue}` : ''}`],
+      ['Sitzung', sessionKind(m)],
       ['Datum', germanDate(m.session.date)],
       ['Beteiligte', m.participants.map((p) => p.label.de).join(', ')],
       ['Tagesordnung', `${projectCount(m.totals.projects)}, davon ${m.totals.decided} entschieden`],

@@ -18,10 +18,16 @@ export const projectCount = (n: number) => `${n} ${n === 1 ? 'Projekt' : 'Projek
 
 export type MinutesItem = Minutes['items'][number];
 
-/** The session as the header of every page names it: kind (and scope value) and title. */
+/** The session's kind and, for kinds held per scope value, that value's name ("… – Gremium Nord"). */
+export function sessionKind(m: Minutes): string {
+  const { kindLabel, scopeLabel, scopeValue } = m.session;
+  if (scopeLabel) return `${kindLabel.de} – ${scopeLabel.de}`;
+  return scopeValue ? `${kindLabel.de} ${scopeValue}` : kindLabel.de;
+}
+
+/** The session as the header of every page names it: its kind and title. */
 export function sessionName(m: Minutes): string {
-  const kind = `${m.session.kindLabel.de}${m.session.scopeValue ? ` ${m.session.scopeValue}` : ''}`;
-  return `${kind}: ${m.session.title}`;
+  return `${m.session.kindLabel.de}: ${m.session.title}`;
 }
 
 /**
@@ -75,9 +81,7 @@ export function minutesMarkdown(m: Minutes): string {
   const lines: string[] = [];
   lines.push(`# Ergebnisprotokoll: ${escapeMarkdown(m.session.title)}`);
   lines.push('');
-  lines.push(
-    `- **Sitzung / Session:** ${escapeMarkdown(m.session.kindLabel.de)}${m.session.scopeValue ? ` ${escapeMarkdown(m.session.scopeValue)}` : ''}`,
-  );
+  lines.push(`- **Sitzung / Session:** ${escapeMarkdown(sessionKind(m))}`);
   lines.push(`- **Datum / Date:** ${germanDate(m.session.date)}`);
   lines.push(`- **Beteiligte / Participants:** ${m.participants.map((p) => escapeMarkdown(p.label.de)).join(', ')}`);
   lines.push('');
