@@ -33,6 +33,8 @@ export type {
   EventSpec,
   Label,
   NotificationSpec,
+  PayloadFieldSpec,
+  PayloadValue,
   RoleScope,
   RoleSpec,
   SessionKindSpec,
@@ -40,7 +42,16 @@ export type {
   TransitionInfo,
   WorkflowDefinition,
 } from './definition.js';
-export { DefinitionError, defineWorkflow, machineEventTypes, machineStateIds, roleLabels } from './definition.js';
+export {
+  DefinitionError,
+  defineWorkflow,
+  describePayload,
+  machineEventTypes,
+  machineStateIds,
+  payloadEnumerations,
+  roleLabels,
+  scopeValueLabel,
+} from './definition.js';
 export * from './errors.js';
 export type { InboxFilters, InboxQuery, InboxRow, InboxSort, InboxTask, InboxView } from './inbox.js';
 export {
