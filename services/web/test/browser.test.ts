@@ -183,7 +183,7 @@ describe('in the browser', () => {
     }
   });
 
-  it('fits a 320 px wide screen without horizontal scrolling', async () => {
+  it('shows each page at 320 px width without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 320, height: 640 });
     const id = await env.createProfileFor(env.people.applicant);
     for (const path of [
@@ -192,9 +192,14 @@ describe('in the browser', () => {
       `/profile/${id}/abschnitte`,
       `/profile/${id}/abschnitt/zeitplan`,
       `/profile/${id}/pruefen`,
+      `/profile/${id}/anlagen`,
+      `/profile/${id}/zurueckziehen`,
+      '/werkstaetten',
       '/werkstaetten/4',
+      '/barrierefreiheit',
     ]) {
       await page.goto(`${env.url}${path}`);
+      expect(page.url()).toBe(`${env.url}${path}`);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
