@@ -48,6 +48,12 @@ try {
   );
   await env.send(applicant, submitted, 'SUBMIT');
   await env.createProfileFor(applicant, { title: 'Projektstudie BMX-Zentrum' });
+  const revision = await env.createProfileFor(applicant, exampleProfile({ title: 'Trampolinhalle Spremberg' }));
+  await env.send(applicant, revision, 'SUBMIT');
+  await env.send(env.people.wrl, revision, 'REQUEST_REVISION', {
+    reason: 'Bitte die Kostenschätzung belegen und den Zeitplan mit dem Bauantrag abstimmen.',
+    sections: ['kosten-und-foerderung', 'zeitplan'],
+  });
   await createSession(env.deps, await env.actorOf(env.people.wrl), {
     kind: 'werkstatt',
     scopeValue: '4',
@@ -81,6 +87,12 @@ try {
   await page.getByRole('button', { name: 'Weiter' }).click();
   await page.locator('.error-summary').waitFor();
   await shot('abschnitt-mit-fehler');
+  await page.goto(`${env.url}/profile/${revision}/abschnitte`);
+  await shot('ueberarbeitung');
+  await page.goto(`${env.url}/profile/${revision}/pruefen`);
+  await shot('angaben-pruefen');
+  await page.goto(`${env.url}/profile/${submitted}/eingereicht`);
+  await shot('eingereicht');
   await page.setViewportSize({ width: 320, height: 640 });
   await page.goto(`${env.url}/meine-steckbriefe`);
   await shot('meine-steckbriefe-320px');
