@@ -124,7 +124,7 @@ describe('revision and withdrawal', () => {
         .map((row) => [/id="abschnitt-([a-z-]+)"/.exec(row)?.[1] ?? '', row] as const),
     );
 
-  it('marks the sections a revision request concerns, with its reason, on the task list and the check-answers page', async () => {
+  it('marks the sections a revision request concerns, with its reason, on the task list and the check-answers page, and names them in the timeline', async () => {
     const id = await env.createProfileFor(env.people.applicant);
     await env.send(env.people.applicant, id, 'SUBMIT');
     await env.send(env.people.wrl, id, 'REQUEST_REVISION', {
@@ -139,6 +139,9 @@ describe('revision and withdrawal', () => {
     expect(marked).toEqual(['kosten-und-foerderung', 'zeitplan']);
     const check = await client.request(`/profile/${id}/pruefen`);
     expect(check.text).toContain('Bitte Kosten und Zeitplan belegen.');
+    const profile = await client.request(`/profile/${id}`);
+    const timeline = profile.text.slice(profile.text.indexOf('<ol class="timeline">'));
+    expect(timeline).toContain('Betroffene Abschnitte: Kosten und Förderung, Zeitplan');
     const headings = [...check.text.matchAll(/<h2 class="kern-heading-medium" id="pruefen-([a-z-]+)">(.*?)<\/h2>/g)];
     expect(headings.filter(([h]) => h.includes('Überarbeitung erbeten')).map(([, section]) => section)).toEqual([
       'kosten-und-foerderung',

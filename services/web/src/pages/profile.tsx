@@ -56,7 +56,7 @@ const SHOWN_PAYLOAD: ReadonlyArray<[string, string]> = [
 ];
 
 /** The texts of an entry as the engine gave them to this viewer (it leaves out what the role may not read). */
-function entryTexts(item: HistoryItem): Array<[string, string]> {
+function entryTexts(definition: WorkflowDefinition, item: HistoryItem): Array<[string, string]> {
   const payload = (typeof item.payload === 'object' && item.payload !== null ? item.payload : {}) as Record<
     string,
     unknown
@@ -65,6 +65,12 @@ function entryTexts(item: HistoryItem): Array<[string, string]> {
   for (const [key, label] of SHOWN_PAYLOAD) {
     const value = payload[key];
     if (typeof value === 'string' && value.trim()) out.push([label, value]);
+  }
+  // The sections a revision request names, with the workflow's labels of its payload field.
+  if (Array.isArray(payload.sections) && payload.sections.length) {
+    const field = definition.events[item.event]?.fields?.sections;
+    const names = payload.sections.map((id) => field?.values?.[String(id)]?.de ?? String(id));
+    out.push([field?.label.de ?? 'Abschnitte', names.join(', ')]);
   }
   if (item.comment) out.push(['Anmerkung', item.comment]);
   return out;
@@ -86,7 +92,7 @@ export function Timeline({ definition, history }: { definition: WorkflowDefiniti
               <time dateTime={item.at}>{formatDateTime(item.at)}</time>
             </p>
             {changed ? <p class="kern-body">Neuer Status: {definition.states[item.to]?.de ?? item.to}</p> : null}
-            {entryTexts(item).map(([label, text]) => (
+            {entryTexts(definition, item).map(([label, text]) => (
               <p class="kern-body preserve-lines" key={label}>
                 {label}: {text}
               </p>
