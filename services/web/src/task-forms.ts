@@ -1,10 +1,11 @@
-import type { WorkflowDefinition } from '@steckbrief/engine';
+import type { PayloadFieldSpec, WorkflowDefinition } from '@steckbrief/engine';
 import { z } from 'zod';
 import { germanMessage } from './sections.js';
 
 /**
  * Forms for a task's events, built from the workflow's payload schemas: the schema decides which fields
- * there are, which are required and which values a choice has; the labels below only name them. The
+ * there are, which are required and which values a choice has; the definition's `fields` name them and
+ * their values and give their order. The
  * engine validates what is sent (this file holds no rule of its own).
  */
 export type PayloadFieldKind = 'radios' | 'select' | 'checkboxes' | 'text' | 'textarea' | 'integer' | 'number' | 'json';
@@ -16,6 +17,8 @@ export interface PayloadField {
   /** value → German label */
   options: Array<[string, string]>;
   optional: boolean;
+  /** A choice whose values are numbers (sent as numbers). */
+  numeric?: boolean;
   /** In a form with alternatives (a discriminated union): the alternatives this field belongs to. */
   when?: { field: string; values: string[] };
 }
@@ -27,44 +30,6 @@ export interface EventForm {
   /** The field whose value chooses between the alternatives, if the payload has any. */
   discriminator?: string;
 }
-
-/** German names of a workflow's payload fields and coded values. */
-export interface PayloadLabels {
-  fields: Readonly<Record<string, string>>;
-  values: Readonly<Record<string, Readonly<Record<string, string>>>>;
-}
-
-/** Labels per workflow id. Values without a label (codes such as a body's abbreviation) show as they are. */
-export const PAYLOAD_LABELS: Readonly<Record<string, PayloadLabels>> = {
-  'lausitz-brandenburg': {
-    fields: {
-      votum: 'Votum',
-      leadMinistry: 'Federführendes Ressort',
-      ministries: 'Weitere beteiligte Ressorts',
-      reason: 'Begründung',
-      opinion: 'Einschätzung',
-      text: 'Stellungnahme',
-      ministry: 'Ressort',
-      werkstatt: 'Werkstatt',
-      priority: 'Priorität',
-    },
-    values: {
-      votum: { positive: 'Positiv', further_qualification: 'Weitere Qualifizierung nötig', negative: 'Negativ' },
-      opinion: { endorse: 'Befürwortung', concerns: 'Bedenken' },
-    },
-  },
-  'sachsen-strukturentwicklung': {
-    fields: {
-      reason: 'Begründung',
-      note: 'Anmerkung',
-      findings: 'Prüfergebnis',
-      ratings: 'Bewertungen',
-      recommendation: 'Empfehlung',
-      consequence: 'Folge',
-    },
-    values: { consequence: { end: 'Verfahren beenden', return: 'Zurückgeben' } },
-  },
-};
 
 interface JsonSchema {
   type?: string;
@@ -78,17 +43,22 @@ interface JsonSchema {
   anyOf?: JsonSchema[];
 }
 
-const NO_LABELS: PayloadLabels = { fields: {}, values: {} };
+type FieldLabels = Readonly<Record<string, PayloadFieldSpec>>;
 
-function fieldOf(name: string, schema: JsonSchema, optional: boolean, labels: PayloadLabels): PayloadField {
-  const valueLabels = labels.values[name] ?? {};
+function fieldOf(name: string, schema: JsonSchema, optional: boolean, labels: FieldLabels): PayloadField {
+  const valueLabels = labels[name]?.values ?? {};
   const options = (values: unknown[]): Array<[string, string]> =>
-    values.map((v) => [String(v), valueLabels[String(v)] ?? String(v)]);
-  const base = { name, label: labels.fields[name] ?? name, optional, options: [] as Array<[string, string]> };
+    values.map((v) => [String(v), valueLabels[String(v)]?.de ?? String(v)]);
+  const base = { name, label: labels[name]?.label.de ?? name, optional, options: [] as Array<[string, string]> };
   if (schema.enum)
     return { ...base, kind: schema.enum.length <= 6 ? 'radios' : 'select', options: options(schema.enum) };
   if (schema.type === 'array' && schema.items?.enum)
     return { ...base, kind: 'checkboxes', options: options(schema.items.enum) };
+  // A whole number the definition names values of (e.g. numbered groups): a choice among them.
+  if (schema.type === 'integer' && Object.keys(valueLabels).length) {
+    const values = Object.keys(valueLabels);
+    return { ...base, kind: values.length <= 6 ? 'radios' : 'select', options: options(values), numeric: true };
+  }
   if (schema.type === 'integer') return { ...base, kind: 'integer' };
   if (schema.type === 'number') return { ...base, kind: 'number' };
   if (schema.type === 'string') return { ...base, kind: (schema.maxLength ?? 10_000) > 300 ? 'textarea' : 'text' };
@@ -99,7 +69,7 @@ function fieldOf(name: string, schema: JsonSchema, optional: boolean, labels: Pa
 export function eventForm(definition: WorkflowDefinition, type: string): EventForm {
   const spec = definition.events[type];
   if (!spec) throw new Error(`unknown event ${type}`);
-  const labels = PAYLOAD_LABELS[definition.id] ?? NO_LABELS;
+  const labels: FieldLabels = spec.fields ?? {};
   const schema = z.toJSONSchema(spec.payload, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   const branches = schema.oneOf ?? schema.anyOf;
   const form: EventForm = { type, label: spec.label.de, fields: [] };
@@ -107,7 +77,7 @@ export function eventForm(definition: WorkflowDefinition, type: string): EventFo
     for (const [name, prop] of Object.entries(schema.properties ?? {})) {
       form.fields.push(fieldOf(name, prop, !(schema.required ?? []).includes(name), labels));
     }
-    return form;
+    return inLabelOrder(form, labels);
   }
   // Alternatives told apart by one field with a constant value in each (a discriminated union).
   const first = branches[0]?.properties ?? {};
@@ -135,7 +105,15 @@ export function eventForm(definition: WorkflowDefinition, type: string): EventFo
       form.fields.push(field);
     }
   });
-  return form;
+  return inLabelOrder(form, labels);
+}
+
+/** Fields in the order the definition labels them (the order it wants them shown); unlabelled ones last. */
+function inLabelOrder(form: EventForm, labels: FieldLabels): EventForm {
+  const order = Object.keys(labels);
+  const rank = (f: PayloadField) =>
+    f.name === form.discriminator ? -1 : order.includes(f.name) ? order.indexOf(f.name) : order.length;
+  return { ...form, fields: [...form.fields].sort((a, b) => rank(a) - rank(b)) };
 }
 
 export type FormBody = Record<string, string | string[] | undefined>;
@@ -159,7 +137,7 @@ export function payloadOf(form: EventForm, body: FormBody): Record<string, unkno
       if (!field.optional && (field.kind === 'text' || field.kind === 'textarea')) payload[field.name] = value;
       continue;
     }
-    if (field.kind === 'integer' || field.kind === 'number') {
+    if (field.kind === 'integer' || field.kind === 'number' || field.numeric) {
       const n = Number(value.trim().replace(',', '.'));
       payload[field.name] = /^-?\d+([.,]\d+)?$/.test(value.trim()) && Number.isFinite(n) ? n : value;
     } else if (field.kind === 'json') {
@@ -200,8 +178,26 @@ export function formErrors(
     const field = form.fields.find((f) => f.name === name);
     const key = field ? field.name : '';
     const message = germanMessage(issue.message);
-    if (!errors.has(key)) errors.set(key, field ? `${field.label}: ${message}` : message);
+    if (!errors.has(key)) errors.set(key, field ? `${field.label}: ${plainMessage(field, message)}` : message);
   }
   if (!issues.length) errors.set('', germanMessage(fallback));
   return errors;
+}
+
+/**
+ * zod's German messages name codes and types ("erwartet eine von "endorse"|…", "erhalten undefined");
+ * a person reads what to do instead. Only the wording changes: the rule is still the schema's, and any
+ * other message (a guard's explanation, a length limit) stays as the engine wrote it.
+ */
+function plainMessage(field: PayloadField, message: string): string {
+  const choice = field.kind === 'radios' || field.kind === 'select' || field.kind === 'checkboxes';
+  if (choice && /^Ungültige (Option|Eingabe)/.test(message)) return 'Bitte wählen Sie aus.';
+  if (/erhalten undefined$/.test(message) || /erwartet, dass string >=1 Zeichen hat$/.test(message))
+    return 'Bitte angeben.';
+  const min = /erwartet, dass string >=(\d+) Zeichen hat$/.exec(message);
+  if (min) return `Bitte geben Sie mindestens ${min[1]} Zeichen ein.`;
+  const max = /erwartet, dass string <=(\d+) Zeichen hat$/.exec(message);
+  if (max) return `Bitte geben Sie höchstens ${max[1]} Zeichen ein.`;
+  if (/erwartet Zahl, erhalten string$/.test(message)) return 'Bitte geben Sie eine Zahl ein.';
+  return message;
 }

@@ -32,6 +32,14 @@ import { type FilterChoice, type InboxNotice, InboxPage, PAGE_SIZE } from '../pa
 import { type EventForm, eventForm, type FormBody, formErrors, payloadOf, typedValues } from '../task-forms.js';
 import { UUID, type Web } from '../web.js';
 
+/** The start of a calendar day in Berlin (what "due before 31 December" means to a person here). */
+function berlinMidnight(day: string): Date {
+  const utc = new Date(`${day}T00:00:00Z`);
+  const berlin = new Date(utc.toLocaleString('en-US', { timeZone: 'Europe/Berlin' }));
+  const asUtc = new Date(utc.toLocaleString('en-US', { timeZone: 'UTC' }));
+  return new Date(utc.getTime() - (berlin.getTime() - asUtc.getTime()));
+}
+
 /** An address with some query parameters added. */
 const withParams = (href: string, add: Record<string, string>) =>
   `${href}${href.includes('?') ? '&' : '?'}${new URLSearchParams(add).toString()}`;
@@ -67,7 +75,7 @@ export function taskRoutes(pages: Router, web: Web): void {
         out.set(role.scope.attribute, {
           name: role.scope.attribute,
           label: role.label.de,
-          options: values.map((v) => [v, v]),
+          options: values.map((v) => [v, role.scope.kind === 'attribute' ? (role.scope.labels?.[v]?.de ?? v) : v]),
         });
       }
     }
@@ -86,7 +94,7 @@ export function taskRoutes(pages: Router, web: Web): void {
       state: params.state || undefined,
       scope,
       overdue: params.overdue,
-      dueBefore: params.dueBefore ? new Date(`${params.dueBefore}T00:00:00Z`) : undefined,
+      dueBefore: params.dueBefore ? berlinMidnight(params.dueBefore) : undefined,
       sort: params.sort ?? undefined,
       descending: params.descending,
     };
