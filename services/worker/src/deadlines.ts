@@ -1,6 +1,6 @@
 import type { Db, TaskTimerRow } from '@steckbrief/db';
-import type { WorkflowDefinition } from '@steckbrief/engine';
-import { type Bilingual, profileLink, renderNotice } from '@steckbrief/notifications';
+import { scopeValueLabel, type WorkflowDefinition } from '@steckbrief/engine';
+import { type Bilingual, profileLink, renderNotice, taskLink } from '@steckbrief/notifications';
 import { enqueueTimers, jobIds, timerJob } from '@steckbrief/queues';
 import { DelayedError, type Job } from 'bullmq';
 import { sql } from 'kysely';
@@ -106,10 +106,18 @@ export async function syncTaskTimerJobs(ctx: WorkerContext, taskId: string, canc
   await enqueueTimers(ctx.queues, planned, ctx.now().getTime());
 }
 
+/**
+ * The assignee group as people read it: a scoped group by its scope value's label, which names the body
+ * ("Werkstatt 4: …", "Ministerium für … (MIL)"), else the role's label with the raw value.
+ */
 function groupLabel(definition: WorkflowDefinition, role: string, scope: string): Bilingual {
   const label = definition.roles[role]?.label ?? { de: role, en: role };
-  const value = scope.startsWith('owner:') || scope === '' ? '' : ` ${scope.slice(scope.indexOf(':') + 1)}`;
-  return { de: `${label.de}${value}`, en: `${label.en}${value}` };
+  if (scope.startsWith('owner:') || scope === '') return label;
+  const at = scope.indexOf(':');
+  const value = scope.slice(at + 1);
+  return (
+    scopeValueLabel(definition, scope.slice(0, at), value) ?? { de: `${label.de} ${value}`, en: `${label.en} ${value}` }
+  );
 }
 
 type Decision = 'fire' | 'skip' | { laterAt: Date };
@@ -187,6 +195,8 @@ export async function fireTimer(ctx: WorkerContext, job: Job, token: string | un
   if (found.kind === 'escalation') for (const r of definition.deadlineRoles) groups.push({ role: r, scope: '' });
   const recipients = await resolveGroups(ctx.db, groups);
   const link = profileLink(ctx.publicUrl, found.profile_id);
+  // The reviewers' task page; an owner's task (a revision) is done on the profile's own pages.
+  const onTask = scope.startsWith('owner:') ? null : taskLink(ctx.publicUrl, found.task_id);
   const mails: OutgoingMail[] = recipients.map((recipient) => ({
     recipient,
     mail: renderNotice({
@@ -195,6 +205,7 @@ export async function fireTimer(ctx: WorkerContext, job: Job, token: string | un
       state: definition.states[state] ?? { de: state, en: state },
       tasks: [{ label: definition.taskKinds[kind] ?? { de: kind, en: kind }, dueAt: found.due_at }],
       link,
+      taskLink: onTask,
       recipientName: recipient.name,
       assignee: groupLabel(definition, role, scope),
     }),

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { executePrepared, type MailDeliveryRow } from '@steckbrief/db';
-import { messageIdFor, NOTICE_KINDS, profileLink, renderNotice } from '@steckbrief/notifications';
+import { messageIdFor, NOTICE_KINDS, profileLink, renderNotice, taskLink } from '@steckbrief/notifications';
 import { enqueueTimers, jobIds, type OutboxMessage } from '@steckbrief/queues';
 import { type RawBuilder, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
@@ -119,7 +119,7 @@ async function renderNotices(ctx: WorkerContext, effects: Effects): Promise<Noti
                 .onRef('h.at', '=', 't.created_at')
                 .on('h.seq', '=', notice.seq),
             )
-            .select(['t.kind', 't.due_at'])
+            .select(['t.id', 't.kind', 't.due_at'])
             .whereRef('t.profile_id', '=', 'p.id')
             .where('t.assignee_role', '=', role)
             .where('t.assignee_scope', '=', scope)
@@ -154,10 +154,15 @@ async function renderNotices(ctx: WorkerContext, effects: Effects): Promise<Noti
       return;
     }
     if (!recipients.length) ctx.logger.warn({ cause: n.cause, ...n.recipients }, 'notification group has no members');
-    const tasks = (row[`tasks_${i}`] as Array<{ kind: string; due_at: string | null }>).map((t) => ({
+    const opened = row[`tasks_${i}`] as Array<{ id: string; kind: string; due_at: string | null }>;
+    const tasks = opened.map((t) => ({
       label: definition.taskKinds[t.kind] ?? { de: t.kind, en: t.kind },
       dueAt: t.due_at ? new Date(t.due_at) : null,
     }));
+    // A reviewers' notice about one opened task links to that task's page, where it is claimed and acted on;
+    // an owner's task (a revision) is done on the profile's own pages.
+    const reviewers = !n.recipients.scope.startsWith('owner:');
+    const onTask = reviewers && opened.length === 1 ? taskLink(ctx.publicUrl, (opened[0] as { id: string }).id) : null;
     for (const recipient of recipients) {
       const mail = renderNotice({
         kind,
@@ -165,6 +170,7 @@ async function renderNotices(ctx: WorkerContext, effects: Effects): Promise<Noti
         state,
         tasks,
         link,
+        taskLink: onTask,
         recipientName: recipient.name,
       });
       mails.push({

@@ -90,7 +90,11 @@ describe('deadlines', () => {
       [people.werkstatt4.email, people.wrl1.email, people.wrl2.email].sort(),
     );
     expect(escalations[0]?.subject).toMatch(/^Frist überschritten: Votum der Werkstatt abgeben/);
-    expect(escalations[0]?.text).toContain('(zuständig: Werkstatt 4)');
+    expect(escalations[0]?.text).toContain(
+      '(zuständig: Werkstatt 4: Daseinsvorsorge, ländliche Entwicklung & smart regions)',
+    );
+    // The office acts on the task's own page.
+    expect(escalations[0]?.text).toContain(`/aufgaben/${late.taskId}`);
 
     expect(mailsFor(closed.taskId)).toEqual([]);
     expect(mailsFor(moved.taskId)).toEqual([]);

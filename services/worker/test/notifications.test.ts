@@ -121,6 +121,15 @@ describe('notifications', () => {
       /^Neue Aufgabe: Eingangsprüfung durchführen – Kultur- und Sportzentrum Burg \(Spreewald\) \/ New task:/,
     );
     expect(intakeMail?.text).toMatch(/Eingangsprüfung durchführen – bis \d+\. \w+ \d{4} um \d{2}:\d{2} Uhr/);
+    // The reviewers' notice links to the task's page; the applicant's state change does not.
+    const intakeTask = await database.db
+      .selectFrom('tasks')
+      .select('id')
+      .where('profile_id', '=', profile.id)
+      .where('kind', '=', 'intake_check')
+      .executeTakeFirstOrThrow();
+    expect(intakeMail?.text).toContain(`https://steckbrief.example.org/aufgaben/${intakeTask.id}`);
+    expect(confirmedMail?.text).not.toContain('/aufgaben/');
 
     const outsiders = new Set(emails(p.otherApplicant, p.werkstatt3, p.mbjs));
     expect(sink.messages.filter((m) => outsiders.has(m.to))).toEqual([]);
