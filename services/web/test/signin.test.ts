@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from '../src/sessions.js';
-import { CODE_TTL_MS, MAX_REQUESTS_PER_ADDRESS } from '../src/signin.js';
+import { CODE_TTL_MS, MAX_REQUESTS_PER_ADDRESS, MAX_REQUESTS_PER_IP } from '../src/signin.js';
 import { httpClient, startWebTestEnv, type WebTestEnv } from './helpers.js';
 
 let env: WebTestEnv;
@@ -124,6 +124,24 @@ describe('rate limits', () => {
       for (let i = 0; i <= MAX_REQUESTS_PER_ADDRESS; i++) answers.push((await askForCode(email)).res.status);
       expect(answers).toEqual([...Array(MAX_REQUESTS_PER_ADDRESS).fill(303), 429]);
     }
+  });
+});
+
+describe('rate limits per IP', () => {
+  /** A code request for `email` from `ip` (the app trusts the loopback proxy's X-Forwarded-For). */
+  async function askFrom(ip: string, email: string) {
+    const client = httpClient(env.url);
+    const _csrf = await client.csrf('/anmelden');
+    return (
+      await client.request('/anmelden', { method: 'POST', form: { _csrf, email }, headers: { 'x-forwarded-for': ip } })
+    ).status;
+  }
+
+  it('answers 429 to more code requests from one IP than allowed in 15 minutes, whatever the address', async () => {
+    const answers: number[] = [];
+    for (let i = 0; i <= MAX_REQUESTS_PER_IP; i++) answers.push(await askFrom('203.0.113.7', `many-${i}@example.org`));
+    expect(answers).toEqual([...Array(MAX_REQUESTS_PER_IP).fill(303), 429]);
+    expect(await askFrom('203.0.113.8', 'many-0@example.org')).toBe(303);
   });
 });
 
