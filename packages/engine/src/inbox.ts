@@ -486,3 +486,61 @@ export async function previewEvent(
     ends: eventsHandledIn(definition, view.state).size === 0,
   };
 }
+
+/** May this actor hand tasks of this workflow to others (the roles that manage deadlines: the office)? */
+function managesTasks(deps: EngineDeps, actor: Actor, workflow: string, version: number) {
+  return deps.registry.get(workflow, version).deadlineRoles.some((r) => hasRole(actor, r));
+}
+
+/** The active users of the task's group (its role and scope), by name: whom a task can be handed to. */
+export async function taskColleagues(
+  deps: EngineDeps,
+  actor: Actor,
+  id: string,
+): Promise<Array<{ userId: string; name: string }>> {
+  const task = await loadTaskFor(deps.db, deps, actor, id);
+  const users = await deps.db
+    .selectFrom('users')
+    .select(['id', 'name', 'organisation', 'roles'])
+    .where('disabled_at', 'is', null)
+    .where(sql<SqlBool>`roles @> ${JSON.stringify([{ role: task.assignee_role }])}::jsonb`)
+    .orderBy('name')
+    .execute();
+  return users
+    .filter((u) =>
+      taskGroupsOf(deps.registry.roles, { userId: u.id, organisation: u.organisation, grants: u.roles }).some(
+        ([r, s]) => r === task.assignee_role && s === task.assignee_scope,
+      ),
+    )
+    .map((u) => ({ userId: u.id, name: u.name }));
+}
+
+/**
+ * Hand an open task to a colleague of its group (when someone is absent): only the roles that manage
+ * deadlines may, and only to a member of the task's group. It replaces any claim.
+ */
+export async function assignTask(deps: EngineDeps, actor: Actor, id: string, assigneeId: string): Promise<InboxTask> {
+  const task = await loadTaskFor(deps.db, deps, actor, id);
+  const definition = deps.registry.get(task.workflow_id, task.workflow_version);
+  if (!managesTasks(deps, actor, task.workflow_id, task.workflow_version)) {
+    throw new Forbidden(
+      `Aufgaben weist nur zu: ${roleLabels(definition, definition.deadlineRoles, 'de')}. / Only these assign tasks: ${roleLabels(definition, definition.deadlineRoles, 'en')}.`,
+    );
+  }
+  if (task.status !== 'open') throw new Conflict('Die Aufgabe ist bereits erledigt. / The task is closed.');
+  const colleagues = await taskColleagues(deps, actor, id);
+  if (!colleagues.some((c) => c.userId === assigneeId)) {
+    throw new ValidationFailed('Nicht in der Gruppe der Aufgabe. / Not a member of the task’s group.', [
+      { path: 'assignee', message: 'Nicht in der Gruppe der Aufgabe. / Not a member of the task’s group.' },
+    ]);
+  }
+  const updated = await deps.db
+    .updateTable('tasks')
+    .set({ claimed_by: assigneeId, claimed_at: (deps.now ?? (() => new Date()))() })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returning('id')
+    .executeTakeFirst();
+  if (!updated) throw new Conflict('Die Aufgabe ist bereits erledigt. / The task is closed.');
+  return taskById(deps, id);
+}

@@ -55,6 +55,7 @@ export {
 export * from './errors.js';
 export type { InboxFilters, InboxQuery, InboxRow, InboxSort, InboxTask, InboxView } from './inbox.js';
 export {
+  assignTask,
   claimTask,
   getTask,
   INBOX_SORTS,
@@ -66,6 +67,7 @@ export {
   previewEvent,
   releaseTask,
   setTaskDue,
+  taskColleagues,
   taskCounts,
   yearRangeMessage,
 } from './inbox.js';

@@ -79,7 +79,7 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/profile\/[^/]+\/(abschnitte|abschnitt\/[a-z-]+|pruefen|einreichen|eingereicht|zurueckziehen)$/,
     /^\/profile\/[^/]+\/anlagen(\/[^/]+(\/entfernen)?)?$/,
     /^\/steckbrief\/neu$/,
-    /^\/aufgaben(\/[^/]+(\/(uebernehmen|freigeben))?)?\/?$/,
+    /^\/aufgaben(\/[^/]+(\/(uebernehmen|freigeben|zuweisen))?)?\/?$/,
     /^\/werkstaetten(\/[^/]+)?\/?$/,
     /^\/(barrierefreiheit|datenschutz|impressum)\/?$/,
   ];

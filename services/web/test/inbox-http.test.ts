@@ -114,4 +114,42 @@ describe('the inbox over HTTP', () => {
     expect(res.status).toBe(303);
     expect(res.location).toBe('/anmelden?weiter=%2Faufgaben');
   });
+
+  it('the office hands a task to a colleague of its group, and no one outside it', async () => {
+    const colleague = await env.addPerson('wrl-b', [{ role: 'wrl' }], null);
+    const taskId = /href="\/aufgaben\/([0-9a-f-]{36})\?/.exec(
+      (await wrl.request('/aufgaben?ansicht=offen')).text,
+    )?.[1] as string;
+    const page = await wrl.request(`/aufgaben/${taskId}`);
+    expect(page.text).toContain('Aufgabe zuweisen an');
+    expect(page.text).toContain(`<option value="${colleague.userId}">Person wrl-b</option>`);
+    expect(page.text).not.toContain(env.people.ministry.userId);
+    const csrf = await wrl.csrf(`/aufgaben/${taskId}`);
+
+    const outside = await wrl.request(`/aufgaben/${taskId}/zuweisen`, {
+      method: 'POST',
+      form: { _csrf: csrf, zurueck: '/aufgaben', an: env.people.ministry.userId },
+    });
+    expect(outside.status).toBe(422);
+    expect(outside.text).toContain('Diese Person gehört nicht zur Gruppe der Aufgabe.');
+
+    const done = await wrl.request(`/aufgaben/${taskId}/zuweisen`, {
+      method: 'POST',
+      form: { _csrf: csrf, zurueck: '/aufgaben', an: colleague.userId },
+    });
+    expect(done.status).toBe(303);
+    expect((await wrl.request(done.location as string)).text).toContain(
+      'Die Aufgabe ist jetzt Person wrl-b zugewiesen.',
+    );
+    const theirs = await (await env.signIn(colleague)).request('/aufgaben?ansicht=meine');
+    expect(titles(theirs.text)).toHaveLength(1);
+
+    const mil = await env.signIn(env.people.ministry);
+    const milCsrf = await mil.csrf('/aufgaben');
+    const refused = await mil.request(`/aufgaben/${taskId}/zuweisen`, {
+      method: 'POST',
+      form: { _csrf: milCsrf, zurueck: '/aufgaben', an: env.people.ministry.userId },
+    });
+    expect(refused.status).toBe(404);
+  });
 });

@@ -224,8 +224,11 @@ export function TaskPage({
   acting,
   notice,
   claim,
+  assign,
 }: {
   ctx: PageContext;
+  /** For those who hand tasks to colleagues: the group's members, and an error from the last try. */
+  assign: { colleagues: Array<{ userId: string; name: string }>; error?: string } | null;
   task: InboxRow;
   profile: ProfileView;
   definition: WorkflowDefinition;
@@ -240,7 +243,10 @@ export function TaskPage({
 }) {
   const title = titleOf(profile);
   const sent = acting ? forms.find((f) => f.type === acting.type) : undefined;
-  const errors = sent && acting ? summaryErrors(sent, acting.errors) : [];
+  const errors = [
+    ...(sent && acting ? summaryErrors(sent, acting.errors) : []),
+    ...(assign?.error ? [{ field: 'zuweisen-an', message: assign.error }] : []),
+  ];
   const claimedByOther = task.claimedBy && task.claimedBy !== ctx.user?.actor.userId;
   return (
     <Layout title={`${task.label.de}: ${title}`} ctx={ctx} hasErrors={errors.length > 0}>
@@ -296,6 +302,37 @@ export function TaskPage({
           <input type="hidden" name="zurueck" value={returnTo} />
           <button type="submit" class="kern-btn kern-btn--secondary">
             <span class="kern-label">{claim === 'claim' ? 'Aufgabe übernehmen' : 'Aufgabe freigeben'}</span>
+          </button>
+        </form>
+      ) : null}
+      {assign && task.status === 'open' ? (
+        <form method="post" action={`/aufgaben/${task.id}/zuweisen`} class="kern-stack task-assign">
+          <CsrfField token={ctx.csrfToken} />
+          <input type="hidden" name="zurueck" value={returnTo} />
+          <div class={`kern-form-input${assign.error ? ' kern-form-input--error' : ''}`}>
+            <label class="kern-label" for="zuweisen-an">
+              Aufgabe zuweisen an
+            </label>
+            <Message id="zuweisen-an" error={assign.error} />
+            <div class="kern-form-input__select-wrapper">
+              <select
+                class={`kern-form-input__select${assign.error ? ' kern-form-input__select--error' : ''}`}
+                id="zuweisen-an"
+                name="an"
+                aria-describedby={assign.error ? 'zuweisen-an-fehler' : undefined}
+                aria-invalid={assign.error ? true : undefined}
+              >
+                <option value="">Bitte wählen</option>
+                {assign.colleagues.map((c) => (
+                  <option value={c.userId} key={c.userId} selected={c.userId === task.claimedBy}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <button type="submit" class="kern-btn kern-btn--secondary">
+            <span class="kern-label">Zuweisen</span>
           </button>
         </form>
       ) : null}

@@ -3,6 +3,7 @@
 import {
   type Actor,
   applyEvent,
+  assignTask,
   Conflict,
   claimTask,
   Forbidden,
@@ -20,6 +21,7 @@ import {
   StaleVersion,
   scopeAttributes,
   scopeValueOf,
+  taskColleagues,
   taskCounts,
   taskGroupsOf,
   ValidationFailed,
@@ -222,7 +224,10 @@ export function taskRoutes(pages: Router, web: Web): void {
           : task.claimedBy === actor.userId
             ? 'release'
             : null;
-    return { task, profile, definition, presentation, history, forms, claim };
+    const manager =
+      task.status === 'open' && definition.deadlineRoles.some((r) => actor.grants.some((g) => g.role === r));
+    const assign = manager ? { colleagues: await taskColleagues(engine, actor, task.id) } : null;
+    return { task, profile, definition, presentation, history, forms, claim, assign };
   };
 
   const renderTask = (
@@ -251,9 +256,47 @@ export function taskRoutes(pages: Router, web: Web): void {
     const returnTo = safeInboxHref(req.query.zurueck);
     const saved = typeof req.query.gespeichert === 'string' ? req.query.gespeichert : '';
     const savedLabel = saved ? view.definition.events[saved]?.label.de : undefined;
+    const assigned = req.query.zugewiesen === 'ja' && view.task.claimedByName;
     renderTask(res, view, returnTo, {
-      notice: savedLabel ? `„${savedLabel}“ wurde gespeichert. Hier ist die nächste Aufgabe dieser Ansicht.` : null,
+      notice: savedLabel
+        ? `„${savedLabel}“ wurde gespeichert. Hier ist die nächste Aufgabe dieser Ansicht.`
+        : assigned
+          ? `Die Aufgabe ist jetzt ${view.task.claimedByName} zugewiesen.`
+          : null,
     });
+  });
+
+  pages.post('/aufgaben/:id/zuweisen', async (req, res) => {
+    const actor = requireUser(req, res);
+    if (!actor) return;
+    const body = req.body as FormBody;
+    const returnTo = safeInboxHref(body.zurueck);
+    const task = await taskOf(actor, req.params.id);
+    const assignee = typeof body.an === 'string' ? body.an : '';
+    try {
+      await assignTask(engine, actor, task.id, assignee);
+    } catch (err) {
+      if (err instanceof Conflict)
+        return res.redirect(303, withParams(returnTo, { meldung: 'geaendert', aufgabe: task.id }));
+      if (!(err instanceof ValidationFailed)) throw err;
+      const view = await taskView(actor, task.id);
+      const error = assignee
+        ? 'Diese Person gehört nicht zur Gruppe der Aufgabe.'
+        : 'Wählen Sie aus, wem die Aufgabe zugewiesen wird.';
+      return send(
+        res,
+        <TaskPage
+          ctx={ctxOf(res)}
+          {...view}
+          assign={view.assign ? { ...view.assign, error } : null}
+          returnTo={returnTo}
+          acting={null}
+          notice={null}
+        />,
+        422,
+      );
+    }
+    res.redirect(303, `/aufgaben/${task.id}?${new URLSearchParams({ zurueck: returnTo, zugewiesen: 'ja' })}`);
   });
 
   pages.post('/aufgaben/:id', async (req, res) => {
