@@ -31,6 +31,11 @@ body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
 .task-list__item { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; justify-content: space-between; align-items: center; padding: 0.75rem 0; border-bottom: 1px solid var(--kern-color-layout-border, #cdd0d9); }
 .check-answers__row { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
 .check-answers__action { margin: 0; margin-left: auto; }
+@media (min-width: 768px) {
+  /* KERN gives key and value the whole row; the "Ändern" link takes its place at the end of it. */
+  .check-answers__row > .kern-description-list-item__value { flex: 1 1 0; width: auto; }
+  .check-answers__action { flex: 0 0 auto; padding-top: 6px; }
+}
 .date-input { display: flex; flex-wrap: wrap; gap: 1rem; }
 .inbox__view-list { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; list-style: none; margin: 0; padding: 0; }
 .inbox__views a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
