@@ -1,3 +1,4 @@
+import { getProfile } from '@steckbrief/engine';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type HttpClient, httpClient, startWebTestEnv, type WebTestEnv } from './helpers.js';
@@ -151,5 +152,63 @@ describe('the inbox over HTTP', () => {
       form: { _csrf: milCsrf, zurueck: '/aufgaben', an: env.people.ministry.userId },
     });
     expect(refused.status).toBe(404);
+  });
+
+  it('asks for confirmation of a negative Votum, which ends the profile, and not of a positive one', async () => {
+    const member = await env.addPerson('ws4', [{ role: 'werkstatt', werkstatt: 4 }], null);
+    const client = await env.signIn(member);
+    const profiles: string[] = [];
+    for (const title of ['Votum negativ', 'Votum positiv']) {
+      const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title }));
+      await env.send(env.people.applicant, id, 'SUBMIT');
+      await env.send(env.people.wrl, id, 'ACCEPT', { werkstatt: 4 });
+      profiles.push(id);
+    }
+    const list = await client.request('/aufgaben?sortierung=projekt');
+    expect(titles(list.text)).toEqual(['Votum negativ', 'Votum positiv']);
+    const [negative, positive] = [...list.text.matchAll(/href="\/aufgaben\/([0-9a-f-]{36})\?/g)].map(
+      (m) => m[1] as string,
+    );
+    const csrf = await client.csrf(`/aufgaben/${negative}`);
+    const version = /name="version" value="(\d+)"/.exec(
+      (await client.request(`/aufgaben/${negative}`)).text,
+    )?.[1] as string;
+    const vote = {
+      _csrf: csrf,
+      event: 'VOTE',
+      version,
+      zurueck: '/aufgaben',
+      votum: 'negative',
+      reason: 'Kein Strukturbezug.',
+    };
+
+    const asked = await client.request(`/aufgaben/${negative}`, { method: 'POST', form: vote });
+    expect(asked.status).toBe(200);
+    expect(asked.text).toContain('Entscheidung bestätigen');
+    expect(asked.text).toContain('name="bestaetigt" value="ja"');
+    const confirmed = await client.request(`/aufgaben/${negative}`, {
+      method: 'POST',
+      form: { ...vote, bestaetigt: 'ja' },
+    });
+    expect(confirmed.status).toBe(303);
+    const actor = await env.actorOf(env.people.wrl);
+    expect((await getProfile(env.deps, actor, profiles[0] as string)).state).toBe('rejected');
+
+    const positiveVersion = /name="version" value="(\d+)"/.exec(
+      (await client.request(`/aufgaben/${positive}`)).text,
+    )?.[1] as string;
+    const direct = await client.request(`/aufgaben/${positive}`, {
+      method: 'POST',
+      form: {
+        _csrf: csrf,
+        event: 'VOTE',
+        version: positiveVersion,
+        zurueck: '/aufgaben',
+        votum: 'positive',
+        leadMinistry: 'MIL',
+      },
+    });
+    expect(direct.status).toBe(303);
+    expect((await getProfile(env.deps, actor, profiles[1] as string)).state).toBe('ministry_review');
   });
 });

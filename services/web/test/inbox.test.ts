@@ -89,12 +89,14 @@ describe('the reviewers’ inbox', () => {
   let shared: string;
   let milOnly: string;
 
-  it('shows an empty inbox with its views and counts, passing axe', async () => {
+  it('shows an empty inbox with its views and counts, linked from the main navigation, passing axe', async () => {
     mil = await signedIn(env.people.ministry);
     expect(await mil.title()).toBe('Aufgaben: Meine Gruppe – Steckbrief');
     expect(await mainText(mil)).toContain('Keine Aufgaben in dieser Ansicht');
     const views = mil.getByRole('navigation', { name: 'Ansichten' });
     expect(await views.getByRole('link', { name: 'Meine Gruppe (0)' }).getAttribute('aria-current')).toBe('page');
+    const nav = mil.getByRole('navigation', { name: 'Hauptnavigation' });
+    expect(await nav.getByRole('link', { name: 'Aufgaben' }).getAttribute('href')).toBe('/aufgaben');
     await expectAccessible(mil);
   });
 
