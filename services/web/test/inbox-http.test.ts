@@ -211,4 +211,30 @@ describe('the inbox over HTTP', () => {
     expect(direct.status).toBe(303);
     expect((await getProfile(env.deps, actor, profiles[1] as string)).state).toBe('ministry_review');
   });
+
+  it('releases a claimed task back to the group and says so; a done task offers no form', async () => {
+    const csrf = await wrl.csrf('/aufgaben');
+    const taskId = /href="\/aufgaben\/([0-9a-f-]{36})\?/.exec(
+      (await wrl.request('/aufgaben?ansicht=offen')).text,
+    )?.[1] as string;
+    await wrl.request(`/aufgaben/${taskId}/uebernehmen`, {
+      method: 'POST',
+      form: { _csrf: csrf, zurueck: '/aufgaben' },
+    });
+    expect((await wrl.request(`/aufgaben/${taskId}`)).text).toContain('Aufgabe freigeben');
+    const released = await wrl.request(`/aufgaben/${taskId}/freigeben`, {
+      method: 'POST',
+      form: { _csrf: csrf, zurueck: '/aufgaben?ansicht=meine' },
+    });
+    expect(released.status).toBe(303);
+    expect(released.location).toBe(`/aufgaben?ansicht=meine&meldung=freigegeben&aufgabe=${taskId}`);
+    expect((await wrl.request(released.location as string)).text).toContain('ist wieder frei für Ihre Gruppe.');
+
+    const doneId = /href="\/aufgaben\/([0-9a-f-]{36})\?/.exec(
+      (await wrl.request('/aufgaben?ansicht=erledigt')).text,
+    )?.[1] as string;
+    const donePage = await wrl.request(`/aufgaben/${doneId}`);
+    expect(donePage.text).toContain('Diese Aufgabe ist erledigt.');
+    expect(donePage.text).not.toContain('name="event"');
+  });
 });
