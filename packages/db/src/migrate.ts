@@ -6,6 +6,7 @@ import * as m004 from './migrations/004_admin_sessions.js';
 import * as m006 from './migrations/006_web.js';
 import * as m007 from './migrations/007_mail_lease.js';
 import * as m008 from './migrations/008_attachments.js';
+import * as m009 from './migrations/009_minutes_published.js';
 
 /** Migrations are imported statically so a bundled service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '006_web': m006,
   '007_mail_lease': m007,
   '008_attachments': m008,
+  '009_minutes_published': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -128,6 +128,10 @@ export interface SessionsTable {
   title: string;
   created_by: string | null;
   created_at: CreatedAt;
+  /** Set while the minutes are public; `published_minutes` is the document as published then. */
+  minutes_published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  minutes_published_by: ColumnType<string | null, string | null | undefined, string | null>;
+  published_minutes: ColumnType<unknown | null, string | null | undefined, string | null>;
 }
 
 export interface SessionAgendaTable {
