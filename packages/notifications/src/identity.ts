@@ -24,11 +24,8 @@ function pageLink(publicUrl: string, path: string, id: string): string {
   return new URL(`${path}/${encodeURIComponent(id)}`, base).toString();
 }
 
-/**
- * The profile's page. Still the old path `/profiles/<id>`, which the web redirects to `/profile/<id>`: the web's
- * own tests look for this path in mails; they move to `/profile/` together with this link.
- */
-export const profileLink = (publicUrl: string, profileId: string) => pageLink(publicUrl, 'profiles', profileId);
+/** The profile's page. Mails sent before it existed link to `/profiles/<id>`, which the web redirects here. */
+export const profileLink = (publicUrl: string, profileId: string) => pageLink(publicUrl, 'profile', profileId);
 
 /** The task's page, where it is claimed and acted on. */
 export const taskLink = (publicUrl: string, taskId: string) => pageLink(publicUrl, 'aufgaben', taskId);

@@ -7,7 +7,7 @@ const base: NoticeInput = {
   projectTitle: 'Kultur- und Sportzentrum Burg (Spreewald)',
   state: { de: 'Eingangsprüfung', en: 'Intake check' },
   tasks: [],
-  link: 'https://steckbrief.example.org/profiles/0b5e',
+  link: 'https://steckbrief.example.org/profile/0b5e',
   recipientName: 'Erika Muster',
 };
 
@@ -20,8 +20,8 @@ describe('renderNotice', () => {
     expect(mail.text).toContain('hat einen neuen Status: Eingangsprüfung.');
     expect(mail.text).toContain('has a new status: Intake check.');
     expect(mail.text.indexOf('Guten Tag Erika Muster,')).toBeLessThan(mail.text.indexOf('Hello Erika Muster,'));
-    expect(mail.text).toContain('https://steckbrief.example.org/profiles/0b5e');
-    expect(mail.html).toContain('<a href="https://steckbrief.example.org/profiles/0b5e">');
+    expect(mail.text).toContain('https://steckbrief.example.org/profile/0b5e');
+    expect(mail.html).toContain('<a href="https://steckbrief.example.org/profile/0b5e">');
     expect(mail.text).toContain('Für Sie ist derzeit nichts zu tun.');
   });
 
@@ -99,7 +99,7 @@ describe('identity helpers', () => {
   it('reads the sender domain and builds profile links', () => {
     expect(senderDomain('Steckbrief <noreply@Lausitz.example.org>')).toBe('lausitz.example.org');
     expect(senderDomain('noreply@example.org')).toBe('example.org');
-    expect(profileLink('https://x.example/app', 'abc')).toBe('https://x.example/app/profiles/abc');
+    expect(profileLink('https://x.example/app', 'abc')).toBe('https://x.example/app/profile/abc');
     expect(escapeHtml(`'`)).toBe('&#39;');
   });
 
@@ -119,7 +119,7 @@ describe('identity helpers', () => {
     });
     const de = mail.text.slice(0, mail.text.indexOf('English version below'));
     expect(de).toContain('Zur Aufgabe (Anmeldung erforderlich):\nhttps://steckbrief.example.org/aufgaben/7c1d');
-    expect(de.indexOf('/aufgaben/7c1d')).toBeLessThan(de.indexOf('/profiles/0b5e'));
+    expect(de.indexOf('/aufgaben/7c1d')).toBeLessThan(de.indexOf('/profile/0b5e'));
     expect(mail.text).toContain('Open the task (sign-in required):\nhttps://steckbrief.example.org/aufgaben/7c1d');
     expect(mail.html).toContain('<a href="https://steckbrief.example.org/aufgaben/7c1d">');
   });

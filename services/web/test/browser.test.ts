@@ -414,14 +414,14 @@ async function applicantJourney(page: Page, person: Person, { axe }: { axe: bool
   expect(await page.title()).toBe('Steckbrief eingereicht – Steckbrief');
   await check();
 
-  // The status mail's link (the old path every mail uses) lands on the profile page.
+  // The status mail's link lands on the profile page.
   const mail = await pollUntil(
-    () => env.sink.messages.find((m) => m.to === person.email && m.text.includes(`/profiles/${id}`)),
+    () => env.sink.messages.find((m) => m.to === person.email && m.text.includes(`/profile/${id}`)),
     20_000,
     'the status mail',
   );
   expect(mail.subject).toContain('Eingangsprüfung');
-  await page.goto(/(http\S+\/profiles\/[0-9a-f-]{36})/.exec(mail.text)?.[1] as string);
+  await page.goto(/(http\S+\/profile\/[0-9a-f-]{36})/.exec(mail.text)?.[1] as string);
   expect(page.url()).toBe(`${env.url}/profile/${id}`);
   expect(await page.title()).toBe('Sportpark Schwarze Pumpe – Steckbrief');
   expect(await main()).toContain('Eingangsprüfung');

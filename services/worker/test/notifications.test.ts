@@ -114,7 +114,7 @@ describe('notifications', () => {
     );
     expect(confirmedMail?.subject).toContain('Von der IMAG bestätigt – Kultur- und Sportzentrum Burg (Spreewald)');
     expect(confirmedMail?.text).toContain('Förderantrag bei der ILB stellen');
-    expect(confirmedMail?.text).toContain(`https://steckbrief.example.org/profiles/${profile.id}`);
+    expect(confirmedMail?.text).toContain(`https://steckbrief.example.org/profile/${profile.id}`);
 
     const intakeMail = sink.messages.find((m) => m.cause === `notify:${profile.id}:2:task_assigned:wrl:`);
     expect(intakeMail?.subject).toMatch(
