@@ -78,6 +78,13 @@ export type { HistoryItem, ListFilters, ProfileSummary } from './profiles.js';
 export { createProfile, getProfile, listProfiles, patchProfileData, profileHistory } from './profiles.js';
 export type { DeadlineOverrides, WorkflowRegistry } from './registry.js';
 export { createRegistry, SYSTEM_ROLES } from './registry.js';
+export type { MinutesContent, PublicationState, PublishedMinutes, PublishedSession } from './published-minutes.js';
+export {
+  publishedMinutes,
+  publishedSessionMinutes,
+  publishMinutes,
+  unpublishMinutes,
+} from './published-minutes.js';
 export type { ScopeAttribute } from './scope-filter.js';
 export { parseScopeFilter, scopeAttributes, scopeFilterShape, scopeValueOf } from './scope-filter.js';
 export type { AgendaItem, DecisionResult, Minutes, SessionView } from './sessions.js';

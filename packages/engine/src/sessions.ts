@@ -64,7 +64,7 @@ function cutOffDate(spec: SessionKindSpec | undefined, date: string): string | n
 }
 
 /** The calendar day (Europe/Berlin) of an instant, as 'YYYY-MM-DD'. */
-const berlinDay = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(at);
+export const berlinDay = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(at);
 
 const sessionNotFound = () => new NotFound('Sitzung nicht gefunden. / Session not found.');
 
@@ -78,10 +78,10 @@ function kindOf(definition: WorkflowDefinition, kind: string): SessionKindSpec {
   return spec;
 }
 
-const managerLabels = (definition: WorkflowDefinition, lang: 'de' | 'en') =>
+export const managerLabels = (definition: WorkflowDefinition, lang: 'de' | 'en') =>
   roleLabels(definition, definition.sessionManagerRoles ?? [], lang);
 
-const isManager = (definition: WorkflowDefinition, actor: Actor) =>
+export const isManager = (definition: WorkflowDefinition, actor: Actor) =>
   actor.userId !== null && (definition.sessionManagerRoles ?? []).some((r) => hasRole(actor, r));
 
 /** Managers see every session; members see the sessions of their kind (and of their scope value, where scoped). */
@@ -102,7 +102,7 @@ function canSeeSession(
   );
 }
 
-async function loadSession(deps: EngineDeps, actor: Actor, id: string) {
+export async function loadSession(deps: EngineDeps, actor: Actor, id: string) {
   if (!isUuid(id)) throw sessionNotFound();
   const session = await deps.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
   if (!session) throw sessionNotFound();

@@ -226,6 +226,14 @@ add(
   'A session (Sitzung) with its agenda (Tagesordnung)',
 );
 add(
+  'MinutesPublication',
+  z.object({
+    sessionId: uuid,
+    publishedAt: dateTime.nullable().describe('Since when the minutes are public; null when they are not'),
+  }),
+  'Whether a session’s minutes are published (Veröffentlichung des Ergebnisprotokolls)',
+);
+add(
   'DecisionResults',
   z.object({
     results: z.array(

@@ -5,9 +5,11 @@ import {
   getSession,
   listSessions,
   parseScopeFilter,
+  publishMinutes,
   scopeAttributes,
   sessionMinutes,
   setAgenda,
+  unpublishMinutes,
   type WorkflowRegistry,
 } from '@steckbrief/engine';
 import { Router } from 'express';
@@ -136,6 +138,28 @@ export const sessionOperations = (registry: WorkflowRegistry): Operation[] => [
       },
     },
   },
+  {
+    method: 'post',
+    path: '/api/v1/sessions/{id}/minutes/publish',
+    tag: 'Sessions',
+    summary: 'Publish the minutes / Ergebnisprotokoll veröffentlichen',
+    description:
+      'The minutes as they read now become public (the web’s public pages list them). Only for a session whose ' +
+      'date is today or past, or that has a decision (409 otherwise). Publishing published minutes changes ' +
+      'nothing; 404 for callers who may not see the session.',
+    roles: managerRoles(registry),
+    responses: { 200: { description: 'Published', schema: 'MinutesPublication' } },
+    problems: [409],
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/sessions/{id}/minutes/publish',
+    tag: 'Sessions',
+    summary: 'Withdraw the published minutes / Veröffentlichung zurücknehmen',
+    description: 'The minutes are no longer public; withdrawing an unpublished one changes nothing.',
+    roles: managerRoles(registry),
+    responses: { 200: { description: 'Not published', schema: 'MinutesPublication' } },
+  },
 ];
 
 export function sessionRoutes(deps: EngineDeps): Router {
@@ -183,6 +207,12 @@ export function sessionRoutes(deps: EngineDeps): Router {
       return;
     }
     res.type('text/markdown; charset=utf-8').send(minutesMarkdown(minutes));
+  });
+  router.post('/:id/minutes/publish', async (req, res) => {
+    res.json(await publishMinutes(deps, actorOf(req), req.params.id));
+  });
+  router.delete('/:id/minutes/publish', async (req, res) => {
+    res.json(await unpublishMinutes(deps, actorOf(req), req.params.id));
   });
   return router;
 }
