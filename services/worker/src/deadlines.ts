@@ -108,7 +108,7 @@ export async function syncTaskTimerJobs(ctx: WorkerContext, taskId: string, canc
 
 /**
  * The assignee group as people read it: a scoped group by its scope value's label, which names the body
- * ("Werkstatt 4: …", "Ministerium für … (MIL)"), else the role's label with the raw value.
+ * (the definition labels every scope value), else the role's label with the raw value.
  */
 function groupLabel(definition: WorkflowDefinition, role: string, scope: string): Bilingual {
   const label = definition.roles[role]?.label ?? { de: role, en: role };
