@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Minutes } from '@steckbrief/engine';
+import { minutesPdf } from '@steckbrief/minutes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { minutesPdf } from '../src/render/minutes-pdf.js';
 import { completeProfile, startTestApi, type TestApi } from './helpers.js';
 import { pdfPages } from './pdf-text.js';
 

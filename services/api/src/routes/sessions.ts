@@ -12,14 +12,13 @@ import {
   unpublishMinutes,
   type WorkflowRegistry,
 } from '@steckbrief/engine';
+import { minutesMarkdown, minutesPdf } from '@steckbrief/minutes';
 import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../auth.js';
 import { boundedDate } from '../dates.js';
 import { body, query } from '../http.js';
 import type { Operation } from '../openapi/operation.js';
-import { minutesMarkdown } from '../render/minutes.js';
-import { minutesPdf } from '../render/minutes-pdf.js';
 
 /**
  * A new session; a kind held per scope value names it in the field of its scope attribute (`{"panel":

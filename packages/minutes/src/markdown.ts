@@ -1,4 +1,4 @@
-import type { Minutes } from '@steckbrief/engine';
+import type { MinutesContent } from '@steckbrief/engine';
 
 /**
  * The Ergebnisprotokoll's text: what both the Markdown and the PDF minutes say, in German (the session's
@@ -16,17 +16,17 @@ export const germanDate = (iso: string) =>
 /** "1 Projekt", "3 Projekte", "0 Projekte". */
 export const projectCount = (n: number) => `${n} ${n === 1 ? 'Projekt' : 'Projekte'}`;
 
-export type MinutesItem = Minutes['items'][number];
+export type MinutesItem = MinutesContent['items'][number];
 
 /** The session's kind and, for kinds held per scope value, that value's name ("… – Gremium Nord"). */
-export function sessionKind(m: Minutes): string {
+export function sessionKind(m: MinutesContent): string {
   const { kindLabel, scopeLabel, scopeValue } = m.session;
   if (scopeLabel) return `${kindLabel.de} – ${scopeLabel.de}`;
   return scopeValue ? `${kindLabel.de} ${scopeValue}` : kindLabel.de;
 }
 
 /** The session as the header of every page names it: its kind and title. */
-export function sessionName(m: Minutes): string {
+export function sessionName(m: MinutesContent): string {
   return `${m.session.kindLabel.de}: ${m.session.title}`;
 }
 
@@ -45,7 +45,9 @@ export function decisionLines(item: MinutesItem): string[] {
 }
 
 /** The totals as rows of label, count and amount. */
-export function totalRows(m: Minutes): Array<{ label: string; count: string; amount: string; strong?: boolean }> {
+export function totalRows(
+  m: MinutesContent,
+): Array<{ label: string; count: string; amount: string; strong?: boolean }> {
   const rows: Array<{ label: string; count: string; amount: string; strong?: boolean }> = [
     { label: 'Auf der Tagesordnung', count: projectCount(m.totals.projects), amount: '' },
     { label: 'Entschieden', count: projectCount(m.totals.decided), amount: '' },
@@ -77,7 +79,7 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** The Ergebnisprotokoll as Markdown. */
-export function minutesMarkdown(m: Minutes): string {
+export function minutesMarkdown(m: MinutesContent): string {
   const lines: string[] = [];
   lines.push(`# Ergebnisprotokoll: ${escapeMarkdown(m.session.title)}`);
   lines.push('');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Minutes } from '@steckbrief/engine';
+import type { MinutesContent } from '@steckbrief/engine';
 import PDFDocument from 'pdfkit';
 import {
   decisionLines,
@@ -11,7 +11,7 @@ import {
   sessionKind,
   sessionName,
   totalRows,
-} from './minutes.js';
+} from './markdown.js';
 
 /**
  * The Ergebnisprotokoll as an A4 PDF that reads like an official document: Fira Sans (the KERN typeface,
@@ -123,7 +123,7 @@ function heading(doc: Doc, text: string, keep: number): void {
 }
 
 /** Session, date and page number on every page, drawn once all pages exist (for "von m"). */
-function drawPageFrames(doc: Doc, m: Minutes): void {
+function drawPageFrames(doc: Doc, m: MinutesContent): void {
   const range = doc.bufferedPageRange();
   const width = doc.page.width - 2 * PAGE.margin;
   for (let i = range.start; i < range.start + range.count; i++) {
@@ -159,7 +159,7 @@ function drawPageFrames(doc: Doc, m: Minutes): void {
 }
 
 /** Render the minutes as a PDF. */
-export function minutesPdf(m: Minutes): Promise<Buffer> {
+export function minutesPdf(m: MinutesContent): Promise<Buffer> {
   const { regular, bold } = loadFonts();
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
