@@ -74,10 +74,16 @@ export {
 export { eventsHandledIn } from './machine.js';
 export { mergePatch } from './merge-patch.js';
 export { mermaidDiagram } from './mermaid.js';
-export type { HistoryItem, ListFilters, ProfileSummary } from './profiles.js';
-export { createProfile, getProfile, listProfiles, patchProfileData, profileHistory } from './profiles.js';
-export type { DeadlineOverrides, WorkflowRegistry } from './registry.js';
-export { createRegistry, SYSTEM_ROLES } from './registry.js';
+export type { HistoryItem, ListFilters, ProfileSummary, ProfileSummaryWithNextTask } from './profiles.js';
+export {
+  createProfile,
+  getProfile,
+  listProfiles,
+  listProfilesWithNextTask,
+  patchProfileData,
+  profileHistory,
+  profileWithHistory,
+} from './profiles.js';
 export type { MinutesContent, PublicationState, PublishedMinutes, PublishedSession } from './published-minutes.js';
 export {
   publishedMinutes,
@@ -85,6 +91,8 @@ export {
   publishMinutes,
   unpublishMinutes,
 } from './published-minutes.js';
+export type { DeadlineOverrides, WorkflowRegistry } from './registry.js';
+export { createRegistry, SYSTEM_ROLES } from './registry.js';
 export type { ScopeAttribute } from './scope-filter.js';
 export { parseScopeFilter, scopeAttributes, scopeFilterShape, scopeValueOf } from './scope-filter.js';
 export type { AgendaItem, DecisionResult, Minutes, SessionView } from './sessions.js';

@@ -1,16 +1,17 @@
+import { executePrepared, queryPrepared } from '@steckbrief/db';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { initialTransition } from 'xstate';
 import { type Actor, canSee, hasRole, ownerKeyOf, seesOnlyAsOwner } from './access.js';
-import { roleLabels, type WorkflowDefinition } from './definition.js';
+import { type Label, roleLabels, type WorkflowDefinition } from './definition.js';
 import { Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed } from './errors.js';
 import { persistSnapshot } from './machine.js';
 import { mergePatch } from './merge-patch.js';
 import type { WorkflowRegistry } from './registry.js';
 import { isUuid, loadProfile, type OutboxEntry, type TransitionEffects, writeProfileChange } from './store.js';
-import { planTasks } from './tasks.js';
+import { type OpenTask, planTasks } from './tasks.js';
 import type { EngineDeps } from './transition.js';
 import { parseOrThrow } from './validation.js';
-import { type ProfileView, profileView } from './views.js';
+import { type ProfileFacts, type ProfileView, profileView, taskLabel } from './views.js';
 
 const notFound = () => new NotFound('Profil nicht gefunden. / Profile not found.');
 
@@ -263,12 +264,8 @@ function visibleTo(registry: WorkflowRegistry, actor: Actor) {
   };
 }
 
-export async function listProfiles(
-  { db, registry }: EngineDeps,
-  actor: Actor,
-  filters: ListFilters,
-): Promise<{ items: ProfileSummary[]; nextCursor: string | null }> {
-  const limit = Math.min(Math.max(filters.limit ?? 20, 1), 100);
+/** The visible profiles matching the filters, newest first, one more than `limit` (to tell whether a next page exists). */
+function listQuery({ db, registry }: EngineDeps, actor: Actor, filters: ListFilters, limit: number) {
   let query = db
     .selectFrom('profiles as p')
     .select([
@@ -298,21 +295,95 @@ export async function listProfiles(
     const [at, id] = decodeCursor(filters.cursor);
     query = query.where(sql<SqlBool>`(p.created_at, p.id) < (${at}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await query.execute();
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  return query;
+}
+
+interface ListRow {
+  id: string;
+  workflow_id: string;
+  workflow_version: number;
+  state: string;
+  title: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function summaryOf(registry: WorkflowRegistry, r: ListRow): ProfileSummary {
   return {
-    items: page.map((r) => ({
-      id: r.id,
-      workflow: r.workflow_id,
-      state: r.state,
-      stateLabel: registry.get(r.workflow_id, r.workflow_version).states[r.state] ?? { de: r.state, en: r.state },
-      title: r.title,
-      version: r.version,
-      createdAt: r.created_at.toISOString(),
-      updatedAt: r.updated_at.toISOString(),
+    id: r.id,
+    workflow: r.workflow_id,
+    state: r.state,
+    stateLabel: registry.get(r.workflow_id, r.workflow_version).states[r.state] ?? { de: r.state, en: r.state },
+    title: r.title,
+    version: r.version,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+const limitOf = (filters: ListFilters) => Math.min(Math.max(filters.limit ?? 20, 1), 100);
+
+function page<R extends ListRow>(rows: R[], limit: number) {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
+}
+
+export async function listProfiles(
+  deps: EngineDeps,
+  actor: Actor,
+  filters: ListFilters,
+): Promise<{ items: ProfileSummary[]; nextCursor: string | null }> {
+  const limit = limitOf(filters);
+  const { items, nextCursor } = page(await listQuery(deps, actor, filters, limit).execute(), limit);
+  return { items: items.map((r) => summaryOf(deps.registry, r)), nextCursor };
+}
+
+export interface ProfileSummaryWithNextTask extends ProfileSummary {
+  /** What happens next: the open task due first (without a due date last, then the oldest), or null. */
+  nextTask: { kind: string; label: Label; dueAt: string | null } | null;
+}
+
+/**
+ * `listProfiles` with each profile's next task, in one query (a named prepared statement, see
+ * `queryPrepared`): what a list of one's own profiles shows.
+ */
+export async function listProfilesWithNextTask(
+  deps: EngineDeps,
+  actor: Actor,
+  filters: ListFilters,
+): Promise<{ items: ProfileSummaryWithNextTask[]; nextCursor: string | null }> {
+  const { registry } = deps;
+  const limit = limitOf(filters);
+  const query = listQuery(deps, actor, filters, limit)
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('tasks as t')
+          .select(['t.kind', 't.due_at'])
+          .whereRef('t.profile_id', '=', 'p.id')
+          .where('t.status', '=', 'open')
+          .orderBy(sql`t.due_at asc nulls last`)
+          .orderBy('t.created_at')
+          .limit(1)
+          .as('nt'),
+      (join) => join.onTrue(),
+    )
+    .select(['nt.kind as next_kind', 'nt.due_at as next_due_at']);
+  const { items, nextCursor } = page(await executePrepared(deps.db, query), limit);
+  return {
+    items: items.map((r) => ({
+      ...summaryOf(registry, r),
+      nextTask: r.next_kind
+        ? {
+            kind: r.next_kind,
+            label: taskLabel(registry.get(r.workflow_id, r.workflow_version), r.next_kind),
+            dueAt: r.next_due_at ? r.next_due_at.toISOString() : null,
+          }
+        : null,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+    nextCursor,
   };
 }
 
@@ -333,36 +404,76 @@ function withoutInternal(payload: unknown, internal: readonly string[] | undefin
   return Object.fromEntries(Object.entries(payload).filter(([key]) => !internal.includes(key)));
 }
 
-export async function profileHistory({ db, registry }: EngineDeps, actor: Actor, id: string): Promise<HistoryItem[]> {
-  const profile = await loadProfile(db, id);
-  if (!profile || !canSee(registry.roles, actor, profile)) throw notFound();
-  const rows = await db
-    .selectFrom('profile_history as h')
-    .leftJoin('users as u', 'u.id', 'h.actor_id')
-    .select([
-      'h.seq',
-      'h.event',
-      'h.from_state',
-      'h.to_state',
-      'h.actor_id',
-      'u.name',
-      'h.payload',
-      'h.comment',
-      'h.at',
-    ])
-    .where('h.profile_id', '=', id)
-    .orderBy('h.seq')
-    .execute();
-  const definition = registry.get(profile.workflow_id, profile.workflow_version);
-  const ownerView = seesOnlyAsOwner(registry.roles, actor, profile);
-  return rows.map((r) => ({
-    seq: r.seq,
-    event: r.event,
-    from: r.from_state,
-    to: r.to_state,
-    actor: r.actor_id ? { id: r.actor_id, name: r.name ?? '' } : null,
-    payload: ownerView ? withoutInternal(r.payload, definition.events[r.event]?.internalPayload) : r.payload,
-    comment: ownerView && definition.events[r.event]?.internalComment ? null : r.comment,
-    at: r.at.toISOString(),
+/**
+ * The profile with its open tasks and its whole history (with the actors' names), in one round trip:
+ * what a profile page shows. A named prepared statement (see `queryPrepared`), as it runs on every view.
+ */
+const PROFILE_WITH_HISTORY = `select p.id, p.workflow_id, p.workflow_version, p.state, p.version, p.data,
+  p.owner_key, p.scope, p.submitted_at, p.created_at, p.updated_at,
+  (select coalesce(json_agg(t), '[]') from (
+    select id, key, kind, state, assignee_role, assignee_scope, due_at, claimed_by, created_at
+    from tasks where profile_id = p.id and status = 'open'
+    order by created_at, id
+  ) as t) as open_tasks,
+  (select coalesce(json_agg(h order by h.seq), '[]') from (
+    select h.seq, h.event, h.from_state, h.to_state, h.actor_id, u.name, h.payload, h.comment, h.at
+    from profile_history as h left join users as u on u.id = h.actor_id
+    where h.profile_id = p.id
+  ) as h) as history
+from profiles as p where p.id = $1`;
+
+type Stamp = string;
+interface ProfileWithHistoryRow extends ProfileFacts {
+  // json_agg renders timestamps as ISO strings.
+  open_tasks: Array<Omit<OpenTask, 'due_at' | 'created_at'> & { due_at: Stamp | null; created_at: Stamp }>;
+  history: Array<{
+    seq: number;
+    event: string;
+    from_state: string | null;
+    to_state: string;
+    actor_id: string | null;
+    name: string | null;
+    payload: unknown;
+    comment: string | null;
+    at: Stamp;
+  }>;
+}
+
+/**
+ * A profile as `getProfile` shows it, with its history as `profileHistory` shows it to this actor
+ * (internal texts left out for those who see it only as its owner), read in one query.
+ */
+export async function profileWithHistory(
+  { db, registry }: EngineDeps,
+  actor: Actor,
+  id: string,
+): Promise<{ profile: ProfileView; history: HistoryItem[] }> {
+  if (!isUuid(id)) throw notFound();
+  const [row] = await queryPrepared<ProfileWithHistoryRow>(db, PROFILE_WITH_HISTORY, [id]);
+  if (!row || !canSee(registry.roles, actor, row)) throw notFound();
+  const definition = registry.get(row.workflow_id, row.workflow_version);
+  const openTasks: OpenTask[] = row.open_tasks.map((t) => ({
+    ...t,
+    due_at: t.due_at ? new Date(t.due_at) : null,
+    created_at: new Date(t.created_at),
   }));
+  const ownerView = seesOnlyAsOwner(registry.roles, actor, row);
+  return {
+    profile: profileView(registry, definition, actor, row, openTasks),
+    history: row.history.map((r) => ({
+      seq: r.seq,
+      event: r.event,
+      from: r.from_state,
+      to: r.to_state,
+      actor: r.actor_id ? { id: r.actor_id, name: r.name ?? '' } : null,
+      payload: ownerView ? withoutInternal(r.payload, definition.events[r.event]?.internalPayload) : r.payload,
+      comment: ownerView && definition.events[r.event]?.internalComment ? null : r.comment,
+      at: new Date(r.at).toISOString(),
+    })),
+  };
+}
+
+/** The history of a profile as this actor may read it (see `profileWithHistory`). */
+export async function profileHistory(deps: EngineDeps, actor: Actor, id: string): Promise<HistoryItem[]> {
+  return (await profileWithHistory(deps, actor, id)).history;
 }

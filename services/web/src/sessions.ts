@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '@steckbrief/db';
+import { type Db, queryPrepared, type RoleGrant } from '@steckbrief/db';
 import type { Actor } from '@steckbrief/engine';
 
 /** A signed-in session ends after this long without a request (WEB.md: idle timeout). */
@@ -62,6 +62,29 @@ export async function openSession(
 }
 
 /**
+ * The session with its user, hand-written rather than built with Kysely: it runs on every page, so it
+ * is a named prepared statement (see `queryPrepared`) and costs no query building or planning per call.
+ */
+const LOAD_SESSION = `select s.id_hash, s.user_id, s.csrf_token, s.pending_email, s.last_seen_at, s.expires_at,
+  u.name, u.email, u.organisation, u.roles, u.disabled_at
+from web_sessions as s left join users as u on u.id = s.user_id
+where s.id_hash = $1`;
+
+interface SessionRow {
+  id_hash: string;
+  user_id: string | null;
+  csrf_token: string;
+  pending_email: string | null;
+  last_seen_at: Date;
+  expires_at: Date;
+  name: string | null;
+  email: string | null;
+  organisation: string | null;
+  roles: RoleGrant[] | null;
+  disabled_at: Date | null;
+}
+
+/**
  * The live session behind a cookie value, with its user, or undefined when it is unknown, expired,
  * idle too long or its user was disabled. Roles are read on every request: a user who loses a role
  * loses it at once.
@@ -72,24 +95,7 @@ export async function loadSession(
   now: Date,
 ): Promise<{ session: WebSession; user: WebUser | null } | undefined> {
   if (!id || id.length > 100) return undefined;
-  const row = await db
-    .selectFrom('web_sessions as s')
-    .leftJoin('users as u', 'u.id', 's.user_id')
-    .select([
-      's.id_hash',
-      's.user_id',
-      's.csrf_token',
-      's.pending_email',
-      's.last_seen_at',
-      's.expires_at',
-      'u.name',
-      'u.email',
-      'u.organisation',
-      'u.roles',
-      'u.disabled_at',
-    ])
-    .where('s.id_hash', '=', sha256(id))
-    .executeTakeFirst();
+  const [row] = await queryPrepared<SessionRow>(db, LOAD_SESSION, [sha256(id)]);
   if (!row || row.expires_at <= now) return undefined;
   if (row.user_id && (row.last_seen_at.getTime() + IDLE_TIMEOUT_MS <= now.getTime() || row.disabled_at)) {
     return undefined;

@@ -1,7 +1,15 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { Db } from '@steckbrief/db';
-import { type Actor, type EngineDeps, getProfile, hasRole, NotFound, type WorkflowRegistry } from '@steckbrief/engine';
+import {
+  type Actor,
+  type EngineDeps,
+  getProfile,
+  hasRole,
+  NotFound,
+  type ProfileView,
+  type WorkflowRegistry,
+} from '@steckbrief/engine';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { VNode } from 'preact';
@@ -76,15 +84,19 @@ export function createWeb(deps: WebDeps) {
     return null;
   };
 
-  /** The profile, with whether its owner may still edit it now (the engine decides again on every save). */
-  const editable = async (actor: Actor, id: string) => {
-    if (!UUID.test(id)) throw new NotFound('Profil nicht gefunden.');
-    const profile = await getProfile(engine, actor, id);
+  /** A loaded profile with its definition, presentation and whether its owner may still edit it now. */
+  const editableView = (actor: Actor, profile: ProfileView) => {
     const definition = registry.get(profile.workflow, profile.workflowVersion);
     const presentation = presentationOf(profile.workflow);
     if (!presentation) throw new NotFound('Keine Darstellung für diesen Workflow.');
     const canEdit = definition.editableStates.includes(profile.state) && creatorOf(actor);
     return { profile, definition, presentation, canEdit };
+  };
+
+  /** The profile, with whether its owner may still edit it now (the engine decides again on every save). */
+  const editable = async (actor: Actor, id: string) => {
+    if (!UUID.test(id)) throw new NotFound('Profil nicht gefunden.');
+    return editableView(actor, await getProfile(engine, actor, id));
   };
 
   return {
@@ -103,6 +115,7 @@ export function createWeb(deps: WebDeps) {
     creatorOf,
     requireUser,
     editable,
+    editableView,
   };
 }
 

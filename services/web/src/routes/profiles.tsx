@@ -1,41 +1,34 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
 import type { Actor } from '@steckbrief/engine';
-import { listProfiles, NotFound, profileHistory } from '@steckbrief/engine';
+import { listProfilesWithNextTask, NotFound, profileWithHistory } from '@steckbrief/engine';
 import type { Router } from 'express';
 import { type MyProfileRow, MyProfilesPage } from '../pages/my-profiles.js';
 import { ProfilePage } from '../pages/profile.js';
-import { nextTasks } from '../read-models.js';
 import { revisionRequest } from '../revision.js';
 import { UUID, type Web } from '../web.js';
 
 /** Meine Steckbriefe and the profile page (also under the mails' old path /profiles/<id>). */
 export function profileRoutes(pages: Router, web: Web): void {
-  const { db, registry, engine, send, ctxOf, requireUser, presentationOf, creatorOf, editable } = web;
+  const { registry, engine, send, ctxOf, requireUser, presentationOf, creatorOf, editableView } = web;
+  const creatorRoles = new Set(registry.list().flatMap((d) => d.creatorRoles));
 
   pages.get('/meine-steckbriefe', async (req, res) => {
     const actor = requireUser(req, res);
     if (!actor) return;
-    // The organisation's own profiles: what the actor's creator roles (owner-scoped) reach.
-    const creatorRoles = new Set(registry.list().flatMap((d) => d.creatorRoles));
+    // The organisation's own profiles: what the actor's creator roles (owner-scoped) reach, each
+    // with its next task, in one query.
     const own: Actor = { ...actor, grants: actor.grants.filter((g) => creatorRoles.has(g.role)) };
-    const { items } = await listProfiles(engine, own, { limit: 100 });
-    const tasks = await nextTasks(
-      db,
-      items.map((p) => p.id),
-    );
-    const rows: MyProfileRow[] = items.map((p) => {
-      const task = tasks.get(p.id);
-      return {
-        id: p.id,
-        title: p.title,
-        stateLabel: p.stateLabel.de,
-        tone: presentationOf(p.workflow)?.stateTones[p.state] ?? 'info',
-        nextStep: task ? (registry.get(p.workflow).taskKinds[task.kind]?.de ?? task.kind) : null,
-        dueAt: task?.dueAt?.toISOString() ?? null,
-        updatedAt: p.updatedAt,
-      };
-    });
+    const { items } = await listProfilesWithNextTask(engine, own, { limit: 100 });
+    const rows: MyProfileRow[] = items.map((p) => ({
+      id: p.id,
+      title: p.title,
+      stateLabel: p.stateLabel.de,
+      tone: presentationOf(p.workflow)?.stateTones[p.state] ?? 'info',
+      nextStep: p.nextTask?.label.de ?? null,
+      dueAt: p.nextTask?.dueAt ?? null,
+      updatedAt: p.updatedAt,
+    }));
     send(res, <MyProfilesPage ctx={ctxOf(res)} rows={rows} canCreate={creatorOf(actor)} />);
   });
 
@@ -48,8 +41,10 @@ export function profileRoutes(pages: Router, web: Web): void {
     const actor = requireUser(req, res);
     if (!actor) return;
     if (!UUID.test(req.params.id)) throw new NotFound('Profil nicht gefunden.');
-    const { profile, definition, presentation, canEdit } = await editable(actor, req.params.id);
-    const history = await profileHistory(engine, actor, profile.id);
+    // One query: the profile, its open tasks and its history.
+    const loaded = await profileWithHistory(engine, actor, req.params.id);
+    const { profile, definition, presentation, canEdit } = editableView(actor, loaded.profile);
+    const { history } = loaded;
     const canWithdraw = profile.availableEvents.some((e) => e.type === presentation.withdrawEvent);
     send(
       res,
