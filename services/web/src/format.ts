@@ -25,17 +25,45 @@ const numberFormat = new Intl.NumberFormat('de-DE');
 
 const toDate = (value: Date | string) => (typeof value === 'string' ? new Date(value) : value);
 
+/**
+ * Formatting a date costs microseconds, and a list page formats dozens, mostly of the same few days.
+ * Since 1893 Berlin's offset is a whole number of hours and changes only on the hour, so every instant
+ * of one UTC hour is on the same Berlin day, and of one UTC minute shows the same time: the results
+ * are cached per UTC hour (dates) and minute (date and time). Bounded: a full cache starts over.
+ */
+const CACHE_SIZE = 10_000;
+const WHOLE_HOUR_OFFSETS_SINCE = Date.UTC(1900, 0, 1);
+
+function cached(cache: Map<string | number, string>, key: string | number, make: () => string): string {
+  let out = cache.get(key);
+  if (out === undefined) {
+    out = make();
+    if (cache.size >= CACHE_SIZE) cache.clear();
+    cache.set(key, out);
+  }
+  return out;
+}
+
+const days = new Map<string | number, string>();
+const minutes = new Map<string | number, string>();
+
 /** `3. März 2027` (Berlin time). A calendar date `YYYY-MM-DD` is shown as that day, whatever the time zone. */
 export function formatDate(value: Date | string): string {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    return dateFormat.format(new Date(`${value}T12:00:00Z`));
+    return cached(days, value, () => dateFormat.format(new Date(`${value}T12:00:00Z`)));
   }
-  return dateFormat.format(toDate(value));
+  const date = toDate(value);
+  const ms = date.getTime();
+  if (!(ms >= WHOLE_HOUR_OFFSETS_SINCE)) return dateFormat.format(date);
+  return cached(days, Math.floor(ms / 3_600_000), () => dateFormat.format(date));
 }
 
 /** `3. März 2027, 14:05 Uhr` (Berlin time). */
 export function formatDateTime(value: Date | string): string {
-  return `${dateTimeFormat.format(toDate(value))} Uhr`;
+  const date = toDate(value);
+  const ms = date.getTime();
+  if (!(ms >= WHOLE_HOUR_OFFSETS_SINCE)) return `${dateTimeFormat.format(date)} Uhr`;
+  return cached(minutes, Math.floor(ms / 60_000), () => `${dateTimeFormat.format(date)} Uhr`);
 }
 
 /**
