@@ -81,6 +81,7 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/steckbrief\/neu$/,
     /^\/aufgaben(\/[^/]+(\/(uebernehmen|freigeben|zuweisen))?)?\/?$/,
     /^\/werkstaetten(\/[^/]+)?\/?$/,
+    /^\/werkstaetten\/[^/]+\/protokolle\/[^/]+$/,
     /^\/(barrierefreiheit|datenschutz|impressum)\/?$/,
   ];
   router.use((req, res, next) => (PAGE_PATHS.some((p) => p.test(req.path)) ? pages(req, res, next) : next()));
