@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 /**
  * The public read model of the Werkstatt pages: only what the WRL publishes today (title, sponsor,
  * place and confirmation date of the projects the IMAG confirmed; the dates of the next sessions).
- * Nothing else of a profile leaves this module.
+ * Nothing else of a profile leaves this module. The published minutes come from the engine
+ * (`publishedMinutes`, `publishedSessionMinutes`), which keeps them as the WRL office published them.
  */
 
 export interface ConfirmedProject {
@@ -53,6 +54,12 @@ export async function confirmedProjects(
   return rows.map((r) => ({ title: r.title ?? '', sponsor: r.sponsor, place: r.place, confirmedAt: r.at }));
 }
 
+/** The session kinds held per Werkstatt, as the workflow declares them. */
+export const werkstattSessionKinds = (definition: WorkflowDefinition): string[] =>
+  Object.entries(definition.sessions ?? {})
+    .filter(([, spec]) => spec.scopeAttribute === 'werkstatt')
+    .map(([kind]) => kind);
+
 /** Dates (YYYY-MM-DD) of the Werkstatt's sessions from today on. */
 export async function nextSessionDates(
   db: Db,
@@ -60,10 +67,7 @@ export async function nextSessionDates(
   werkstatt: number,
   today: string,
 ): Promise<string[]> {
-  // The session kinds held per Werkstatt, as the workflow declares them.
-  const kinds = Object.entries(definition.sessions ?? {})
-    .filter(([, spec]) => spec.scopeAttribute === 'werkstatt')
-    .map(([kind]) => kind);
+  const kinds = werkstattSessionKinds(definition);
   if (!kinds.length) return [];
   const rows = await db
     .selectFrom('sessions')

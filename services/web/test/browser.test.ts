@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { createSession, publishMinutes } from '@steckbrief/engine';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -167,15 +168,24 @@ describe('in the browser', () => {
     await expectAccessible(page);
   });
 
-  it('the public Werkstatt pages pass axe, with and without confirmed projects', async () => {
+  it('the public Werkstatt pages pass axe, with and without confirmed projects and published minutes', async () => {
     await page.goto(`${env.url}/werkstaetten/3`);
     expect(await page.getByRole('main').textContent()).toContain('noch kein Projekt bestätigt');
     await expectAccessible(page);
+    const wrl = await env.actorOf(env.people.wrl);
+    const session = await createSession(env.deps, wrl, {
+      kind: 'werkstatt',
+      scopeValue: '4',
+      date: '2026-01-14',
+      title: 'Sitzung der Werkstatt 4 im Januar',
+    });
+    await publishMinutes(env.deps, wrl, session.id);
     await page.goto(`${env.url}/werkstaetten`);
     await expectAccessible(page);
     await page.getByRole('link', { name: /Werkstatt 4/ }).click();
     expect(await page.title()).toBe('Werkstatt 4 – Steckbrief');
     expect(await page.getByRole('table').textContent()).toContain('Gesundheitslandhaus');
+    expect(await page.getByRole('link', { name: 'Protokoll vom 14. Januar 2026 als PDF' }).count()).toBe(1);
     await expectAccessible(page);
     for (const path of ['/barrierefreiheit', '/datenschutz', '/impressum']) {
       await page.goto(`${env.url}${path}`);

@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
+import type { PublishedSession } from '@steckbrief/engine';
 import type { WerkstattInfo } from '@steckbrief/workflow-lausitz-brandenburg';
 import { Layout, type PageContext } from '../components.js';
 import { formatDate } from '../format.js';
@@ -11,7 +12,8 @@ export function WerkstaettenPage({ ctx, werkstaetten }: { ctx: PageContext; werk
       <h1 class="kern-heading-large">Werkstätten</h1>
       <p class="kern-body">
         In fünf thematischen Werkstätten qualifiziert die Wirtschaftsregion Lausitz Projekte für den Strukturwandel.
-        Hier sehen Sie je Werkstatt die Projekte, die die IMAG Lausitz bestätigt hat, und die nächsten Sitzungstermine.
+        Hier sehen Sie je Werkstatt die Projekte, die die IMAG Lausitz bestätigt hat, die nächsten Sitzungstermine und
+        die veröffentlichten Ergebnisprotokolle.
       </p>
       <ul class="kern-list">
         {werkstaetten.map((w) => (
@@ -31,11 +33,13 @@ export function WerkstattPage({
   werkstatt,
   projects,
   sessionDates,
+  minutes,
 }: {
   ctx: PageContext;
   werkstatt: WerkstattInfo;
   projects: ConfirmedProject[];
   sessionDates: string[];
+  minutes: PublishedSession[];
 }) {
   return (
     <Layout title={`Werkstatt ${werkstatt.number}`} ctx={ctx}>
@@ -105,6 +109,25 @@ export function WerkstattPage({
         </div>
       ) : (
         <p class="kern-body">Die IMAG hat für diese Werkstatt noch kein Projekt bestätigt.</p>
+      )}
+      <h2 class="kern-heading-medium">Ergebnisprotokolle</h2>
+      {minutes.length ? (
+        <ul class="kern-list kern-list--bullet">
+          {minutes.map((m) => (
+            <li key={m.id}>
+              {m.title} (<time dateTime={m.date}>{formatDate(m.date)}</time>):{' '}
+              <a class="kern-link" href={`/werkstaetten/${werkstatt.number}/protokolle/${m.id}.pdf`} download>
+                Protokoll vom {formatDate(m.date)} als PDF
+              </a>{' '}
+              oder{' '}
+              <a class="kern-link" href={`/werkstaetten/${werkstatt.number}/protokolle/${m.id}.md`} download>
+                Protokoll vom {formatDate(m.date)} als Text (Markdown)
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="kern-body">Für diese Werkstatt ist noch kein Protokoll veröffentlicht.</p>
       )}
     </Layout>
   );
