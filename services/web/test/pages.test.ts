@@ -1,4 +1,11 @@
-import { createSession } from '@steckbrief/engine';
+import {
+  createSession,
+  getProfile,
+  listProfiles,
+  listProfilesWithNextTask,
+  profileHistory,
+  profileWithHistory,
+} from '@steckbrief/engine';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient, type Person, startWebTestEnv, type WebTestEnv } from './helpers.js';
@@ -121,6 +128,27 @@ describe('Meine Steckbriefe', () => {
       year: 'numeric',
     }).format(due);
     expect(page.text).toContain(dueText);
+  });
+});
+
+describe('the engine reads behind the two pages', () => {
+  it('answer in one query what getProfile, profileHistory and listProfiles answer, to each viewer', async () => {
+    const id = await env.createProfileFor(env.people.applicant, exampleProfile({ title: 'Lesemodell' }));
+    await confirm(id);
+    for (const person of [env.people.applicant, env.people.ministry, env.people.wrl]) {
+      const actor = await actorOf(person);
+      const both = await profileWithHistory(env.deps, actor, id);
+      expect(both.profile).toEqual(await getProfile(env.deps, actor, id));
+      expect(both.history).toEqual(await profileHistory(env.deps, actor, id));
+    }
+    await expect(profileWithHistory(env.deps, await actorOf(env.people.other), id)).rejects.toThrow(/nicht gefunden/);
+    const applicant = await actorOf(env.people.applicant);
+    const withTasks = await listProfilesWithNextTask(env.deps, applicant, { limit: 100 });
+    const plain = await listProfiles(env.deps, applicant, { limit: 100 });
+    expect(withTasks.items.map(({ nextTask: _, ...summary }) => summary)).toEqual(plain.items);
+    const draft = withTasks.items.find((p) => p.state === 'draft');
+    expect(draft?.nextTask?.label.de).toBe('Steckbrief vervollständigen und einreichen');
+    expect(withTasks.items.find((p) => p.id === id)?.nextTask?.kind).toBe('apply_at_ilb');
   });
 });
 
