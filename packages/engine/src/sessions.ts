@@ -45,6 +45,8 @@ export interface SessionView {
   cutOffDate: string | null;
   title: string;
   createdAt: string;
+  /** Since when the minutes are public (see publishMinutes); null while they are not. */
+  minutesPublishedAt: string | null;
   agenda: AgendaItem[];
 }
 
@@ -230,6 +232,7 @@ function sessionHeader(
     date: string;
     title: string;
     created_at: Date;
+    minutes_published_at: Date | null;
   },
 ) {
   const attribute = definition.sessions?.[s.kind]?.scopeAttribute;
@@ -244,6 +247,7 @@ function sessionHeader(
     cutOffDate: cutOffDate(definition.sessions?.[s.kind], s.date),
     title: s.title,
     createdAt: s.created_at.toISOString(),
+    minutesPublishedAt: s.minutes_published_at?.toISOString() ?? null,
   };
 }
 

@@ -168,6 +168,7 @@ function longMinutes(count: number): Minutes {
       cutOffDate: null,
       title: 'Gremium 3/2027',
       createdAt: '2027-10-01T00:00:00.000Z',
+      minutesPublishedAt: null,
     },
     participants: [{ role: 'panel', label: { de: 'Gremium', en: 'Panel' } }],
     items,

@@ -47,7 +47,7 @@ describe('publishing minutes through the API', () => {
     return sid;
   }
 
-  it('publishes for the session manager, and a second publication keeps the first instant', async () => {
+  it('publishes for the session manager, shows the instant on the session, and a second publication keeps it', async () => {
     const sid = await sessionWithDecision('2099-03-01');
     const first = await api.request(u.wrl!.token, 'POST', `/api/v1/sessions/${sid}/minutes/publish`);
     expect(first.status).toBe(200);
@@ -56,6 +56,8 @@ describe('publishing minutes through the API', () => {
     const again = await api.request(u.wrl!.token, 'POST', `/api/v1/sessions/${sid}/minutes/publish`);
     expect(again.status).toBe(200);
     expect(again.body.publishedAt).toBe(first.body.publishedAt);
+    const view = await api.request(u.w4!.token, 'GET', `/api/v1/sessions/${sid}`);
+    expect(view.body.minutesPublishedAt).toBe(first.body.publishedAt);
   });
 
   it('answers 403 to a member of the session and 404 to an applicant', async () => {
@@ -82,7 +84,7 @@ describe('publishing minutes through the API', () => {
     expect(published.body.publishedAt).not.toBeNull();
   });
 
-  it('withdraws a publication, twice without error', async () => {
+  it('withdraws a publication, twice without error, and the session shows none', async () => {
     const sid = await sessionWithDecision('2099-03-03');
     await api.request(u.wrl!.token, 'POST', `/api/v1/sessions/${sid}/minutes/publish`);
     for (let i = 0; i < 2; i++) {
@@ -90,5 +92,6 @@ describe('publishing minutes through the API', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ sessionId: sid, publishedAt: null });
     }
+    expect((await api.request(u.wrl!.token, 'GET', `/api/v1/sessions/${sid}`)).body.minutesPublishedAt).toBeNull();
   });
 });

@@ -193,6 +193,7 @@ const sessionFields = {
     .describe('Last day a profile may have been submitted on to go on this agenda; null without a cut-off'),
   title: z.string(),
   createdAt: dateTime,
+  minutesPublishedAt: dateTime.nullable().describe('Since when the minutes are public; null while they are not'),
 };
 const SessionSummary = add('SessionSummary', z.object(sessionFields));
 add('SessionList', z.object({ items: z.array(SessionSummary) }));
