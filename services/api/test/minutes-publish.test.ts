@@ -60,6 +60,15 @@ describe('publishing minutes through the API', () => {
     expect(view.body.minutesPublishedAt).toBe(first.body.publishedAt);
   });
 
+  it('answers two publications at once with the same instant', async () => {
+    const sid = await sessionWithDecision('2099-03-04');
+    const both = await Promise.all(
+      [0, 1].map(() => api.request(u.wrl!.token, 'POST', `/api/v1/sessions/${sid}/minutes/publish`)),
+    );
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    expect(both[1]!.body.publishedAt).toBe(both[0]!.body.publishedAt);
+  });
+
   it('answers 403 to a member of the session and 404 to an applicant', async () => {
     const sid = await sessionWithDecision('2099-03-02');
     const member = await api.request(u.w4!.token, 'POST', `/api/v1/sessions/${sid}/minutes/publish`);
