@@ -340,7 +340,7 @@ const IN_WINDOW = 'accepted by the server but not yet marked delivered when its 
 /** Mails accepted since `from` whose Message-ID the sink had already accepted, each with why it came again. */
 function duplicatesSince(h: Harness, from: number, injected: Injected, windowEnd: number) {
   const firstAt = new Map<string, number>();
-  const dupes: Array<{ messageId: string; cause: string; reason: string }> = [];
+  const dupes: Array<{ messageId: string; cause: string; reason: string; firstAt: number; againAt: number }> = [];
   h.sink.mails.forEach((m, i) => {
     const first = firstAt.get(m.messageId);
     if (first === undefined) {
@@ -353,7 +353,7 @@ function duplicatesSince(h: Harness, from: number, injected: Injected, windowEnd
       : first >= injected.start && first <= windowEnd
         ? 'first copy accepted during the fault, sent again (the delivered mark or the lease did not hold)'
         : 'sent again outside the fault window';
-    dupes.push({ messageId: m.messageId, cause: m.cause, reason });
+    dupes.push({ messageId: m.messageId, cause: m.cause, reason, firstAt: first, againAt: m.at });
   });
   return dupes;
 }
@@ -381,6 +381,7 @@ export async function runFault(h: Harness, fault: Fault, o: PhaseOptions): Promi
   await h.load.stop();
 
   const problems = [...injected.problems];
+  const notes = [...injected.notes];
   // Every process the fault did not kill must still run and answer its probe: nobody restarts them by hand.
   for (const s of h.services) {
     const crashes = s.crashes(phaseStart);
@@ -436,6 +437,15 @@ export async function runFault(h: Harness, fault: Fault, o: PhaseOptions): Promi
   if (check.undelivered.length) {
     problems.push(`${check.undelivered.length} notices undelivered: ${check.undelivered.slice(0, 5).join('; ')}`);
   }
+  if (dupes.length) {
+    const rel = (t: number) => `${((t - injected.start) / 1000).toFixed(1)} s`;
+    const templates = summarise(dupes.map((d) => d.cause.split(':')[3] ?? d.cause));
+    notes.push(
+      `duplicated mails by template ${JSON.stringify(templates)}; first copies accepted ${rel(Math.min(...dupes.map((d) => d.firstAt)))}–${rel(Math.max(...dupes.map((d) => d.firstAt)))} ` +
+        `after the fault began, second copies ${rel(Math.min(...dupes.map((d) => d.againAt)))}–${rel(Math.max(...dupes.map((d) => d.againAt)))}` +
+        ` (the fault's cause was removed at ${rel(injected.end)})`,
+    );
+  }
   const inWindow = dupes.filter((d) => d.reason === IN_WINDOW).length;
   const outside = dupes.filter((d) => d.reason !== IN_WINDOW);
   if (inWindow > injected.duplicatesAllowed) {
@@ -465,6 +475,6 @@ export async function runFault(h: Harness, fault: Fault, o: PhaseOptions): Promi
     listeners,
     check,
     problems,
-    notes: injected.notes,
+    notes,
   };
 }

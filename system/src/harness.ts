@@ -270,6 +270,7 @@ export class Harness {
         this.client.records.map((r) => JSON.stringify(r)).join('\n'),
       );
       writeFileSync(path.join(this.logDir, 'acks.jsonl'), this.load.acks.map((a) => JSON.stringify(a)).join('\n'));
+      writeFileSync(path.join(this.logDir, 'mails.jsonl'), this.sink.mails.map((m) => JSON.stringify(m)).join('\n'));
     }
     await Promise.all(this.services.map((s) => s.stop().catch(() => undefined)));
     await this.db?.end().catch(() => undefined);

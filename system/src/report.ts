@@ -14,9 +14,9 @@ export function faultTable(results: FaultResult[]): string {
       .filter(([o]) => !/^2\d\d$/.test(o))
       .map(([o, n]) => `${n}× ${o}`)
       .join(', ');
-    const dup = r.duplicates
+    const dup = r.duplicatesAllowed
       ? `${r.duplicates} (≤ ${r.duplicatesAllowed} allowed: one per SMTP connection of the killed worker)`
-      : `0${r.duplicatesAllowed ? ` (≤ ${r.duplicatesAllowed} allowed)` : ''}`;
+      : `${r.duplicates}${r.duplicates ? ' (0 allowed)' : ''}`;
     return `| ${r.label} | ${r.requests} | ${r.failedRequests}${outcomes ? ` (${outcomes})` : ''} | ${seconds(r.recoveryMs)} | ${r.lost} | ${dup} | ${r.problems.length ? `**${r.problems.length} violated**` : 'all met'} |`;
   });
   return [
