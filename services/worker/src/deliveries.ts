@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type Db, executePrepared, type MailDeliveryRow } from '@steckbrief/db';
+import { type Db, executePrepared, isConnectionError, type MailDeliveryRow } from '@steckbrief/db';
 import { messageIdFor, type RenderedMail } from '@steckbrief/notifications';
 import { type RawBuilder, sql } from 'kysely';
 import type { Recipient } from './recipients.js';
@@ -83,6 +83,15 @@ export function recordTimerMails(db: Db, timerId: string, o: ClaimedRecord): Pro
 }
 
 /**
+ * When a `sending` row may be taken over: when its lease has run out, and not before PostgreSQL has been
+ * up for a few seconds. A sender whose delivered marks waited through a database outage (see
+ * `DeliveredMarks`) records them within a fraction of a second of the server accepting connections; an
+ * outage longer than the lease must not hand its mails to another sender first.
+ */
+const TAKEOVER_GRACE_AFTER_START = '5 seconds';
+const takeoverAt = sql`greatest(lease_until, pg_postmaster_start_time() + ${TAKEOVER_GRACE_AFTER_START}::interval)`;
+
+/**
  * Take the right to send a cause's mails: its pending rows, and rows whose sender's lease ran out
  * (that worker crashed or hung). While another worker holds a lease, nobody else sends that mail.
  * Each claim draws a new lease token, so the previous holder can no longer record an outcome.
@@ -104,7 +113,7 @@ export async function claimCause(db: Db, cause: string, leaseMs: number): Promis
       .where((eb) =>
         eb.or([
           eb('status', '=', 'pending'),
-          eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', sql<Date>`now()`)]),
+          eb.and([eb('status', '=', 'sending'), eb(sql<Date>`${takeoverAt}`, '<', sql<Date>`now()`)]),
         ]),
       )
       .returningAll(),
@@ -142,7 +151,7 @@ export async function causeState(db: Db, cause: string): Promise<{ pending: numb
       .selectFrom('mail_deliveries')
       .select([
         sql<number>`count(*) filter (where status = 'pending')::int`.as('pending'),
-        sql<Date | null>`max(lease_until) filter (where status = 'sending')`.as('leased_until'),
+        sql<Date | null>`max(${takeoverAt}) filter (where status = 'sending')`.as('leased_until'),
       ])
       .where('cause', '=', cause),
   );
@@ -183,8 +192,9 @@ export async function markDelivered(db: Db, sent: DeliveredMark[]): Promise<Set<
  * soon as its own SMTP answer is in, not when the rest of its cause is: one round trip after the
  * answer, or two when a flush was already on its way. That is the window in which a crash re-sends
  * the mail (same Message-ID) after the lease. Batching keeps the statements few (PostgreSQL's CPU is
- * most of the mail path's cost). A failed statement is tried twice more before its sends are reported
- * failed (they would then be re-sent after the lease).
+ * most of the mail path's cost). While PostgreSQL is unreachable the marks wait for it (every 100 ms);
+ * another failed statement is tried twice more before its sends are reported failed (they would then be
+ * re-sent after the lease).
  */
 class DeliveredMarks {
   private pending: Array<DeliveredMark & { done: (marked: boolean, error?: unknown) => void }> = [];
@@ -212,11 +222,14 @@ class DeliveredMarks {
           for (const m of batch) m.done(marked.has(m.id));
           break;
         } catch (error) {
-          if (attempt >= MARK_ATTEMPTS) {
+          // The server accepted these mails: giving up on their marks would send them again after the lease.
+          // While PostgreSQL is unreachable the marks wait for it (the rows keep this sender's token, so the
+          // mark still holds once it is back); any other error is tried twice more.
+          if (!isConnectionError(error) && attempt >= MARK_ATTEMPTS) {
             for (const m of batch) m.done(false, error ?? new Error('marking delivered failed'));
             break;
           }
-          await new Promise((r) => setTimeout(r, 100 * attempt));
+          await new Promise((r) => setTimeout(r, isConnectionError(error) ? OUTAGE_RETRY_MS : 100 * attempt));
         }
       }
     }
@@ -225,6 +238,8 @@ class DeliveredMarks {
 }
 
 const MARK_ATTEMPTS = 3;
+/** How often a mark is tried again while PostgreSQL is unreachable. */
+const OUTAGE_RETRY_MS = 100;
 const marks = new WeakMap<Db, DeliveredMarks>();
 
 /**
