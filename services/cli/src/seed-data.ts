@@ -153,6 +153,8 @@ export interface SeedProfile {
   steps: Step[];
   /** Decided in the past IMAG session (the profile reaches `imag_pending` through its steps first). */
   imag?: ImagDecision;
+  /** Voted in the past Werkstatt session, whose minutes are published (the profile reaches `qualification` first). */
+  werkstattVote?: Record<string, unknown>;
 }
 
 export const STAGES = [
@@ -655,8 +657,64 @@ function generatedProjects(): SeedProfile[] {
   return out;
 }
 
+/**
+ * Two Werkstatt 4 projects (illustrative) that get their Votum in the past Werkstatt 4 session, so that
+ * session has decisions and its minutes can be published on the public Werkstatt page.
+ */
+function sessionProjects(): SeedProfile[] {
+  const w4 = MINISTRIES_BY_WERKSTATT[4] as { lead: string; others: string[] };
+  const project = (n: number, key: string, title: string, summary: string, fundingArea: string, subArea: string) =>
+    profileData({
+      n,
+      org: org(key),
+      place: seat(key),
+      werkstatt: 4,
+      title,
+      summary,
+      subArea,
+      fundingArea,
+      totalCostEur: 2_400_000 + n * 100_000,
+      requestedFundingEur: 2_160_000 + n * 90_000,
+      startDate: '2027-05-01',
+      endDate: '2029-10-31',
+      jobs: [3, 5, 1],
+      contribution: CONTRIBUTIONS[n % CONTRIBUTIONS.length] as string,
+    });
+  return [
+    {
+      org: 'osl',
+      data: project(
+        90,
+        'osl',
+        'Mehrgenerationenhaus Senftenberg',
+        'Umbau eines ehemaligen Kulturhauses zum Mehrgenerationenhaus mit Begegnungscafé, Beratung und Kinderbetreuung.',
+        'staedtebau_regionalentwicklung',
+        'daseinsvorsorge',
+      ),
+      steps: [submit, accept(4)],
+      werkstattVote: { votum: 'positive', leadMinistry: w4.lead, ministries: w4.others },
+    },
+    {
+      org: 'elbe-elster',
+      data: project(
+        91,
+        'elbe-elster',
+        'Digitale Dorfmitte Herzberg (Elster)',
+        'Dorfgemeinschaftsplatz mit digitalem Infopunkt, Paketstation und Carsharing für die Ortsteile von Herzberg (Elster).',
+        'digitalisierung',
+        'smart_regions',
+      ),
+      steps: [submit, accept(4)],
+      werkstattVote: {
+        votum: 'further_qualification',
+        ...reason('Bitte das Betreiberkonzept und die Folgekosten darlegen.'),
+      },
+    },
+  ];
+}
+
 export function seedProfiles(): SeedProfile[] {
-  const all = [...namedProjects(), ...generatedProjects()];
+  const all = [...namedProjects(), ...sessionProjects(), ...generatedProjects()];
   const seen = new Set<string>();
   for (const p of all) {
     const key = `${p.org}\u0000${p.data.title}`;

@@ -9,6 +9,7 @@ import {
   type EngineDeps,
   ownerKeyOf,
   patchProfileData,
+  publishMinutes,
   setAgenda,
 } from '@steckbrief/engine';
 import { type ActorRef, SEED_USERS, type SeedProfile, type SeedUser, seedProfiles } from './seed-data.js';
@@ -245,6 +246,45 @@ async function seedSessions(
     if (failed.length) throw new Error(`seed: IMAG decisions failed: ${JSON.stringify(failed)}`);
   }
   await record(pastTitle, past.id, past.created);
+
+  // 1b. A past Werkstatt 4 session that voted, with its minutes published (the public Werkstatt page lists them).
+  const w4PastTitle = 'Werkstatt 4 – Qualifizierungssitzung im Herbst (Demo, abgeschlossen)';
+  const w4Past = await findOrCreateSession(deps, wrl, {
+    kind: 'werkstatt',
+    scopeValue: '4',
+    date: at(-60),
+    title: w4PastTitle,
+  });
+  const votes = seeded.filter((p) => p.spec.werkstattVote);
+  let w4Agenda = await agendaOf(deps.db, w4Past.id);
+  if (!w4Agenda.length) {
+    const states = await currentStates(
+      deps.db,
+      votes.map((v) => v.id),
+    );
+    const ready = votes.filter((v) => states.get(v.id)?.state === 'qualification').map((v) => v.id);
+    if (ready.length) await setAgenda(deps, wrl, w4Past.id, ready);
+    w4Agenda = await agendaOf(deps.db, w4Past.id);
+  }
+  const unvoted = new Set(w4Agenda.filter((a) => !a.decision_event).map((a) => a.profile_id));
+  const toVote = votes.filter((v) => unvoted.has(v.id));
+  if (toVote.length) {
+    const { results } = await applyDecisions(
+      deps,
+      ctx.actors.get('werkstatt:4') as Actor,
+      w4Past.id,
+      toVote.map((v) => ({
+        profileId: v.id,
+        type: 'VOTE',
+        payload: v.spec.werkstattVote ?? {},
+        comment: 'Votum der Werkstatt (Demo)',
+      })),
+    );
+    const failed = results.filter((r) => r.status === 'failed');
+    if (failed.length) throw new Error(`seed: Werkstatt votes failed: ${JSON.stringify(failed)}`);
+  }
+  await publishMinutes(deps, wrl, w4Past.id); // publishing again changes nothing
+  await record(w4PastTitle, w4Past.id, w4Past.created);
 
   // 2. The next IMAG session; creating it carries the deferred profile over. Its agenda: everything pending.
   const nextTitle = 'IMAG Lausitz – Sitzung im Frühjahr (Demo, geplant)';

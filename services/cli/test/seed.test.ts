@@ -1,6 +1,6 @@
 import { createUser } from '@steckbrief/accounts';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
-import { applyEvent, createProfile } from '@steckbrief/engine';
+import { applyEvent, createProfile, publishedMinutes, publishedSessionMinutes } from '@steckbrief/engine';
 import { buildRegistry } from '@steckbrief/workflows';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,16 @@ describe('seed', () => {
     expect(nextAgenda.map((a) => a.profile_id)).toContain(deferred?.profile_id);
     const w4 = second.sessions.find((s) => s.title.startsWith('Werkstatt 4'));
     expect(w4?.agenda).toBeGreaterThanOrEqual(1);
+  });
+
+  it('records a past Werkstatt 4 session with two Voten and publishes its minutes for the public page', async () => {
+    const past = second.sessions.find((s) => s.title.startsWith('Werkstatt 4') && s.title.includes('abgeschlossen'));
+    expect(past).toMatchObject({ agenda: 2, decided: 2 });
+    const published = await publishedMinutes({ db: database.db, registry }, { scopeValue: '4' });
+    expect(published.map((p) => p.id)).toEqual([past?.id]);
+    const minutes = await publishedSessionMinutes({ db: database.db, registry }, { sessionId: past?.id as string });
+    expect(JSON.stringify(minutes)).toContain('Mehrgenerationenhaus Senftenberg');
+    expect(JSON.stringify(minutes)).toContain('Digitale Dorfmitte Herzberg (Elster)');
   });
 
   it('drives profiles through real transitions: history, open tasks and outbox rows exist', async () => {
