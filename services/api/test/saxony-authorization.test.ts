@@ -1,3 +1,4 @@
+import { exampleProposal, SCORING } from '@steckbrief/workflow-sachsen-strukturentwicklung';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, completeProfile, type HttpResult, startTestApi, type TestApi } from './helpers.js';
 
@@ -55,32 +56,9 @@ afterAll(async () => {
   await api?.close();
 });
 
-const ratings = Object.fromEntries(
-  ['jobs', 'diversification', 'demography', 'sustainability', 'mining_community'].map((c) => [c, 8]),
-);
+const ratings = Object.fromEntries(SCORING.criteria.map((c) => [c.id, 8]));
 
-function proposal(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    title: 'Gründer- und Innovationszentrum Weißwasser',
-    summary:
-      'Umbau eines leerstehenden Werksgebäudes zu einem Gründer- und Innovationszentrum mit Werkstätten und Büros.',
-    sponsor: { name: 'Stadt Weißwasser/O.L.', kind: 'municipality' },
-    contact: { name: 'Erika Muster', email: 'erika.muster@example.org' },
-    location: { municipality: 'Weißwasser/O.L.', landkreis: 'goerlitz' },
-    revier: 'lausitz',
-    goal: 'Ziel 1: Wirtschaft stärken und diversifizieren',
-    handlungsempfehlung: '1.2 Gründungen und Ansiedlungen unterstützen',
-    usageRights: 'owner',
-    outsideFloodArea: true,
-    totalCostEur: 8_400_000,
-    requestedFundingEur: 7_560_000,
-    startDate: '2027-04-01',
-    endDate: '2030-12-31',
-    measureStarted: false,
-    structuralEffect: 'Schafft Arbeitsplätze in jungen Unternehmen und verbreitert die Wirtschaftsstruktur.',
-    ...overrides,
-  };
-}
+const proposal = exampleProposal;
 
 async function send(role: Role, id: string, type: string, payload?: unknown) {
   return api.request(tokens[role], 'POST', `/api/v1/profiles/${id}/events`, { type, payload });

@@ -1,3 +1,4 @@
+import { exampleProposal, SCORING } from '@steckbrief/workflow-sachsen-strukturentwicklung';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './helpers.js';
 
@@ -8,32 +9,10 @@ import { startTestApi, type TestApi } from './helpers.js';
  */
 
 const SAXONY = 'sachsen-strukturentwicklung';
-const CRITERIA = ['jobs', 'diversification', 'demography', 'sustainability', 'mining_community'];
+const CRITERIA = SCORING.criteria.map((c) => c.id);
 const ratings = (points: number) => Object.fromEntries(CRITERIA.map((c) => [c, points]));
 
-/** A complete Projektvorschlag of a municipality in the Landkreis Görlitz (Lausitzer Revier). */
-function proposal(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    title: 'Gründer- und Innovationszentrum Weißwasser',
-    summary:
-      'Umbau eines leerstehenden Werksgebäudes zu einem Gründer- und Innovationszentrum mit Werkstätten und Büros.',
-    sponsor: { name: 'Stadt Weißwasser/O.L.', kind: 'municipality' },
-    contact: { name: 'Erika Muster', email: 'erika.muster@example.org' },
-    location: { municipality: 'Weißwasser/O.L.', landkreis: 'goerlitz' },
-    revier: 'lausitz',
-    goal: 'Ziel 1: Wirtschaft stärken und diversifizieren',
-    handlungsempfehlung: '1.2 Gründungen und Ansiedlungen unterstützen',
-    usageRights: 'owner',
-    outsideFloodArea: true,
-    totalCostEur: 8_400_000,
-    requestedFundingEur: 7_560_000,
-    startDate: '2027-04-01',
-    endDate: '2030-12-31',
-    measureStarted: false,
-    structuralEffect: 'Schafft Arbeitsplätze in jungen Unternehmen und verbreitert die Wirtschaftsstruktur.',
-    ...overrides,
-  };
-}
+const proposal = exampleProposal;
 
 let api: TestApi;
 const u = {} as Record<
