@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ATTACHMENT_TYPES, type AttachmentType, contentDisposition, sanitizeFileName } from './attachment-types.js';
+import {
+  ATTACHMENT_TYPES,
+  type AttachmentType,
+  contentDisposition,
+  downloadHeaders,
+  sanitizeFileName,
+} from './attachment-types.js';
 
 const type = (mediaType: string) => ATTACHMENT_TYPES.find((t) => t.mediaType === mediaType) as AttachmentType;
 const pdf = type('application/pdf');
@@ -50,5 +56,17 @@ describe('contentDisposition', () => {
     const header = contentDisposition('Gr\u00fc\u00dfe "\u5e73\u9762\u56fe" \\.png');
     expect(header).toMatch(/^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''[A-Za-z0-9%!#$&+\-.^_`|~]+$/);
     expect(header).toContain('filename="Grusse _____ _.png"');
+  });
+});
+
+describe('downloadHeaders', () => {
+  it('offers a file as a download of its detected type, unsniffed and uncached by shared caches', () => {
+    expect(downloadHeaders({ mediaType: 'application/pdf', fileName: 'Plan.pdf' }, 1234)).toEqual({
+      'Content-Type': 'application/pdf',
+      'Content-Length': '1234',
+      'Content-Disposition': contentDisposition('Plan.pdf'),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+    });
   });
 });

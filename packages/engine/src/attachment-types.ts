@@ -187,3 +187,18 @@ export function contentDisposition(fileName: string): string {
   );
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
+
+/**
+ * The response headers of an attachment download, the same for every adapter: the detected type, always as
+ * a download (`attachment`, never rendered inline), `nosniff` so no browser second-guesses the type, and no
+ * shared cache, since the file is as private as its profile.
+ */
+export function downloadHeaders(file: { mediaType: string; fileName: string }, size: number): Record<string, string> {
+  return {
+    'Content-Type': file.mediaType,
+    'Content-Length': String(size),
+    'Content-Disposition': contentDisposition(file.fileName),
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'private, no-store',
+  };
+}

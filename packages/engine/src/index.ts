@@ -7,6 +7,7 @@ export {
   ATTACHMENT_TYPES,
   contentDisposition,
   detectAttachmentType,
+  downloadHeaders,
   sanitizeFileName,
 } from './attachment-types.js';
 export type { AttachmentDeps, AttachmentKind, AttachmentList, AttachmentView } from './attachments.js';

@@ -5,8 +5,8 @@ import {
   addAttachment,
   BadRequest,
   checkMayChangeAttachments,
-  contentDisposition,
   DomainError,
+  downloadHeaders,
   fileTooLarge,
   listAttachments,
   MAX_ATTACHMENT_BYTES,
@@ -212,17 +212,7 @@ export function attachmentRoutes(deps: AttachmentDeps): Router {
       profileId: profileId(req),
       attachmentId: req.params.attachmentId,
     });
-    res
-      .status(200)
-      .set({
-        'Content-Type': attachment.mediaType,
-        'Content-Length': String(bytes.byteLength),
-        'Content-Disposition': contentDisposition(attachment.fileName),
-        'X-Content-Type-Options': 'nosniff',
-        // The file is as private as the profile: no shared cache may keep it.
-        'Cache-Control': 'private, no-store',
-      })
-      .end(bytes);
+    res.status(200).set(downloadHeaders(attachment, bytes.byteLength)).end(bytes);
   });
 
   router.delete('/:attachmentId', async (req, res) => {

@@ -5,8 +5,8 @@ import {
   ATTACHMENT_KINDS,
   addAttachment,
   Conflict,
-  contentDisposition,
   DomainError,
+  downloadHeaders,
   fileTooLarge,
   listAttachments,
   MAX_ATTACHMENT_BYTES,
@@ -170,15 +170,6 @@ export function attachmentRoutes(pages: Router, web: Web): void {
       profileId: req.params.id,
       attachmentId: req.params.attachmentId,
     });
-    res
-      .status(200)
-      .set({
-        'Content-Type': attachment.mediaType,
-        'Content-Length': String(bytes.byteLength),
-        'Content-Disposition': contentDisposition(attachment.fileName),
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'private, no-store',
-      })
-      .end(bytes);
+    res.status(200).set(downloadHeaders(attachment, bytes.byteLength)).end(bytes);
   });
 }
