@@ -54,6 +54,8 @@ export {
   scopeValueLabel,
 } from './definition.js';
 export * from './errors.js';
+export type { SchemaMode } from './field-schemas.js';
+export { fieldSchemas, submitIssuesOf, toCents } from './field-schemas.js';
 export type { InboxFilters, InboxQuery, InboxRow, InboxSort, InboxTask, InboxView } from './inbox.js';
 export {
   assignTask,

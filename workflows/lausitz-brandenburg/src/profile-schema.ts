@@ -1,3 +1,4 @@
+import { fieldSchemas, type SchemaMode, submitIssuesOf, toCents } from '@steckbrief/engine';
 import { z } from 'zod';
 
 /**
@@ -25,7 +26,7 @@ export const FUNDING_AREAS = [
 ] as const;
 export const MIN_FUNDING_EUR = 25_000;
 
-type Mode = 'draft' | 'complete';
+type Mode = SchemaMode;
 interface L {
   de: string;
   en: string;
@@ -63,51 +64,7 @@ export const FIELD_LABELS = {
 } as const;
 
 type Field = keyof typeof FIELD_LABELS;
-const say = (field: Field, de: string, en: string) =>
-  `${FIELD_LABELS[field].de}: ${de} / ${FIELD_LABELS[field].en}: ${en}`;
-
-/** Error for missing vs. wrongly typed values of one field. */
-const typeError = (field: Field, de: string, en: string) => (iss: { input?: unknown }) =>
-  iss.input === undefined ? say(field, 'Angabe fehlt.', 'is required.') : say(field, de, en);
-
-function text(field: Field, min: number, max: number, mode: Mode) {
-  const s = z.string({ error: typeError(field, 'muss ein Text sein.', 'must be text.') }).trim();
-  const bounded = s.max(max, { error: say(field, `höchstens ${max} Zeichen.`, `at most ${max} characters.`) });
-  return mode === 'complete'
-    ? bounded.min(min, { error: say(field, `mindestens ${min} Zeichen.`, `at least ${min} characters.`) })
-    : bounded;
-}
-
-function oneOf<T extends readonly [string, ...string[]]>(field: Field, values: T) {
-  const list = values.join(', ');
-  return z.enum(values, {
-    error: typeError(field, `muss einer der Werte ${list} sein.`, `must be one of ${list}.`),
-  });
-}
-
-function count(field: Field) {
-  return z
-    .number({ error: typeError(field, 'muss eine Zahl sein.', 'must be a number.') })
-    .int({ error: say(field, 'muss eine ganze Zahl sein.', 'must be a whole number.') })
-    .min(0, { error: say(field, 'darf nicht negativ sein.', 'must not be negative.') })
-    .max(1_000_000, { error: say(field, 'ist unplausibel groß.', 'is implausibly large.') });
-}
-
-/** Euro amounts with at most two decimals; JSON numbers are stored by PostgreSQL jsonb as exact numeric. */
-function euros(field: Field) {
-  return z
-    .number({ error: typeError(field, 'muss ein Betrag in Euro sein.', 'must be an amount in euros.') })
-    .refine((v) => Number.isFinite(v) && Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, {
-      error: say(field, 'höchstens zwei Nachkommastellen.', 'at most two decimals.'),
-    })
-    .refine((v) => v >= 0 && v <= 100_000_000_000, {
-      error: say(field, 'muss zwischen 0 und 100 Mrd. liegen.', 'must be between 0 and 100 bn.'),
-    });
-}
-
-function isoDate(field: Field) {
-  return z.iso.date({ error: typeError(field, 'muss ein Datum (JJJJ-MM-TT) sein.', 'must be a date (YYYY-MM-DD).') });
-}
+const { say, typeError, text, oneOf, count, euros, isoDate } = fieldSchemas(FIELD_LABELS);
 
 const partner = z
   .object({
@@ -116,7 +73,7 @@ const partner = z
   })
   .strict();
 
-export const toCents = (eur: number) => Math.round(eur * 100);
+export { toCents };
 
 function profileSchema(mode: Mode) {
   const opt = <S extends z.ZodType>(s: S) => (mode === 'draft' ? s.optional() : s);
@@ -254,15 +211,6 @@ export const completeProfileSchema = profileSchema('complete');
 
 /** Every reason a profile cannot be submitted yet: missing or invalid fields and the cross-field rules. */
 export function submitIssues(data: unknown): Array<{ path: string; message: string }> {
-  const complete = completeProfileSchema.safeParse(data);
-  if (complete.success) return [];
-  const issues = complete.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-  const draft = draftProfileSchema.safeParse(data);
-  if (draft.success) {
-    for (const extra of crossFieldIssues(draft.data)) {
-      if (!issues.some((i) => i.path === extra.path && i.message === extra.message)) issues.push(extra);
-    }
-  }
-  return issues;
+  return submitIssuesOf({ complete: completeProfileSchema, draft: draftProfileSchema }, crossFieldIssues, data);
 }
 export type ProfileData = z.infer<typeof completeProfileSchema>;

@@ -1,3 +1,4 @@
+import { fieldSchemas, type SchemaMode, submitIssuesOf, toCents } from '@steckbrief/engine';
 import { z } from 'zod';
 
 /**
@@ -42,7 +43,7 @@ export const USAGE_RIGHTS = ['owner', 'equivalent', 'none'] as const;
 export const MIN_FUNDING_EUR = 25_000;
 export const MAX_DURATION_YEARS = 5;
 
-type Mode = 'draft' | 'complete';
+type Mode = SchemaMode;
 const L = (de: string, en: string) => ({ de, en });
 
 export const FIELD_LABELS = {
@@ -72,50 +73,9 @@ export const FIELD_LABELS = {
 } as const;
 
 type Field = keyof typeof FIELD_LABELS;
-const say = (field: Field, de: string, en: string) =>
-  `${FIELD_LABELS[field].de}: ${de} / ${FIELD_LABELS[field].en}: ${en}`;
-const typeError = (field: Field, de: string, en: string) => (iss: { input?: unknown }) =>
-  iss.input === undefined ? say(field, 'Angabe fehlt.', 'is required.') : say(field, de, en);
+const { say, typeError, text, oneOf, yesNo, count, euros, isoDate } = fieldSchemas(FIELD_LABELS);
 
-function text(field: Field, min: number, max: number, mode: Mode) {
-  const s = z.string({ error: typeError(field, 'muss ein Text sein.', 'must be text.') }).trim();
-  const bounded = s.max(max, { error: say(field, `höchstens ${max} Zeichen.`, `at most ${max} characters.`) });
-  return mode === 'complete'
-    ? bounded.min(min, { error: say(field, `mindestens ${min} Zeichen.`, `at least ${min} characters.`) })
-    : bounded;
-}
-
-function oneOf<T extends readonly [string, ...string[]]>(field: Field, values: T) {
-  const list = values.join(', ');
-  return z.enum(values, { error: typeError(field, `muss einer der Werte ${list} sein.`, `must be one of ${list}.`) });
-}
-
-const yesNo = (field: Field) =>
-  z.boolean({ error: typeError(field, 'muss ja oder nein sein.', 'must be true or false.') });
-
-function count(field: Field) {
-  return z
-    .number({ error: typeError(field, 'muss eine Zahl sein.', 'must be a number.') })
-    .int({ error: say(field, 'muss eine ganze Zahl sein.', 'must be a whole number.') })
-    .min(0, { error: say(field, 'darf nicht negativ sein.', 'must not be negative.') })
-    .max(1_000_000, { error: say(field, 'ist unplausibel groß.', 'is implausibly large.') });
-}
-
-function euros(field: Field) {
-  return z
-    .number({ error: typeError(field, 'muss ein Betrag in Euro sein.', 'must be an amount in euros.') })
-    .refine((v) => Number.isFinite(v) && Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, {
-      error: say(field, 'höchstens zwei Nachkommastellen.', 'at most two decimals.'),
-    })
-    .refine((v) => v >= 0 && v <= 100_000_000_000, {
-      error: say(field, 'muss zwischen 0 und 100 Mrd. liegen.', 'must be between 0 and 100 bn.'),
-    });
-}
-
-const isoDate = (field: Field) =>
-  z.iso.date({ error: typeError(field, 'muss ein Datum (JJJJ-MM-TT) sein.', 'must be a date (YYYY-MM-DD).') });
-
-export const toCents = (eur: number) => Math.round(eur * 100);
+export { toCents };
 
 /** The last day a measure starting on `start` may end on: at most five years (SAXONY.md). */
 export function latestEnd(start: string): string {
@@ -236,16 +196,7 @@ export type ProfileData = z.infer<typeof completeProfileSchema>;
 
 /** Every reason a proposal cannot be submitted yet: missing or invalid fields and the cross-field rules. */
 export function submitIssues(data: unknown): Array<{ path: string; message: string }> {
-  const complete = completeProfileSchema.safeParse(data);
-  if (complete.success) return [];
-  const issues = complete.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-  const draft = draftProfileSchema.safeParse(data);
-  if (draft.success) {
-    for (const extra of crossFieldIssues(draft.data)) {
-      if (!issues.some((i) => i.path === extra.path && i.message === extra.message)) issues.push(extra);
-    }
-  }
-  return issues;
+  return submitIssuesOf({ complete: completeProfileSchema, draft: draftProfileSchema }, crossFieldIssues, data);
 }
 
 /** Does the proposal go straight to the SAS: the Landkreis, the Stadt Leipzig or one of their companies is the sponsor. */
