@@ -1,3 +1,12 @@
 /** The Ergebnisprotokoll as documents: Markdown and PDF, for the API and the public web pages alike. */
-export { escapeMarkdown, formatCents, germanDate, minutesMarkdown, projectCount } from './markdown.js';
+export {
+  decisionLines,
+  escapeMarkdown,
+  formatCents,
+  germanDate,
+  minutesMarkdown,
+  projectCount,
+  sessionKind,
+  totalRows,
+} from './markdown.js';
 export { minutesPdf } from './pdf.js';
