@@ -20,6 +20,8 @@ export interface UsersTable {
   roles: Json<RoleGrant[]>;
   created_at: CreatedAt;
   disabled_at: NullableTimestamp;
+  /** Set when an erasure request pseudonymised the account (migration 011). */
+  erased_at: NullableTimestamp;
 }
 
 export interface ApiTokensTable {
@@ -51,6 +53,12 @@ export interface ProfilesTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   summary: Json<ProfileSummaryFields>;
+  /** Retention (migration 011): a kept profile's personal data stays until this date; null keeps it. */
+  keep_until: NullableTimestamp;
+  /** When the owner of a never-submitted draft was told of its deletion. */
+  retention_notice_at: NullableTimestamp;
+  /** When the retention job removed the profile's personal data. */
+  personal_data_removed_at: NullableTimestamp;
 }
 
 /** What lists, inboxes, minutes and budgets show of a profile; money as integer cents. */
@@ -71,6 +79,30 @@ export interface ProfileHistoryTable {
   payload: Json<unknown>;
   comment: string | null;
   at: Timestamp;
+  /** sha256 of the row's canonical content; filled by the database on insert (migration 010). */
+  content_hash: Generated<Buffer>;
+  /** sha256(previous row's chain_hash || content_hash); filled by the database on insert. */
+  chain_hash: Generated<Buffer>;
+  /** Set when retention or erasure replaced personal content; a later REDACT entry names the seq. */
+  redacted_at: NullableTimestamp;
+}
+
+/** Written before a whole profile is deleted, so its anchored chain head stays accounted for. */
+export interface ProfileTombstonesTable {
+  profile_id: string;
+  workflow_id: string;
+  deleted_at: Timestamp;
+  reason: string;
+  last_seq: number;
+  last_chain_hash: Buffer;
+}
+
+/** The heads of all history chains at one time (`{ profileId: [seq, hex chain hash] }`). */
+export interface HistoryAnchorsTable {
+  id: Generated<string>;
+  taken_at: Timestamp;
+  heads: Json<Record<string, [number, string]>>;
+  heads_hash: Buffer;
 }
 
 export type TaskStatus = 'open' | 'done' | 'cancelled';
@@ -285,6 +317,8 @@ export interface Database {
   web_signin_events: WebSigninEventsTable;
   attachments: AttachmentsTable;
   attachment_blobs: AttachmentBlobsTable;
+  profile_tombstones: ProfileTombstonesTable;
+  history_anchors: HistoryAnchorsTable;
 }
 
 export type ProfileRow = Selectable<ProfilesTable>;

@@ -25,6 +25,8 @@ export {
   readAttachment,
   removeAttachment,
 } from './attachments.js';
+export type { AnchorResult, BrokenEntry, BrokenKind, VerifyResult } from './audit.js';
+export { BROKEN_REASONS, BROKEN_REASONS_DE, recordHistoryAnchor, verifyHistory } from './audit.js';
 export type { BudgetView, FundingPeriod } from './budget.js';
 export { budgetView } from './budget.js';
 export type {
