@@ -8,6 +8,7 @@ import * as m007 from './migrations/007_mail_lease.js';
 import * as m008 from './migrations/008_attachments.js';
 import * as m009 from './migrations/009_minutes_published.js';
 import * as m010 from './migrations/010_history_chain.js';
+import * as m011 from './migrations/011_privacy.js';
 
 /** Migrations are imported statically so a bundled service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '008_attachments': m008,
   '009_minutes_published': m009,
   '010_history_chain': m010,
+  '011_privacy': m011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
