@@ -1,6 +1,7 @@
 import type { RoleGrant } from '@steckbrief/db';
 import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
+import { definitionProblems } from './definition-checks.js';
 import type { Issue } from './errors.js';
 
 export interface Label {
@@ -142,8 +143,29 @@ export interface SessionKindSpec {
   cutOff?: Duration;
 }
 
+/**
+ * The notice template of a migration (one notice to the applicant per migrated profile, see migrate.ts). A
+ * registry built with the deployment's notice templates refuses a definition with migrations if the
+ * deployment cannot render it.
+ */
+export const MIGRATION_NOTICE_TEMPLATE = 'workflow_migrated';
+
+/**
+ * How the profiles of an earlier version of the same workflow move onto this one
+ * (`pnpm steckbrief workflows migrate <id> --to <version>`): each state of version `from` that can be
+ * carried over names its state here. A profile in a state without a mapping is refused and keeps
+ * running on its version.
+ */
+export interface WorkflowMigration {
+  from: number;
+  states: Readonly<Record<string, string>>;
+  /** The context the profile continues with in this version; without it the context is kept as it is. */
+  context?: (args: { state: string; context: any }) => unknown;
+}
+
 export interface WorkflowDefinition {
   id: string;
+  /** Profiles keep the version they started on; the registry holds every version still running. */
   version: number;
   label: Label;
   machine: AnyStateMachine;
@@ -182,6 +204,8 @@ export interface WorkflowDefinition {
     /** The workflow's own funding periods; without them the deployment's configured periods apply. */
     periods?: ReadonlyArray<{ id: string; from: string; to: string; budgetCents: number }>;
   };
+  /** How profiles of the previous version are carried over to this one. */
+  migrations?: WorkflowMigration;
 }
 
 /**
@@ -350,7 +374,7 @@ export function defineWorkflow<D extends WorkflowDefinition>(definition: D): D {
     for (const role of roles) {
       if (!definition.roles[role]) problems.push(`event "${type}" names unknown role "${role}"`);
     }
-    const shape = (spec.payload as { shape?: Record<string, unknown> }).shape;
+    const shape = (spec.payload as { shape?: Record<string, unknown> } | undefined)?.shape;
     for (const field of spec.internalPayload ?? []) {
       if (shape && !(field in shape)) problems.push(`event "${type}" marks unknown payload field "${field}" internal`);
     }
@@ -371,6 +395,7 @@ export function defineWorkflow<D extends WorkflowDefinition>(definition: D): D {
   for (const state of definition.editableStates) {
     if (!states.includes(state)) problems.push(`editable state "${state}" is not a state`);
   }
+  problems.push(...definitionProblems(definition));
   if (problems.length) {
     throw new DefinitionError(`workflow ${definition.id}@${definition.version}: ${problems.join('; ')}`);
   }

@@ -44,10 +44,13 @@ export type {
   TaskSpec,
   TransitionInfo,
   WorkflowDefinition,
+  WorkflowMigration,
 } from './definition.js';
+export { definitionProblems, initialStateOf, machineEdges, noticeProblems } from './definition-checks.js';
 export {
   DefinitionError,
   defineWorkflow,
+  MIGRATION_NOTICE_TEMPLATE,
   describePayload,
   machineEventTypes,
   machineStateIds,
@@ -96,7 +99,7 @@ export {
   publishMinutes,
   unpublishMinutes,
 } from './published-minutes.js';
-export type { DeadlineOverrides, WorkflowRegistry } from './registry.js';
+export type { DeadlineOverrides, RegistryOptions, WorkflowRegistry } from './registry.js';
 export { createRegistry, SYSTEM_ROLES } from './registry.js';
 export type { ScopeAttribute } from './scope-filter.js';
 export { parseScopeFilter, scopeAttributes, scopeFilterShape, scopeValueOf } from './scope-filter.js';
