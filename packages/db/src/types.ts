@@ -298,6 +298,34 @@ export interface AttachmentsTable {
   removed_at: NullableTimestamp;
 }
 
+/** An OpenID Connect subject (issuer + sub) of a user (migration 012). */
+export interface UserIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+}
+
+/** An OpenID Connect sign-in in progress: state (hashed), PKCE verifier and nonce, for one visitor session. */
+export interface WebOidcRequestsTable {
+  state_hash: string;
+  session_hash: string;
+  code_verifier: string;
+  nonce: string;
+  next_path: string | null;
+  expires_at: Timestamp;
+}
+
+/** An inbox address (view, filters, order) a user saved under a name. */
+export interface SavedViewsTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  query: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -319,6 +347,9 @@ export interface Database {
   attachment_blobs: AttachmentBlobsTable;
   profile_tombstones: ProfileTombstonesTable;
   history_anchors: HistoryAnchorsTable;
+  user_identities: UserIdentitiesTable;
+  web_oidc_requests: WebOidcRequestsTable;
+  saved_views: SavedViewsTable;
 }
 
 export type ProfileRow = Selectable<ProfilesTable>;

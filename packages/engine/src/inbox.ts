@@ -1,12 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '@steckbrief/db';
 import { type SqlBool, sql } from 'kysely';
-import { type Actor, canSee, hasRole, taskGroupsOf } from './access.js';
+import { type Actor, canSee, hasRole, seesOnlyAsOwner, taskGroupsOf } from './access.js';
 import { roleLabels } from './definition.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from './errors.js';
 import { eventsHandledIn } from './machine.js';
 import { isUuid, loadProfile, type TransitionEffects } from './store.js';
 import { type EngineDeps, planEvent } from './transition.js';
 import { taskLabel } from './views.js';
+
+/** The history event of an internal note (reviewers only; see `addNote`). */
+export const NOTE_EVENT = 'NOTE';
 
 /**
  * Dates a person can mean in this process: deadlines and sessions of a funding programme that runs until
@@ -515,9 +519,39 @@ export async function taskColleagues(
     .map((u) => ({ userId: u.id, name: u.name }));
 }
 
+/** The outbox topic of a reassignment's mail (the worker's `services/worker/src/assignment-mail.ts`). */
+export const ASSIGNMENT_TOPIC = 'task.assigned';
+
+/** What a reassignment's outbox row carries to the worker. */
+export interface AssignmentNotice {
+  taskId: string;
+  profileId: string;
+  assigneeId: string;
+  assignedBy: string | null;
+}
+
+/**
+ * The outbox row of a reassignment's mail, written in the reassignment's transaction: one row per
+ * reassignment (its cause is unique), so the assignee gets exactly one mail for it.
+ */
+async function writeAssignmentNotice(trx: Db, notice: AssignmentNotice, at: Date): Promise<void> {
+  await trx
+    .insertInto('outbox')
+    .values({
+      topic: ASSIGNMENT_TOPIC,
+      cause: `assign:${notice.taskId}:${randomUUID()}`,
+      profile_id: notice.profileId,
+      payload: JSON.stringify(notice),
+      created_at: at,
+    })
+    .execute();
+}
+
 /**
  * Hand an open task to a colleague of its group (when someone is absent): only the roles that manage
- * deadlines may, and only to a member of the task's group. It replaces any claim.
+ * deadlines may (the workflows name no group leads), and only to a member of the task's group. It
+ * replaces any claim, and the colleague gets a mail (once per reassignment; none when the task is
+ * already theirs).
  */
 export async function assignTask(deps: EngineDeps, actor: Actor, id: string, assigneeId: string): Promise<InboxTask> {
   const task = await loadTaskFor(deps.db, deps, actor, id);
@@ -534,13 +568,91 @@ export async function assignTask(deps: EngineDeps, actor: Actor, id: string, ass
       { path: 'assignee', message: 'Nicht in der Gruppe der Aufgabe. / Not a member of the task’s group.' },
     ]);
   }
-  const updated = await deps.db
-    .updateTable('tasks')
-    .set({ claimed_by: assigneeId, claimed_at: (deps.now ?? (() => new Date()))() })
-    .where('id', '=', id)
-    .where('status', '=', 'open')
-    .returning('id')
-    .executeTakeFirst();
-  if (!updated) throw new Conflict('Die Aufgabe ist bereits erledigt. / The task is closed.');
+  const at = (deps.now ?? (() => new Date()))();
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('tasks')
+      .select(['status', 'claimed_by'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (current?.status !== 'open') return 'closed' as const;
+    if (current.claimed_by === assigneeId) return 'unchanged' as const;
+    await trx.updateTable('tasks').set({ claimed_by: assigneeId, claimed_at: at }).where('id', '=', id).execute();
+    await writeAssignmentNotice(
+      trx,
+      { taskId: id, profileId: task.profile_id, assigneeId, assignedBy: actor.userId },
+      at,
+    );
+    return 'assigned' as const;
+  });
+  if (outcome === 'closed') throw new Conflict('Die Aufgabe ist bereits erledigt. / The task is closed.');
   return taskById(deps, id);
+}
+
+/** The longest internal note, in characters. */
+export const NOTE_MAX_LENGTH = 5000;
+
+async function notableProfile(deps: EngineDeps, actor: Actor, profileId: string) {
+  if (!isUuid(profileId)) throw new NotFound('Profil nicht gefunden. / Profile not found.');
+  const profile = await deps.db
+    .selectFrom('profiles')
+    .select(['id', 'workflow_id', 'owner_key', 'scope', 'submitted_at'])
+    .where('id', '=', profileId)
+    .executeTakeFirst();
+  if (!profile || !canSee(deps.registry.roles, actor, profile))
+    throw new NotFound('Profil nicht gefunden. / Profile not found.');
+  return { profile, reviewer: !seesOnlyAsOwner(deps.registry.roles, actor, profile) };
+}
+
+/** May this actor write internal notes on the profile (they see it through a reviewing role)? */
+export async function mayWriteNotes(deps: EngineDeps, actor: Actor, profileId: string): Promise<boolean> {
+  return (await notableProfile(deps, actor, profileId)).reviewer;
+}
+
+/**
+ * An internal note on a profile: a history entry (`NOTE`, payload `{text}`, no change of state) and a
+ * new profile version, written by someone who sees the profile through a reviewing role. Whoever sees
+ * the profile only as its owner never sees it (`profileWithHistory`), nor does any mail.
+ */
+export async function addNote(
+  deps: EngineDeps,
+  actor: Actor,
+  profileId: string,
+  text: string,
+): Promise<{ seq: number }> {
+  if (!(await notableProfile(deps, actor, profileId)).reviewer) {
+    throw new Forbidden('Interne Notizen schreiben nur die prüfenden Stellen. / Only reviewers write internal notes.');
+  }
+  const note = text.replace(/\r\n/g, '\n').trim();
+  if (!note || note.length > NOTE_MAX_LENGTH) {
+    const message = note
+      ? `Die Notiz darf höchstens ${NOTE_MAX_LENGTH} Zeichen lang sein. / At most ${NOTE_MAX_LENGTH} characters.`
+      : 'Geben Sie den Text der Notiz ein. / The note is empty.';
+    throw new ValidationFailed(message, [{ path: 'text', message }]);
+  }
+  const at = (deps.now ?? (() => new Date()))();
+  return deps.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('profiles')
+      .set({ version: sql`version + 1`, updated_at: at })
+      .where('id', '=', profileId)
+      .returning(['version', 'state'])
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('profile_history')
+      .values({
+        profile_id: profileId,
+        seq: updated.version,
+        event: NOTE_EVENT,
+        from_state: updated.state,
+        to_state: updated.state,
+        actor_id: actor.userId,
+        payload: JSON.stringify({ text: note }),
+        comment: null,
+        at,
+      })
+      .execute();
+    return { seq: updated.version };
+  });
 }

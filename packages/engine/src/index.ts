@@ -61,8 +61,18 @@ export {
 export * from './errors.js';
 export type { SchemaMode } from './field-schemas.js';
 export { fieldSchemas, submitIssuesOf, toCents } from './field-schemas.js';
-export type { InboxFilters, InboxQuery, InboxRow, InboxSort, InboxTask, InboxView } from './inbox.js';
+export type {
+  AssignmentNotice,
+  InboxFilters,
+  InboxQuery,
+  InboxRow,
+  InboxSort,
+  InboxTask,
+  InboxView,
+} from './inbox.js';
 export {
+  ASSIGNMENT_TOPIC,
+  addNote,
   assignTask,
   claimTask,
   getTask,
@@ -72,6 +82,9 @@ export {
   inboxViewCounts,
   isPlausibleYear,
   listTasks,
+  mayWriteNotes,
+  NOTE_EVENT,
+  NOTE_MAX_LENGTH,
   previewEvent,
   releaseTask,
   setTaskDue,

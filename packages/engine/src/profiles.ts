@@ -4,6 +4,7 @@ import { initialTransition } from 'xstate';
 import { type Actor, canSee, hasRole, ownerKeyOf, seesOnlyAsOwner } from './access.js';
 import { type Label, roleLabels, type WorkflowDefinition } from './definition.js';
 import { Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed } from './errors.js';
+import { NOTE_EVENT } from './inbox.js';
 import { persistSnapshot } from './machine.js';
 import { mergePatch } from './merge-patch.js';
 import type { WorkflowRegistry } from './registry.js';
@@ -460,7 +461,8 @@ export async function profileWithHistory(
   const ownerView = seesOnlyAsOwner(registry.roles, actor, row);
   return {
     profile: profileView(registry, definition, actor, row, openTasks),
-    history: row.history.map((r) => ({
+    // Internal notes are the reviewing bodies' own: never shown to someone who sees the profile only as its owner.
+    history: (ownerView ? row.history.filter((r) => r.event !== NOTE_EVENT) : row.history).map((r) => ({
       seq: r.seq,
       event: r.event,
       from: r.from_state,

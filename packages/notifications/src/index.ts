@@ -1,3 +1,5 @@
+export type { AssignmentInput } from './assignment.js';
+export { renderAssignment } from './assignment.js';
 export { messageIdFor, profileLink, senderDomain, sessionLink, taskLink } from './identity.js';
 export type { SigninCodeInput } from './signin.js';
 export { renderSigninCode } from './signin.js';
