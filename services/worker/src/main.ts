@@ -4,6 +4,7 @@ import { buildRegistry } from '@steckbrief/workflows';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { pino } from 'pino';
+import { startAnchors } from './anchors.js';
 import { createSmtpTransport } from './mailer.js';
 import { startMetricsServer } from './metrics.js';
 import { startWorker } from './worker.js';
@@ -116,6 +117,8 @@ const worker = await startWorker({
   concurrency: cfg.WORKER_CONCURRENCY,
   jobLockMs: cfg.JOB_LOCK_MS,
 });
+// The heads of all history chains, recorded once per HISTORY_ANCHOR_INTERVAL_MS across all workers.
+const anchors = startAnchors({ db, logger, intervalMs: cfg.HISTORY_ANCHOR_INTERVAL_MS });
 const metricsServer = cfg.WORKER_METRICS_PORT
   ? await startMetricsServer({ registry: worker.metrics, port: cfg.WORKER_METRICS_PORT, host: cfg.HOST, logger })
   : null;
@@ -137,6 +140,7 @@ async function shutdown(signal: string) {
   force.unref();
   metricsServer?.markStopping();
   await worker.stop();
+  await anchors.stop();
   await metricsServer?.close();
   await db.destroy();
   logger.info('stopped');
