@@ -3,6 +3,7 @@
 import { DomainError, NotFound } from '@steckbrief/engine';
 import express, { type ErrorRequestHandler, Router } from 'express';
 import { renderDocument } from './html.js';
+import { noteRoutes } from './notes.js';
 import { FormExpiredPage, NotFoundPage, ServerErrorPage } from './pages/errors.js';
 import { attachmentRoutes, UPLOAD_PATH } from './routes/attachments.js';
 import { editingRoutes } from './routes/editing.js';
@@ -51,6 +52,7 @@ export function webRoutes(deps: WebDeps): Router {
   attachmentRoutes(pages, web);
   publicRoutes(pages, web);
   taskRoutes(pages, web);
+  noteRoutes(pages, web);
 
   const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);
@@ -80,6 +82,7 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/profile\/[^/]+\/anlagen(\/[^/]+(\/entfernen)?)?$/,
     /^\/steckbrief\/neu$/,
     /^\/aufgaben(\/[^/]+(\/(uebernehmen|freigeben|zuweisen))?)?\/?$/,
+    /^\/profile\/[^/]+\/notizen$/,
     /^\/werkstaetten(\/[^/]+)?\/?$/,
     /^\/werkstaetten\/[^/]+\/protokolle\/[^/]+$/,
     /^\/(barrierefreiheit|datenschutz|impressum)\/?$/,

@@ -1,9 +1,16 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
-import { ATTACHMENT_EVENTS, type HistoryItem, type ProfileView, type WorkflowDefinition } from '@steckbrief/engine';
+import {
+  ATTACHMENT_EVENTS,
+  type HistoryItem,
+  NOTE_EVENT,
+  type ProfileView,
+  type WorkflowDefinition,
+} from '@steckbrief/engine';
 import { DescriptionList, Layout, type PageContext, StatusTag } from '../components.js';
 import { formatDate, formatDateTime, formatEuros, formatNumber } from '../format.js';
 import type { Children } from '../html.js';
+import { NoteForm } from '../notes.js';
 import { type FieldSpec, valueAt, type WorkflowPresentation } from '../presentation.js';
 import { RevisionNotice, type RevisionRequest } from '../revision.js';
 
@@ -39,6 +46,8 @@ export function entryLabel(definition: WorkflowDefinition, item: HistoryItem): s
       return 'Angaben geändert';
     case 'DEADLINE':
       return 'Frist geändert';
+    case NOTE_EVENT:
+      return 'Interne Notiz (nur für prüfende Stellen sichtbar)';
     default:
       return (
         definition.events[item.event]?.label.de ??
@@ -64,7 +73,7 @@ function entryTexts(definition: WorkflowDefinition, item: HistoryItem): Array<[s
   const out: Array<[string, string]> = [];
   for (const [key, label] of SHOWN_PAYLOAD) {
     const value = payload[key];
-    if (typeof value === 'string' && value.trim()) out.push([label, value]);
+    if (typeof value === 'string' && value.trim()) out.push([item.event === NOTE_EVENT ? 'Notiz' : label, value]);
   }
   // The sections a revision request names, with the workflow's labels of its payload field.
   if (Array.isArray(payload.sections) && payload.sections.length) {
@@ -113,8 +122,11 @@ export function ProfilePage({
   editHref,
   withdrawHref,
   revision,
+  notes = null,
 }: {
   ctx: PageContext;
+  /** For a reviewer of this profile: the internal-note form, and whether a note was just saved. */
+  notes?: { saved: boolean } | null;
   editHref: string | null;
   withdrawHref: string | null;
   /** Why a revision was asked for and what it concerns, when the profile is in revision. */
@@ -129,6 +141,16 @@ export function ProfilePage({
   const explanation = presentation.stateExplanations[profile.state]?.de;
   return (
     <Layout title={title} ctx={ctx}>
+      {notes?.saved ? (
+        <div class="kern-alert kern-alert--success" role="status">
+          <div class="kern-alert__header">
+            <h2 class="kern-title">Gespeichert</h2>
+          </div>
+          <div class="kern-alert__body">
+            <p class="kern-body">Ihre interne Notiz wurde gespeichert.</p>
+          </div>
+        </div>
+      ) : null}
       <p class="kern-body">
         <a class="kern-link" href="/meine-steckbriefe">
           Zurück zu Meine Steckbriefe
@@ -193,6 +215,7 @@ export function ProfilePage({
         <h2 class="kern-heading-medium" id="verlauf">
           Verlauf
         </h2>
+        {notes ? <NoteForm ctx={ctx} profileId={profile.id} returnTo={`/profile/${profile.id}`} /> : null}
         <Timeline definition={definition} history={history} />
       </section>
     </Layout>

@@ -11,6 +11,7 @@ import {
   StatusTag,
 } from '../components.js';
 import { formatDate, formatDateTime } from '../format.js';
+import { NoteForm } from '../notes.js';
 import { valueAt, type WorkflowPresentation } from '../presentation.js';
 import { type EventForm, fieldDomId, type PayloadField } from '../task-forms.js';
 import { entryLabel, FieldValue, Timeline } from './profile.js';
@@ -225,8 +226,11 @@ export function TaskPage({
   notice,
   claim,
   assign,
+  notes = false,
 }: {
   ctx: PageContext;
+  /** The viewer reviews this profile and may write internal notes on it. */
+  notes?: boolean;
   /** For those who hand tasks to colleagues: the group's members, and an error from the last try. */
   assign: { colleagues: Array<{ userId: string; name: string }>; error?: string } | null;
   task: InboxRow;
@@ -382,6 +386,13 @@ export function TaskPage({
             <h2 class="kern-heading-medium" id="verlauf">
               Verlauf
             </h2>
+            {notes ? (
+              <NoteForm
+                ctx={ctx}
+                profileId={profile.id}
+                returnTo={`/aufgaben/${task.id}?${new URLSearchParams({ zurueck: returnTo })}`}
+              />
+            ) : null}
             <Timeline definition={definition} history={history} />
           </section>
         </div>

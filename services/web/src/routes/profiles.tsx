@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
 import type { Actor } from '@steckbrief/engine';
-import { listProfilesWithNextTask, NotFound, profileWithHistory } from '@steckbrief/engine';
+import { listProfilesWithNextTask, mayWriteNotes, NotFound, profileWithHistory } from '@steckbrief/engine';
 import type { Router } from 'express';
 import { type MyProfileRow, MyProfilesPage } from '../pages/my-profiles.js';
 import { ProfilePage } from '../pages/profile.js';
@@ -46,14 +46,20 @@ export function profileRoutes(pages: Router, web: Web): void {
     const { profile, definition, presentation, canEdit } = editableView(actor, loaded.profile);
     const { history } = loaded;
     const canWithdraw = profile.availableEvents.some((e) => e.type === presentation.withdrawEvent);
+    const ctx = ctxOf(res);
+    const notes =
+      ctx.reviewer && (await mayWriteNotes(engine, actor, profile.id))
+        ? { saved: req.query.notiz === 'gespeichert' }
+        : null;
     send(
       res,
       <ProfilePage
-        ctx={ctxOf(res)}
+        ctx={ctx}
         profile={profile}
         definition={definition}
         presentation={presentation}
         history={history}
+        notes={notes}
         editHref={canEdit ? `/profile/${profile.id}/abschnitte` : null}
         withdrawHref={canWithdraw ? `/profile/${profile.id}/zurueckziehen` : null}
         revision={revisionRequest(presentation, profile, history)}

@@ -14,6 +14,7 @@ import {
   InvalidEvent,
   inboxPage,
   inboxViewCounts,
+  mayWriteNotes,
   NotFound,
   previewEvent,
   profileHistory,
@@ -227,7 +228,8 @@ export function taskRoutes(pages: Router, web: Web): void {
     const manager =
       task.status === 'open' && definition.deadlineRoles.some((r) => actor.grants.some((g) => g.role === r));
     const assign = manager ? { colleagues: await taskColleagues(engine, actor, task.id) } : null;
-    return { task, profile, definition, presentation, history, forms, claim, assign };
+    const notes = await mayWriteNotes(engine, actor, profile.id);
+    return { task, profile, definition, presentation, history, forms, claim, assign, notes };
   };
 
   const renderTask = (
@@ -262,7 +264,9 @@ export function taskRoutes(pages: Router, web: Web): void {
         ? `„${savedLabel}“ wurde gespeichert. Hier ist die nächste Aufgabe dieser Ansicht.`
         : assigned
           ? `Die Aufgabe ist jetzt ${view.task.claimedByName} zugewiesen.`
-          : null,
+          : req.query.notiz === 'gespeichert'
+            ? 'Ihre interne Notiz wurde gespeichert.'
+            : null,
     });
   });
 
