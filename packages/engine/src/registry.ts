@@ -56,7 +56,12 @@ export interface RegistryOptions {
 
 export function createRegistry(
   definitions: WorkflowDefinition[],
-  { deadlines = {}, defaultWorkflowId = definitions[0]?.id, defaultVersions = {}, noticeTemplates }: RegistryOptions = {},
+  {
+    deadlines = {},
+    defaultWorkflowId = definitions[0]?.id,
+    defaultVersions = {},
+    noticeTemplates,
+  }: RegistryOptions = {},
 ): WorkflowRegistry {
   if (!defaultWorkflowId) throw new DefinitionError('a registry needs at least one workflow');
   const byId = new Map<string, Map<number, WorkflowDefinition>>();
@@ -75,7 +80,8 @@ export function createRegistry(
       else if (!known.workflows.includes(d.id)) known.workflows.push(d.id);
     }
   }
-  if (!byId.has(defaultWorkflowId)) throw new DefinitionError(`default workflow ${defaultWorkflowId} is not registered`);
+  if (!byId.has(defaultWorkflowId))
+    throw new DefinitionError(`default workflow ${defaultWorkflowId} is not registered`);
   for (const [id, version] of Object.entries(defaultVersions)) {
     if (!byId.get(id)?.has(version))
       throw new DefinitionError(`workflow ${id}@${version}: configured for new profiles but not registered`);

@@ -74,7 +74,9 @@ describe('definitions checked when they load', () => {
 
   it('refuses a task kind label without German', () => {
     const taskKinds = { ...review.taskKinds, decide: { de: '', en: 'Decide' } };
-    expect(refusal(broken({ taskKinds }))).toBe('workflow review@1: task kind "decide" has no German and English label');
+    expect(refusal(broken({ taskKinds }))).toBe(
+      'workflow review@1: task kind "decide" has no German and English label',
+    );
   });
 
   it('refuses a migration onto a state the new version does not have', () => {
@@ -96,9 +98,9 @@ describe('definitions checked when they load', () => {
 
   it('refuses a migration when the deployment cannot send its notice', () => {
     const v2 = defineWorkflow({ ...review, version: 2, migrations: { from: 1, states: { draft: 'draft' } } });
-    expect(
-      refusal(() => createRegistry([review, v2], { noticeTemplates: ['state_changed', 'task_assigned'] })),
-    ).toBe('workflow review@2: migration notice template "workflow_migrated" is unknown');
+    expect(refusal(() => createRegistry([review, v2], { noticeTemplates: ['state_changed', 'task_assigned'] }))).toBe(
+      'workflow review@2: migration notice template "workflow_migrated" is unknown',
+    );
   });
 
   it('refuses a default version for new profiles that is not registered', () => {

@@ -9,7 +9,13 @@ export interface Bilingual {
   en: string;
 }
 
-export type NoticeKind = 'state_changed' | 'task_assigned' | 'reminder' | 'escalation' | 'session_result';
+export type NoticeKind =
+  | 'state_changed'
+  | 'task_assigned'
+  | 'reminder'
+  | 'escalation'
+  | 'session_result'
+  | 'workflow_migrated';
 
 export const NOTICE_KINDS: readonly NoticeKind[] = [
   'state_changed',
@@ -17,6 +23,7 @@ export const NOTICE_KINDS: readonly NoticeKind[] = [
   'reminder',
   'escalation',
   'session_result',
+  'workflow_migrated',
 ];
 
 export interface NoticeTask {
@@ -112,6 +119,14 @@ function textsFor(input: NoticeInput, title: Bilingual): Texts {
           en: `a session has decided on the project profile ${title.en}. Its status is now: ${state.en}.`,
         },
       };
+    case 'workflow_migrated':
+      return {
+        subject: { de: `Verfahren umgestellt: ${state.de}`, en: `Procedure updated: ${state.en}` },
+        intro: {
+          de: `das Verfahren für den Projektsteckbrief ${title.de} wurde auf eine neue Fassung umgestellt. Sein Status ist jetzt: ${state.de}.`,
+          en: `the procedure for the project profile ${title.en} has moved to a new version. Its status is now: ${state.en}.`,
+        },
+      };
     case 'task_assigned':
       return {
         subject: { de: `Neue Aufgabe: ${task.de}`, en: `New task: ${task.en}` },
@@ -205,7 +220,10 @@ export function renderNotice(input: NoticeInput): RenderedMail {
   const de = section('de');
   const en = section('en');
   // Only notices about a task link to it; a state change or session result is about the profile.
-  const taskLink = input.kind === 'state_changed' || input.kind === 'session_result' ? null : input.taskLink;
+  const taskLink =
+    input.kind === 'state_changed' || input.kind === 'session_result' || input.kind === 'workflow_migrated'
+      ? null
+      : input.taskLink;
 
   const textPart = (s: ReturnType<typeof section>) =>
     [

@@ -15,11 +15,28 @@ const submitted = (workflow_id: string) => ({
 const actor = (role: string) => ({ userId: `u-${role}`, organisation: null, grants: [{ role }] });
 
 describe('the deployment list', () => {
-  it('registers Brandenburg and Saxony, with Brandenburg as the default workflow', () => {
+  it('registers Brandenburg (versions 1 and 2) and Saxony, with Brandenburg as the default workflow', () => {
     const registry = buildRegistry();
-    expect(WORKFLOWS.map((w) => w.id)).toEqual(['lausitz-brandenburg', 'sachsen-strukturentwicklung']);
+    expect(WORKFLOWS.map((w) => `${w.id}@${w.version}`)).toEqual([
+      'lausitz-brandenburg@1',
+      'lausitz-brandenburg@2',
+      'sachsen-strukturentwicklung@1',
+    ]);
     expect(registry.defaultWorkflowId).toBe('lausitz-brandenburg');
     expect(registry.get('sachsen-strukturentwicklung').sessions?.rba?.scopeAttribute).toBe('revier');
+  });
+
+  it('starts new Brandenburg profiles on version 1 unless the deployment configures version 2', () => {
+    expect(buildRegistry().get('lausitz-brandenburg').version).toBe(1);
+    expect(buildRegistry({}, { 'lausitz-brandenburg': 2 }).get('lausitz-brandenburg').version).toBe(2);
+    expect(
+      buildRegistry()
+        .versions('lausitz-brandenburg')
+        .map((d) => d.version),
+    ).toEqual([1, 2]);
+    expect(() => buildRegistry({}, { 'lausitz-brandenburg': 3 })).toThrow(
+      'workflow lausitz-brandenburg@3: configured for new profiles but not registered',
+    );
   });
 
   it('shares only the owner-scoped applicant role name, declared by both workflows', () => {

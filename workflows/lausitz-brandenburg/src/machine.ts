@@ -50,7 +50,8 @@ export const initialContext: PipelineContext = {
   revisions: 0,
 };
 
-export const machine = setup({
+/** Types, guards and actions of the pipeline, shared by the machines of every version (src/v2/machine.ts). */
+export const pipeline = setup({
   types: {} as { context: PipelineContext; events: Ev },
   guards: {
     profileComplete: ({ event }) => completeProfileSchema.safeParse(event.data).success,
@@ -111,7 +112,9 @@ export const machine = setup({
     recordPriority: assign({ priority: ({ event }) => (event.payload.priority as number | undefined) ?? null }),
     countDeferral: assign({ deferrals: ({ context }) => context.deferrals + 1 }),
   },
-}).createMachine({
+});
+
+export const machine = pipeline.createMachine({
   id: 'lausitz-brandenburg',
   initial: 'draft',
   context: initialContext,
