@@ -1,0 +1,641 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
+import { randomBytes } from 'node:crypto';
+import { hashToken } from '@steckbrief/accounts';
+import {
+  type Actor,
+  type AgendaItem,
+  applyDecisions,
+  applyEvent,
+  bilingualErrors,
+  budgetView,
+  Conflict,
+  contentDisposition,
+  createSession,
+  DomainError,
+  type FundingPeriod,
+  getSession,
+  listProfiles,
+  listSessions,
+  NotFound,
+  publishMinutes,
+  type SessionView,
+  sessionMinutes,
+  setAgenda,
+  toIssues,
+  ValidationFailed,
+  type WorkflowDefinition,
+} from '@steckbrief/engine';
+import { minutesMarkdown, minutesPdf } from '@steckbrief/minutes';
+import type { Request, Response, Router } from 'express';
+import type { FieldError } from '../components.js';
+import { NotFoundPage } from '../pages/errors.js';
+import { NewSessionPage, type NewSessionValues, type SessionKindChoice, SessionsPage } from '../pages/sessions.js';
+import {
+  type BudgetTotals,
+  type DecisionItem,
+  type DecisionOutcome,
+  type ItemDecision,
+  SessionPage,
+} from '../pages/sessions-detail.js';
+import { BulkEventPage, type BulkOutcome } from '../pages/sessions-intake.js';
+import { MinutesPage, PublishMinutesPage } from '../pages/sessions-minutes.js';
+import { germanMessage } from '../sections.js';
+import {
+  agendaCandidates,
+  agendaCounts,
+  berlinToday,
+  decisionEvents,
+  isSessionManager,
+  scopeChoices,
+  seesSessions,
+} from '../session-data.js';
+import { type EventForm, eventForm, type FormBody, formErrors, payloadOf, typedValues } from '../task-forms.js';
+import { UUID, type Web } from '../web.js';
+
+/** The batch the WRL office takes through intake in one form: one event with one payload for many profiles. */
+const BULK_INTAKE = { state: 'intake', event: 'ACCEPT' } as const;
+
+const text = (v: FormBody[string]) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
+const list = (v: FormBody[string]) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** A valid calendar date from three fields, as 'YYYY-MM-DD'; null when it is none. */
+function calendarDate(day: string, month: string, year: string): string | null {
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return null;
+  const d = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (d.getUTCDate() !== Number(day) || d.getUTCMonth() !== Number(month) - 1) return null;
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The WRL office's sessions: list and calendar, planning a session, the agenda from the waiting profiles,
+ * recording decisions as one batch (each its own transition), the minutes and their publication, and
+ * the intake batch. Every page asks the engine, which checks role and scope; what a caller may not see is 404.
+ */
+export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly FundingPeriod[]): void {
+  const { db, registry, engine, now, publicUrl, send, ctxOf, requireUser } = web;
+
+  const notFound = (res: Response) => send(res, <NotFoundPage ctx={ctxOf(res)} />, 404);
+  /** The signed-in actor when they plan or take part in sessions; otherwise a 404 page (or the sign-in). */
+  const sessionUser = (req: Request, res: Response): Actor | null => {
+    const actor = requireUser(req, res);
+    if (!actor) return null;
+    if (!seesSessions(registry, actor)) {
+      notFound(res);
+      return null;
+    }
+    return actor;
+  };
+  const managedDefinitions = (actor: Actor) => registry.list().filter((d) => isSessionManager(d, actor));
+
+  const kindChoices = (definition: WorkflowDefinition): SessionKindChoice[] =>
+    Object.entries(definition.sessions ?? {}).map(([value, spec]) => {
+      const attribute = spec.scopeAttribute;
+      const role = attribute
+        ? Object.values(definition.roles).find((r) => r.scope.kind === 'attribute' && r.scope.attribute === attribute)
+        : undefined;
+      return {
+        value,
+        label: spec.label.de,
+        scope: attribute
+          ? { attribute, label: role?.label.de ?? attribute, options: scopeChoices(registry, attribute) }
+          : null,
+      };
+    });
+
+  pages.get('/sitzungen', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    const today = berlinToday(now());
+    const month =
+      typeof req.query.monat === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(req.query.monat)
+        ? req.query.monat
+        : today.slice(0, 7);
+    const sessions = await listSessions(engine, actor);
+    const counts = await agendaCounts(
+      db,
+      sessions.map((s) => s.id),
+    );
+    const managed = managedDefinitions(actor);
+    const calendarUrl =
+      typeof req.query.kalender === 'string' && /^[A-Za-z0-9_-]{20,64}$/.test(req.query.kalender)
+        ? new URL(`/calendar/${req.query.kalender}.ics`, publicUrl).toString()
+        : null;
+    send(
+      res,
+      <SessionsPage
+        ctx={ctxOf(res)}
+        sessions={sessions}
+        counts={counts}
+        today={today}
+        month={month}
+        canPlan={managed.length > 0}
+        canIntake={managed.some((d) => d.events[BULK_INTAKE.event] && d.states[BULK_INTAKE.state])}
+        calendarUrl={calendarUrl}
+        notice={null}
+      />,
+    );
+  });
+
+  // A new secret feed address replaces the old one; shown once on the page it redirects to.
+  pages.post('/sitzungen/kalender', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor?.userId) return;
+    const token = randomBytes(24).toString('base64url');
+    await db
+      .insertInto('calendar_tokens')
+      .values({ user_id: actor.userId, token_hash: hashToken(token) })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ token_hash: hashToken(token) }))
+      .execute();
+    // Not stored anywhere else and not logged: the address is the credential.
+    res.set('Cache-Control', 'no-store');
+    res.redirect(303, `/sitzungen?kalender=${token}#abo-titel`);
+  });
+
+  const newSessionDefinition = (actor: Actor) => managedDefinitions(actor).find((d) => d.sessions) ?? null;
+
+  pages.get('/sitzungen/neu', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    const definition = newSessionDefinition(actor);
+    if (!definition) return notFound(res);
+    const values: NewSessionValues = { kind: '', scope: '', day: '', month: '', year: '', title: '' };
+    send(res, <NewSessionPage ctx={ctxOf(res)} kinds={kindChoices(definition)} values={values} errors={new Map()} />);
+  });
+
+  pages.post('/sitzungen/neu', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    const definition = newSessionDefinition(actor);
+    if (!definition) return notFound(res);
+    const body = req.body as FormBody;
+    const values: NewSessionValues = {
+      kind: text(body.art),
+      scope: text(body.zuordnung),
+      day: text(body.tag),
+      month: text(body.monat),
+      year: text(body.jahr),
+      title: text(body.titel),
+    };
+    const kinds = kindChoices(definition);
+    const kind = kinds.find((k) => k.value === values.kind);
+    const errors = new Map<string, string>();
+    if (!kind) errors.set('sitzung-art', 'Wählen Sie die Art der Sitzung aus.');
+    if (kind?.scope && !kind.scope.options.some(([v]) => v === values.scope))
+      errors.set('sitzung-zuordnung', `Wählen Sie die ${kind.scope.label} der Sitzung aus.`);
+    const date = calendarDate(values.day, values.month, values.year);
+    if (!values.day && !values.month && !values.year)
+      errors.set('sitzung-datum', 'Geben Sie das Datum der Sitzung ein.');
+    else if (!date)
+      errors.set('sitzung-datum', 'Das Datum der Sitzung muss ein echtes Datum sein, zum Beispiel 15 1 2027.');
+    else if (date < berlinToday(now()))
+      errors.set('sitzung-datum', 'Das Datum der Sitzung darf nicht in der Vergangenheit liegen.');
+    if (values.title && (values.title.length < 3 || values.title.length > 300))
+      errors.set('sitzung-titel', 'Der Titel muss zwischen 3 und 300 Zeichen lang sein.');
+    if (errors.size || !kind || !date) {
+      return send(res, <NewSessionPage ctx={ctxOf(res)} kinds={kinds} values={values} errors={errors} />, 422);
+    }
+    const scopeLabel = kind.scope?.options.find(([v]) => v === values.scope)?.[1];
+    const title =
+      values.title || `${kind.label}${scopeLabel ? ` ${scopeLabel}` : ''} am ${date.split('-').reverse().join('.')}`;
+    try {
+      const session = await createSession(engine, actor, {
+        workflow: definition.id,
+        kind: kind.value,
+        scopeValue: kind.scope ? values.scope : undefined,
+        date,
+        title,
+      });
+      res.redirect(303, `/sitzungen/${session.id}?meldung=angelegt`);
+    } catch (err) {
+      if (!(err instanceof ValidationFailed)) throw err;
+      errors.set('sitzung-art', germanMessage(err.message));
+      send(res, <NewSessionPage ctx={ctxOf(res)} kinds={kinds} values={values} errors={errors} />, 422);
+    }
+  });
+
+  // --- The intake batch: accept several profiles into one Werkstatt in one form ---
+
+  const intakeDefinition = (actor: Actor) =>
+    managedDefinitions(actor).find((d) => d.events[BULK_INTAKE.event] && d.states[BULK_INTAKE.state]) ?? null;
+
+  const renderIntake = async (
+    res: Response,
+    actor: Actor,
+    definition: WorkflowDefinition,
+    extra: {
+      selected?: string[];
+      values?: Record<string, string | string[]>;
+      errors?: Map<string, string>;
+      outcomes?: BulkOutcome[];
+    } = {},
+    status = 200,
+  ) => {
+    const { items } = await listProfiles(engine, actor, { state: BULK_INTAKE.state, limit: 100 });
+    send(
+      res,
+      <BulkEventPage
+        ctx={ctxOf(res)}
+        title="Eingangsprüfung: mehrere Steckbriefe annehmen"
+        stateLabel={definition.states[BULK_INTAKE.state]?.de ?? BULK_INTAKE.state}
+        form={eventForm(definition, BULK_INTAKE.event)}
+        profiles={items.filter((p) => p.workflow === definition.id)}
+        selected={extra.selected ?? []}
+        values={extra.values ?? {}}
+        errors={extra.errors ?? new Map()}
+        outcomes={extra.outcomes ?? []}
+      />,
+      status,
+    );
+  };
+
+  pages.get('/sitzungen/eingang', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    const definition = intakeDefinition(actor);
+    if (!definition) return notFound(res);
+    await renderIntake(res, actor, definition);
+  });
+
+  pages.post('/sitzungen/eingang', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    const definition = intakeDefinition(actor);
+    if (!definition) return notFound(res);
+    const body = req.body as FormBody;
+    const form = eventForm(definition, BULK_INTAKE.event);
+    const selected = list(body.auswahl).filter((id) => UUID.test(id));
+    const values = typedValues(form, body);
+    const payload = payloadOf(form, body);
+    const errors = new Map<string, string>();
+    if (!selected.length) errors.set('auswahl', 'Wählen Sie mindestens einen Steckbrief aus.');
+    // The event's own schema decides whether the shared payload is valid, once for all.
+    const schema = definition.events[BULK_INTAKE.event]?.payload;
+    const parsed = schema?.safeParse(payload, { error: bilingualErrors });
+    if (parsed && !parsed.success) {
+      for (const [k, v] of formErrors(form, toIssues(parsed.error, 'payload'), 'Ungültige Angaben.')) errors.set(k, v);
+    }
+    if (errors.size) return renderIntake(res, actor, definition, { selected, values, errors }, 422);
+    const outcomes: BulkOutcome[] = [];
+    for (const profileId of selected) {
+      try {
+        const { profile } = await applyEvent(engine, actor, { profileId, type: BULK_INTAKE.event, payload });
+        outcomes.push({
+          profileId,
+          title: typeof profile.data.title === 'string' ? profile.data.title : null,
+          applied: true,
+          text: `${form.label}: gespeichert, jetzt „${profile.stateLabel.de}“.`,
+        });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        outcomes.push({ profileId, title: null, applied: false, text: germanMessage(err.message) });
+      }
+    }
+    const failed = outcomes.filter((o) => !o.applied);
+    await renderIntake(
+      res,
+      actor,
+      definition,
+      {
+        selected: failed.map((o) => o.profileId),
+        values: failed.length ? values : {},
+        outcomes,
+        errors: failed.length ? new Map([['', `${failed.length} Steckbriefe wurden nicht angenommen.`]]) : new Map(),
+      },
+      failed.length ? 422 : 200,
+    );
+  });
+
+  /** The session as the engine shows it to this actor (404 when they may not see it). */
+  const sessionOf = async (actor: Actor, id: string) => {
+    if (!UUID.test(id)) throw new NotFound('Sitzung nicht gefunden.');
+    const session = await getSession(engine, actor, id);
+    return { session, definition: registry.get(session.workflow) };
+  };
+
+  const decisionLabelOf = (definition: WorkflowDefinition) => (item: AgendaItem) => {
+    if (!item.decision) return null;
+    const spec = definition.events[item.decision.event];
+    const label = spec?.label.de ?? item.decision.event;
+    const field = spec?.outcomeField;
+    const value = field ? (item.decision.payload as Record<string, unknown> | null)?.[field] : undefined;
+    const outcome =
+      value === undefined || value === null
+        ? null
+        : (spec?.fields?.[field as string]?.values?.[String(value)]?.de ?? String(value));
+    const to = item.decision.toState ? definition.states[item.decision.toState]?.de : null;
+    return `${label}${outcome ? `: ${outcome}` : ''}${to ? ` → ${to}` : ''}`;
+  };
+
+  const budgetTotals = async (actor: Actor, session: SessionView): Promise<BudgetTotals | null> => {
+    try {
+      const view = await budgetView(engine, actor, {
+        workflow: session.workflow,
+        periods: [...fundingPeriods],
+        sessionId: session.id,
+      });
+      const today = berlinToday(now());
+      const current = view.periods.find((p) => today >= p.from && today <= p.to) ?? null;
+      return {
+        agendaCents: view.batch?.amountCents ?? 0,
+        agendaCount: view.batch?.count ?? 0,
+        period: current
+          ? {
+              id: current.id,
+              budgetCents: current.budgetCents,
+              committedCents: current.committedCents,
+              remainingCents: current.remainingCents,
+            }
+          : null,
+        remainingAfterCents: view.batch?.remainingAfterCents ?? null,
+      };
+    } catch (err) {
+      // Members who do not see every profile see no sums (the engine's rule); nor does a workflow without a budget.
+      if (err instanceof DomainError && err.status < 500) return null;
+      throw err;
+    }
+  };
+
+  const decisionItemsOf = (definition: WorkflowDefinition, actor: Actor, session: SessionView): DecisionItem[] => {
+    const cache = new Map<string, EventForm[]>();
+    const out: DecisionItem[] = [];
+    for (const item of session.agenda) {
+      if (item.decision) continue;
+      let forms = cache.get(item.state);
+      if (!forms) {
+        forms = decisionEvents(definition, actor, item.state).map((t) => eventForm(definition, t));
+        cache.set(item.state, forms);
+      }
+      if (forms.length) out.push({ item, forms });
+    }
+    return out;
+  };
+
+  const renderSession = async (
+    res: Response,
+    actor: Actor,
+    session: SessionView,
+    definition: WorkflowDefinition,
+    extra: {
+      sent?: Map<string, ItemDecision>;
+      outcomes?: DecisionOutcome[];
+      agendaErrors?: FieldError[];
+      notice?: string | null;
+      preselect?: string;
+    } = {},
+    status = 200,
+  ) => {
+    const canPlan = isSessionManager(definition, actor);
+    const [candidates, budget] = await Promise.all([
+      canPlan ? agendaCandidates(db, definition, session) : Promise.resolve([]),
+      budgetTotals(actor, session),
+    ]);
+    send(
+      res,
+      <SessionPage
+        ctx={ctxOf(res)}
+        session={session}
+        canPlan={canPlan}
+        candidates={candidates}
+        budget={budget}
+        decisionItems={decisionItemsOf(definition, actor, session)}
+        sent={extra.sent ?? new Map()}
+        outcomes={extra.outcomes ?? []}
+        agendaErrors={extra.agendaErrors ?? []}
+        notice={extra.notice ?? null}
+        preselect={extra.preselect ?? ''}
+        decisionLabel={decisionLabelOf(definition)}
+      />,
+      status,
+    );
+  };
+
+  const NOTICES: Record<string, string> = {
+    angelegt: 'Die Sitzung wurde angelegt. Setzen Sie jetzt die wartenden Steckbriefe auf die Tagesordnung.',
+    tagesordnung: 'Die Tagesordnung wurde gespeichert.',
+    beschlossen: 'Alle erfassten Beschlüsse wurden gespeichert.',
+  };
+
+  pages.get('/sitzungen/:id', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    const { session, definition } = await sessionOf(actor, req.params.id);
+    const preselect = typeof req.query.vorauswahl === 'string' ? req.query.vorauswahl : '';
+    const notice = typeof req.query.meldung === 'string' ? (NOTICES[req.query.meldung] ?? null) : null;
+    await renderSession(res, actor, session, definition, {
+      notice,
+      preselect: definition.events[preselect] ? preselect : '',
+    });
+  });
+
+  pages.post('/sitzungen/:id/tagesordnung', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    const { session, definition } = await sessionOf(actor, req.params.id);
+    if (!isSessionManager(definition, actor)) return notFound(res);
+    const body = req.body as FormBody;
+    const [action = '', target = ''] = text(body.aktion).split(':');
+    const ids = session.agenda.map((a) => a.profileId);
+    const undecided = session.agenda.filter((a) => !a.decision).map((a) => a.profileId);
+    let next = [...ids];
+    const agendaErrors: FieldError[] = [];
+    if (action === 'hinzufuegen') {
+      const add = list(body.hinzufuegen).filter((id) => UUID.test(id) && !ids.includes(id));
+      if (!add.length)
+        agendaErrors.push({ field: 'wartend-1', message: 'Wählen Sie mindestens einen wartenden Steckbrief aus.' });
+      next = [...ids, ...add];
+    } else if (action === 'entfernen' && undecided.includes(target)) {
+      next = ids.filter((id) => id !== target);
+    } else if ((action === 'hoch' || action === 'runter') && undecided.includes(target)) {
+      const i = next.indexOf(target);
+      const j = action === 'hoch' ? i - 1 : i + 1;
+      if (j >= 0 && j < next.length) [next[i], next[j]] = [next[j] as string, next[i] as string];
+    } else {
+      agendaErrors.push({ field: 'tagesordnung', message: 'Diese Änderung der Tagesordnung ist nicht möglich.' });
+    }
+    if (!agendaErrors.length) {
+      try {
+        await setAgenda(engine, actor, session.id, next);
+        return res.redirect(303, `/sitzungen/${session.id}?meldung=tagesordnung#tagesordnung`);
+      } catch (err) {
+        if (!(err instanceof ValidationFailed)) throw err;
+        for (const issue of err.issues) {
+          const index = /profileIds\.(\d+)$/.exec(issue.path)?.[1];
+          const pid = index !== undefined ? next[Number(index)] : undefined;
+          agendaErrors.push({
+            field: 'tagesordnung',
+            message: `${germanMessage(issue.message)}${pid ? ` (${pid})` : ''}`,
+          });
+        }
+        if (!err.issues.length) agendaErrors.push({ field: 'tagesordnung', message: germanMessage(err.message) });
+      }
+    }
+    await renderSession(res, actor, session, definition, { agendaErrors }, 422);
+  });
+
+  pages.post('/sitzungen/:id/beschluesse', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    const { session, definition } = await sessionOf(actor, req.params.id);
+    const items = decisionItemsOf(definition, actor, session);
+    if (!items.length) return notFound(res);
+    const body = req.body as FormBody;
+    const sent = new Map<string, ItemDecision>();
+    const decisions: Array<{ profileId: string; type: string; payload: Record<string, unknown> }> = [];
+    const forms = new Map<string, EventForm>();
+    for (const { item, forms: offered } of items) {
+      const type = text(body[`${item.profileId}.entscheidung`]);
+      if (!type) continue;
+      const form = offered.find((f) => f.type === type);
+      if (!form) {
+        sent.set(item.profileId, {
+          event: '',
+          values: {},
+          errors: new Map([['', 'Wählen Sie eine der angebotenen Entscheidungen aus.']]),
+        });
+        continue;
+      }
+      const own: FormBody = Object.fromEntries(
+        form.fields.map((f) => [f.name, body[`${item.profileId}.${type}.${f.name}`]]),
+      );
+      forms.set(item.profileId, form);
+      sent.set(item.profileId, { event: type, values: typedValues(form, own), errors: new Map() });
+      decisions.push({ profileId: item.profileId, type, payload: payloadOf(form, own) });
+    }
+    if (!decisions.length && !sent.size) {
+      const first = items[0] as DecisionItem;
+      sent.set(first.item.profileId, {
+        event: '',
+        values: {},
+        errors: new Map([['', 'Erfassen Sie mindestens eine Entscheidung.']]),
+      });
+      return renderSession(res, actor, session, definition, { sent }, 422);
+    }
+    const { results } = decisions.length ? await applyDecisions(engine, actor, session.id, decisions) : { results: [] };
+    const byId = new Map(session.agenda.map((a) => [a.profileId, a]));
+    const outcomes: DecisionOutcome[] = [];
+    for (const r of results) {
+      const item = byId.get(r.profileId) as AgendaItem;
+      const form = forms.get(r.profileId) as EventForm;
+      if (r.status === 'applied') {
+        sent.delete(r.profileId);
+        outcomes.push({
+          profileId: r.profileId,
+          position: item.position,
+          title: item.title,
+          applied: true,
+          text: `${form.label} gespeichert${r.state ? `, jetzt „${definition.states[r.state]?.de ?? r.state}“` : ''}.`,
+        });
+      } else {
+        const errors = formErrors(form, r.problem?.errors ?? [], r.problem?.detail ?? 'Nicht gespeichert.');
+        const mine = sent.get(r.profileId);
+        if (mine) mine.errors = errors;
+        outcomes.push({
+          profileId: r.profileId,
+          position: item.position,
+          title: item.title,
+          applied: false,
+          text: [...errors.values()].join(' '),
+        });
+      }
+    }
+    for (const [pid, d] of sent) {
+      if (d.event || !d.errors.size) continue;
+      const item = byId.get(pid) as AgendaItem;
+      outcomes.push({
+        profileId: pid,
+        position: item.position,
+        title: item.title,
+        applied: false,
+        text: [...d.errors.values()].join(' '),
+      });
+    }
+    outcomes.sort((a, b) => a.position - b.position);
+    if (!outcomes.some((o) => !o.applied)) {
+      return res.redirect(303, `/sitzungen/${session.id}?meldung=beschlossen#tagesordnung`);
+    }
+    const fresh = await getSession(engine, actor, session.id);
+    await renderSession(res, actor, fresh, definition, { sent, outcomes }, 422);
+  });
+
+  const minutesOf = async (actor: Actor, id: string) => {
+    if (!UUID.test(id)) throw new NotFound('Sitzung nicht gefunden.');
+    return sessionMinutes(engine, actor, id);
+  };
+
+  pages.get('/sitzungen/:id/protokoll', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    const minutes = await minutesOf(actor, req.params.id);
+    const definition = registry.get(minutes.session.workflow);
+    send(
+      res,
+      <MinutesPage
+        ctx={ctxOf(res)}
+        minutes={minutes}
+        publishedAt={minutes.session.minutesPublishedAt}
+        canPublish={isSessionManager(definition, actor)}
+        notice={req.query.meldung === 'veroeffentlicht' ? 'Das Ergebnisprotokoll ist jetzt veröffentlicht.' : null}
+      />,
+    );
+  });
+
+  const download = (format: 'pdf' | 'md') => async (req: Request, res: Response) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    const minutes = await minutesOf(actor, req.params.id as string);
+    const name = `Ergebnisprotokoll ${minutes.session.title} ${minutes.session.date}.${format}`;
+    const body = format === 'pdf' ? await minutesPdf(minutes) : Buffer.from(minutesMarkdown(minutes), 'utf8');
+    res
+      .status(200)
+      .set({
+        'Content-Type': format === 'pdf' ? 'application/pdf' : 'text/markdown; charset=utf-8',
+        'Content-Length': String(body.byteLength),
+        'Content-Disposition': contentDisposition(name),
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      })
+      .end(body);
+  };
+  pages.get('/sitzungen/:id/protokoll.pdf', download('pdf'));
+  pages.get('/sitzungen/:id/protokoll.md', download('md'));
+
+  const publishable = async (req: Request, res: Response) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return null;
+    const minutes = await minutesOf(actor, req.params.id as string);
+    if (!isSessionManager(registry.get(minutes.session.workflow), actor)) {
+      notFound(res);
+      return null;
+    }
+    return { actor, minutes };
+  };
+
+  pages.get('/sitzungen/:id/protokoll/veroeffentlichen', async (req, res) => {
+    const found = await publishable(req, res);
+    if (!found) return;
+    if (found.minutes.session.minutesPublishedAt)
+      return res.redirect(303, `/sitzungen/${found.minutes.session.id}/protokoll`);
+    send(res, <PublishMinutesPage ctx={ctxOf(res)} minutes={found.minutes} error={null} />);
+  });
+
+  pages.post('/sitzungen/:id/protokoll/veroeffentlichen', async (req, res) => {
+    const found = await publishable(req, res);
+    if (!found) return;
+    try {
+      await publishMinutes(engine, found.actor, found.minutes.session.id);
+    } catch (err) {
+      if (!(err instanceof Conflict)) throw err;
+      return send(
+        res,
+        <PublishMinutesPage
+          ctx={ctxOf(res)}
+          minutes={found.minutes}
+          error="Die Sitzung hat noch nicht stattgefunden und nichts entschieden. Es gibt noch kein Protokoll zu veröffentlichen."
+        />,
+        409,
+      );
+    }
+    res.redirect(303, `/sitzungen/${found.minutes.session.id}/protokoll?meldung=veroeffentlicht`);
+  });
+}
