@@ -3,6 +3,7 @@ import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
 import { definitionProblems } from './definition-checks.js';
 import type { Issue } from './errors.js';
+import { presentationProblems, type WorkflowPresentation } from './presentation.js';
 
 export interface Label {
   de: string;
@@ -204,6 +205,8 @@ export interface WorkflowDefinition {
     /** The workflow's own funding periods; without them the deployment's configured periods apply. */
     periods?: ReadonlyArray<{ id: string; from: string; to: string; budgetCents: number }>;
   };
+  /** How the web pages show this workflow's profiles (question pages, state tags, public pages); data only. */
+  presentation?: WorkflowPresentation;
   /** How profiles of the previous version are carried over to this one. */
   migrations?: WorkflowMigration;
 }
@@ -392,6 +395,8 @@ export function defineWorkflow<D extends WorkflowDefinition>(definition: D): D {
         problems.push(`role "${name}" scope value "${value}" has no German and English label`);
     }
   }
+  if (definition.presentation)
+    problems.push(...presentationProblems(definition.presentation, states, Object.keys(definition.events)));
   for (const state of definition.editableStates) {
     if (!states.includes(state)) problems.push(`editable state "${state}" is not a state`);
   }

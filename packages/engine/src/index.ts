@@ -95,6 +95,15 @@ export {
 export { eventsHandledIn } from './machine.js';
 export { mergePatch } from './merge-patch.js';
 export { mermaidDiagram } from './mermaid.js';
+export type {
+  PresentationField,
+  PresentationInput,
+  PresentationSection,
+  PresentationTone,
+  PublicGroup,
+  PublicPresentation,
+  WorkflowPresentation,
+} from './presentation.js';
 export type { HistoryItem, ListFilters, ProfileSummary, ProfileSummaryWithNextTask } from './profiles.js';
 export {
   createProfile,

@@ -1,19 +1,15 @@
-import type { Label } from '@steckbrief/engine';
-import {
-  COUNTY_LABELS,
-  FIELD_LABELS,
-  FUNDING_AREA_LABELS,
-  SPONSOR_KIND_LABELS,
-  STATE_EXPLANATIONS,
-  SUB_AREA_LABELS,
-  WERKSTAETTEN,
-  type WerkstattInfo,
-} from '@steckbrief/workflow-lausitz-brandenburg';
-import { LAUSITZ_SECTIONS, type SectionSpec } from './sections.js';
+import type {
+  Label,
+  WorkflowPresentation as PresentationSpec,
+  PresentationTone,
+  PublicPresentation,
+  WorkflowDefinition,
+} from '@steckbrief/engine';
+import type { SectionSpec } from './sections.js';
 
-export type Tone = 'info' | 'success' | 'warning' | 'danger';
+export type Tone = PresentationTone;
 
-export type FieldFormat = 'text' | 'longtext' | 'euros' | 'date' | 'boolean' | 'number' | 'werkstatt';
+export type FieldFormat = 'text' | 'longtext' | 'euros' | 'date' | 'boolean' | 'number';
 
 export interface FieldSpec {
   /** Dotted path into the profile's data. */
@@ -25,84 +21,79 @@ export interface FieldSpec {
 }
 
 /**
- * How pages show a workflow's profiles: labels and formats of the data fields (the workflow's own
- * labels), the tone of each state's tag, what each state means, and the public groups (Werkstätten).
- * The rules stay in the workflow definition; this is only how things look.
+ * How pages show a workflow's profiles, read from the definition's `presentation`: the question pages, the
+ * labels and formats of the data fields, the tone of each state's tag, what each state means, the wording of
+ * the submission and the public pages. The rules stay in the workflow definition; this is only how things look.
  */
 export interface WorkflowPresentation {
+  /** What one profile is called, e.g. on the check-answers page. */
+  noun: string;
+  createButton: string;
+  /** The data fields in the order of the question pages, with the format each value is shown in. */
   fields: FieldSpec[];
   stateTones: Readonly<Record<string, Tone>>;
   stateExplanations: Readonly<Record<string, Label>>;
-  werkstaetten: readonly WerkstattInfo[];
-  /** The question pages of the Steckbrief, in task-list order. */
-  sections: SectionSpec[];
+  /** The question pages, in task-list order. */
+  sections: readonly SectionSpec[];
   /** Per editable state: the event that hands the profile in, and its button (shown only when the engine allows it). */
   submitEvents: Readonly<Record<string, { event: string; button: string }>>;
+  /** What submitting means, above the button. */
+  submitNotice: string;
   /** The event that withdraws a profile (offered only when the engine allows it). */
   withdrawEvent: string;
   /** The state in which the owner revises; the page shows the reason of the entry that led there. */
   revisionState: string;
+  /** The public pages, or null when the workflow publishes nothing. */
+  public: PublicPresentation | null;
 }
 
-const f = (path: keyof typeof FIELD_LABELS, format: FieldFormat, values?: Record<string, string>): FieldSpec => ({
-  path,
-  label: FIELD_LABELS[path].de,
-  format,
-  values,
-});
-
-export const lausitzPresentation: WorkflowPresentation = {
-  fields: [
-    f('title', 'text'),
-    f('summary', 'longtext'),
-    f('sponsor.name', 'text'),
-    f('sponsor.kind', 'text', SPONSOR_KIND_LABELS),
-    f('contact.name', 'text'),
-    f('contact.email', 'text'),
-    f('contact.phone', 'text'),
-    f('werkstatt', 'werkstatt'),
-    f('subArea', 'text', SUB_AREA_LABELS),
-    f('location.municipality', 'text'),
-    f('location.county', 'text', COUNTY_LABELS),
-    f('fundingArea', 'text', FUNDING_AREA_LABELS),
-    { ...f('totalCostEur', 'euros'), label: 'Gesamtkosten' },
-    { ...f('requestedFundingEur', 'euros'), label: 'Beantragte Förderung' },
-    f('startDate', 'date'),
-    f('endDate', 'date'),
-    f('measureStarted', 'boolean'),
-    f('jobsCreated', 'number'),
-    f('jobsSecured', 'number'),
-    f('trainingPlaces', 'number'),
-    f('contribution', 'longtext'),
-    f('permitsStatus', 'longtext'),
-    f('sustainability', 'longtext'),
-  ],
-  stateTones: {
-    draft: 'info',
-    intake: 'info',
-    revision: 'warning',
-    qualification: 'info',
-    ministry_review: 'info',
-    commissioner_approval: 'info',
-    imag_pending: 'info',
-    confirmed: 'success',
-    rejected: 'danger',
-    withdrawn: 'danger',
-  },
-  stateExplanations: STATE_EXPLANATIONS,
-  werkstaetten: WERKSTAETTEN,
-  sections: LAUSITZ_SECTIONS,
-  submitEvents: {
-    draft: { event: 'SUBMIT', button: 'Steckbrief einreichen' },
-    revision: { event: 'RESUBMIT', button: 'Überarbeitung einreichen' },
-  },
-  withdrawEvent: 'WITHDRAW',
-  revisionState: 'revision',
+const FORMATS: Readonly<Record<SectionSpec['fields'][number]['input'], FieldFormat>> = {
+  text: 'text',
+  longtext: 'longtext',
+  email: 'text',
+  tel: 'text',
+  integer: 'number',
+  euros: 'euros',
+  date: 'date',
+  choice: 'text',
+  yesno: 'boolean',
 };
 
-export const DEFAULT_PRESENTATIONS: Readonly<Record<string, WorkflowPresentation>> = {
-  'lausitz-brandenburg': lausitzPresentation,
-};
+/** The pages' view of a definition's presentation (the field list follows the question pages). */
+export function toPresentation(spec: PresentationSpec): WorkflowPresentation {
+  return {
+    noun: spec.noun,
+    createButton: spec.createButton,
+    fields: spec.sections.flatMap((section) =>
+      section.fields.map((f) => ({
+        path: f.path,
+        label: f.label,
+        format: FORMATS[f.input],
+        values: f.shortValues ?? f.values,
+      })),
+    ),
+    stateTones: spec.stateTones,
+    stateExplanations: spec.stateExplanations,
+    sections: spec.sections,
+    submitEvents: spec.submitEvents,
+    submitNotice: spec.submitNotice,
+    withdrawEvent: spec.withdrawEvent,
+    revisionState: spec.revisionState,
+    public: spec.public ?? null,
+  };
+}
+
+const built = new WeakMap<WorkflowDefinition, WorkflowPresentation | null>();
+
+/** The presentation of a definition, built once; undefined when the definition has none. */
+export function presentationOfDefinition(definition: WorkflowDefinition): WorkflowPresentation | undefined {
+  let presentation = built.get(definition);
+  if (presentation === undefined) {
+    presentation = definition.presentation ? toPresentation(definition.presentation) : null;
+    built.set(definition, presentation);
+  }
+  return presentation ?? undefined;
+}
 
 /** A value at a dotted path of the profile's data. */
 export function valueAt(data: Record<string, unknown>, path: string): unknown {

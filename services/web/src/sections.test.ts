@@ -1,9 +1,9 @@
-import { PROFILE_SECTIONS } from '@steckbrief/workflow-lausitz-brandenburg';
+import { lausitzBrandenburg, PROFILE_SECTIONS } from '@steckbrief/workflow-lausitz-brandenburg';
 import { describe, expect, it } from 'vitest';
-import { LAUSITZ_SECTIONS } from './sections.js';
 
-describe('the Steckbrief sections', () => {
+describe('the Brandenburg question pages of the definition', () => {
   it('are the sections a Brandenburg revision request can name, attachments last', () => {
-    expect([...LAUSITZ_SECTIONS.map((s) => s.id), 'anlagen']).toEqual([...PROFILE_SECTIONS]);
+    const sections = lausitzBrandenburg.presentation?.sections ?? [];
+    expect([...sections.map((s) => s.id), 'anlagen']).toEqual([...PROFILE_SECTIONS]);
   });
 });

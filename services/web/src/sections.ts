@@ -1,91 +1,19 @@
+import type { PresentationField, PresentationInput, PresentationSection } from '@steckbrief/engine';
+
 /**
- * The Steckbrief's question pages: which fields each section asks, in which input kind. Parsing here
+ * A profile's question pages (the workflow's presentation says which fields each asks, in which input kind). Parsing here
  * only turns form text into the JSON types the workflow's schema expects (a German amount into a
  * number, three date fields into YYYY-MM-DD); whatever cannot be read goes to the schema as typed,
  * so the workflow's own message names the problem. No validation rule lives here.
  */
 
-export type InputKind = 'text' | 'longtext' | 'email' | 'tel' | 'integer' | 'euros' | 'date' | 'choice' | 'yesno';
+export type InputKind = PresentationInput;
 
-export interface SectionField {
-  path: string;
-  input: InputKind;
-  optional?: boolean;
-  hint?: string;
-}
+/** A field of a question page, as the workflow's presentation gives it (label, input kind, hint, values). */
+export type SectionField = PresentationField;
 
-export interface SectionSpec {
-  /** URL segment. */
-  id: string;
-  title: string;
-  fields: SectionField[];
-}
-
-export const LAUSITZ_SECTIONS: SectionSpec[] = [
-  {
-    id: 'projekt',
-    title: 'Projekt',
-    fields: [
-      { path: 'title', input: 'text', hint: '5 bis 200 Zeichen' },
-      { path: 'summary', input: 'longtext', hint: 'Was soll entstehen, für wen und warum? 50 bis 5.000 Zeichen.' },
-    ],
-  },
-  {
-    id: 'traeger-und-kontakt',
-    title: 'Projektträger und Kontakt',
-    fields: [
-      { path: 'sponsor.name', input: 'text' },
-      { path: 'sponsor.kind', input: 'choice' },
-      { path: 'contact.name', input: 'text' },
-      { path: 'contact.email', input: 'email' },
-      { path: 'contact.phone', input: 'tel' },
-    ],
-  },
-  {
-    id: 'standort-und-werkstatt',
-    title: 'Standort und Werkstatt',
-    fields: [
-      { path: 'location.municipality', input: 'text' },
-      { path: 'location.county', input: 'choice' },
-      { path: 'werkstatt', input: 'choice' },
-      { path: 'subArea', input: 'choice', optional: true, hint: 'Nur für Werkstatt 4 anzugeben.' },
-    ],
-  },
-  {
-    id: 'kosten-und-foerderung',
-    title: 'Kosten und Förderung',
-    fields: [
-      { path: 'fundingArea', input: 'choice' },
-      { path: 'totalCostEur', input: 'euros', hint: 'In Euro, zum Beispiel 1.250.000' },
-      { path: 'requestedFundingEur', input: 'euros', hint: 'In Euro, mindestens 25.000' },
-    ],
-  },
-  {
-    id: 'zeitplan',
-    title: 'Zeitplan',
-    fields: [
-      { path: 'startDate', input: 'date', hint: 'Zum Beispiel 1 3 2027' },
-      { path: 'endDate', input: 'date', hint: 'Zum Beispiel 30 6 2030' },
-      { path: 'measureStarted', input: 'yesno', hint: 'Begonnene Maßnahmen können nicht gefördert werden.' },
-      { path: 'permitsStatus', input: 'longtext', optional: true },
-    ],
-  },
-  {
-    id: 'wirkung',
-    title: 'Wirkung: Arbeitsplätze und Beitrag zum Strukturwandel',
-    fields: [
-      { path: 'jobsCreated', input: 'integer' },
-      { path: 'jobsSecured', input: 'integer' },
-      { path: 'trainingPlaces', input: 'integer' },
-      {
-        path: 'contribution',
-        input: 'longtext',
-        hint: 'Wettbewerbsfähigkeit, Fachkräfte, Lebensqualität und Vielfalt',
-      },
-      { path: 'sustainability', input: 'longtext', optional: true },
-    ],
-  },
-];
+/** A question page: its URL segment (`id`), heading and fields. */
+export type SectionSpec = PresentationSection;
 
 /** The id of a field's (first) input, used by labels and by the error summary's links. */
 export const fieldId = (path: string) => path.replace(/\./g, '-');

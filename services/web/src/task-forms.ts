@@ -21,6 +21,8 @@ export interface PayloadField {
   numeric?: boolean;
   /** In a form with alternatives (a discriminated union): the alternatives this field belongs to. */
   when?: { field: string; values: string[] };
+  /** What a valid value looks like, from the schema (e.g. the range of a whole number). */
+  hint?: string;
 }
 
 export interface EventForm {
@@ -39,6 +41,8 @@ interface JsonSchema {
   required?: string[];
   items?: JsonSchema;
   maxLength?: number;
+  minimum?: number;
+  maximum?: number;
   oneOf?: JsonSchema[];
   anyOf?: JsonSchema[];
 }
@@ -59,10 +63,31 @@ function fieldOf(name: string, schema: JsonSchema, optional: boolean, labels: Fi
     const values = Object.keys(valueLabels);
     return { ...base, kind: values.length <= 6 ? 'radios' : 'select', options: options(values), numeric: true };
   }
-  if (schema.type === 'integer') return { ...base, kind: 'integer' };
+  if (schema.type === 'integer')
+    return {
+      ...base,
+      kind: 'integer',
+      hint:
+        schema.minimum !== undefined && schema.maximum !== undefined
+          ? `Ganze Zahl von ${schema.minimum} bis ${schema.maximum}`
+          : undefined,
+    };
   if (schema.type === 'number') return { ...base, kind: 'number' };
   if (schema.type === 'string') return { ...base, kind: (schema.maxLength ?? 10_000) > 300 ? 'textarea' : 'text' };
   return { ...base, kind: 'json' };
+}
+
+/**
+ * The fields of one payload property: a nested object of plain values (e.g. one rating per criterion) becomes
+ * one field per property, named `<property>.<key>` and labelled by the definition's `fields['<property>.<key>']`.
+ */
+function fieldsOf(name: string, schema: JsonSchema, optional: boolean, labels: FieldLabels): PayloadField[] {
+  const nested = Object.entries(schema.properties ?? {});
+  if (schema.type !== 'object' || !nested.length || nested.some(([, p]) => p.type === 'object'))
+    return [fieldOf(name, schema, optional, labels)];
+  return nested.map(([key, prop]) =>
+    fieldOf(`${name}.${key}`, prop, optional || !(schema.required ?? []).includes(key), labels),
+  );
 }
 
 /** The form of one event of a workflow, from its payload schema. */
@@ -75,7 +100,7 @@ export function eventForm(definition: WorkflowDefinition, type: string): EventFo
   const form: EventForm = { type, label: spec.label.de, fields: [] };
   if (!branches) {
     for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-      form.fields.push(fieldOf(name, prop, !(schema.required ?? []).includes(name), labels));
+      form.fields.push(...fieldsOf(name, prop, !(schema.required ?? []).includes(name), labels));
     }
     return inLabelOrder(form, labels);
   }
@@ -111,8 +136,13 @@ export function eventForm(definition: WorkflowDefinition, type: string): EventFo
 /** Fields in the order the definition labels them (the order it wants them shown); unlabelled ones last. */
 function inLabelOrder(form: EventForm, labels: FieldLabels): EventForm {
   const order = Object.keys(labels);
-  const rank = (f: PayloadField) =>
-    f.name === form.discriminator ? -1 : order.includes(f.name) ? order.indexOf(f.name) : order.length;
+  const rank = (f: PayloadField) => {
+    if (f.name === form.discriminator) return -1;
+    // A nested field ranks by its own label, else by its property's.
+    const at = order.indexOf(f.name);
+    const parent = order.indexOf(f.name.split('.')[0] ?? '');
+    return at >= 0 ? at : parent >= 0 ? parent : order.length;
+  };
   return { ...form, fields: [...form.fields].sort((a, b) => rank(a) - rank(b)) };
 }
 
@@ -127,28 +157,45 @@ export function payloadOf(form: EventForm, body: FormBody): Record<string, unkno
   for (const field of form.fields) {
     if (field.when && chosen !== null && !field.when.values.includes(chosen)) continue;
     const raw = body[field.name];
+    const set = (value: unknown) => setNested(payload, field.name, value);
     if (field.kind === 'checkboxes') {
-      payload[field.name] = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      set(raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]);
       continue;
     }
     const value = text(raw);
     if (value.trim() === '') {
       // A required text is sent empty so the message says it is too short rather than of the wrong type.
-      if (!field.optional && (field.kind === 'text' || field.kind === 'textarea')) payload[field.name] = value;
+      if (!field.optional && (field.kind === 'text' || field.kind === 'textarea')) set(value);
       continue;
     }
     if (field.kind === 'integer' || field.kind === 'number' || field.numeric) {
       const n = Number(value.trim().replace(',', '.'));
-      payload[field.name] = /^-?\d+([.,]\d+)?$/.test(value.trim()) && Number.isFinite(n) ? n : value;
+      set(/^-?\d+([.,]\d+)?$/.test(value.trim()) && Number.isFinite(n) ? n : value);
     } else if (field.kind === 'json') {
       try {
-        payload[field.name] = JSON.parse(value);
+        set(JSON.parse(value));
       } catch {
-        payload[field.name] = value;
+        set(value);
       }
-    } else payload[field.name] = value;
+    } else set(value);
   }
   return payload;
+}
+
+/** Set `a.b` as `{a: {b}}`: a nested field's value goes into its property's object. */
+function setNested(payload: Record<string, unknown>, name: string, value: unknown) {
+  const [head, ...rest] = name.split('.');
+  if (!head) return;
+  if (!rest.length) {
+    payload[head] = value;
+    return;
+  }
+  const inner = (typeof payload[head] === 'object' && payload[head] !== null ? payload[head] : {}) as Record<
+    string,
+    unknown
+  >;
+  payload[head] = inner;
+  setNested(inner, rest.join('.'), value);
 }
 
 /** What was typed, to show again with the errors. */
@@ -164,7 +211,7 @@ export function typedValues(form: EventForm, body: FormBody): Record<string, str
   );
 }
 
-export const fieldDomId = (form: EventForm, field: string) => `${form.type.toLowerCase()}-${field}`;
+export const fieldDomId = (form: EventForm, field: string) => `${form.type.toLowerCase()}-${field.replace(/\./g, '-')}`;
 
 /** The engine's issues as field errors of the form: `payload.<field>…` on its field, anything else on the form. */
 export function formErrors(
@@ -174,8 +221,11 @@ export function formErrors(
 ): Map<string, string> {
   const errors = new Map<string, string>();
   for (const issue of issues) {
-    const name = issue.path.replace(/^payload\.?/, '').split('.')[0] ?? '';
-    const field = form.fields.find((f) => f.name === name);
+    const path = issue.path.replace(/^payload\.?/, '');
+    // The field the path points into: itself, a nested field of it, or the first nested field of a property.
+    const field =
+      form.fields.find((f) => path === f.name || path.startsWith(`${f.name}.`)) ??
+      (path ? form.fields.find((f) => f.name.startsWith(`${path}.`)) : undefined);
     const key = field ? field.name : '';
     const message = germanMessage(issue.message);
     if (!errors.has(key)) errors.set(key, field ? `${field.label}: ${plainMessage(field, message)}` : message);

@@ -16,7 +16,7 @@ import type { VNode } from 'preact';
 import type { PageContext } from './components.js';
 import { renderDocument } from './html.js';
 import { DEMO_OPERATOR, type Operator } from './pages/legal.js';
-import { DEFAULT_PRESENTATIONS, type WorkflowPresentation } from './presentation.js';
+import { presentationOfDefinition } from './presentation.js';
 import { pageCsp, type SessionCookie, sessionCookie, webState } from './security.js';
 
 export interface WebDeps {
@@ -30,7 +30,6 @@ export interface WebDeps {
   /** NODE_ENV=development: the worker prints a sign-in code it could not deliver. */
   development?: boolean;
   operator?: Operator;
-  presentations?: Readonly<Record<string, WorkflowPresentation>>;
   /** Where KERN's dist/ is; found from this package by default. */
   kernDir?: string;
 }
@@ -49,7 +48,6 @@ export function createWeb(deps: WebDeps) {
   const secure = deps.secureCookies ?? publicUrl.startsWith('https:');
   const cookie: SessionCookie = sessionCookie(secure);
   const engine: EngineDeps = { db, registry, now };
-  const presentations = deps.presentations ?? DEFAULT_PRESENTATIONS;
   const operator = deps.operator ?? DEMO_OPERATOR;
   const csp = pageCsp(secure);
 
@@ -74,9 +72,16 @@ export function createWeb(deps: WebDeps) {
       })
       .send(renderDocument(page));
   };
-  const presentationOf = (workflow: string) =>
-    presentations[workflow] ?? presentations[registry.defaultWorkflowId] ?? Object.values(presentations)[0];
+  /** How pages show a workflow's profiles, from its definition (the profile's version when given). */
+  const presentationOf = (workflow: string, version?: number) =>
+    registry.has(workflow) ? presentationOfDefinition(registry.get(workflow, version)) : undefined;
   const creatorOf = (actor: Actor) => registry.list().some((d) => d.creatorRoles.some((r) => hasRole(actor, r)));
+  /** The workflows this actor may start a profile of, with the button that starts one. */
+  const creatableOf = (actor: Actor) =>
+    registry
+      .list()
+      .filter((d) => d.presentation && d.creatorRoles.some((r) => hasRole(actor, r)))
+      .map((d) => ({ workflow: d.id, label: d.label.de, button: d.presentation?.createButton ?? d.label.de }));
   const requireUser = (req: Request, res: Response): Actor | null => {
     const user = webState(res).user;
     if (user) return user.actor;
@@ -87,7 +92,7 @@ export function createWeb(deps: WebDeps) {
   /** A loaded profile with its definition, presentation and whether its owner may still edit it now. */
   const editableView = (actor: Actor, profile: ProfileView) => {
     const definition = registry.get(profile.workflow, profile.workflowVersion);
-    const presentation = presentationOf(profile.workflow);
+    const presentation = presentationOfDefinition(definition);
     if (!presentation) throw new NotFound('Keine Darstellung für diesen Workflow.');
     const canEdit = definition.editableStates.includes(profile.state) && creatorOf(actor);
     return { profile, definition, presentation, canEdit };
@@ -113,6 +118,7 @@ export function createWeb(deps: WebDeps) {
     send,
     presentationOf,
     creatorOf,
+    creatableOf,
     requireUser,
     editable,
     editableView,

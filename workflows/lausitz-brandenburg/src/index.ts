@@ -1,7 +1,7 @@
 import { defineWorkflow, type Issue, type Label, type TaskSpec } from '@steckbrief/engine';
 import { z } from 'zod';
 import { MINISTRIES, machine, type PipelineContext, pendingMinistries, statementMinistry } from './machine.js';
-import { PAYLOAD_FIELDS as F, MINISTRY_LABELS } from './presentation.js';
+import { PAYLOAD_FIELDS as F, MINISTRY_LABELS, PRESENTATION } from './presentation.js';
 import { completeProfileSchema, draftProfileSchema, submitIssues, toCents } from './profile-schema.js';
 
 export { exampleProfile } from './example.js';
@@ -81,6 +81,7 @@ export const lausitzBrandenburg = defineWorkflow({
   version: 1,
   label: L('Strukturentwicklung Lausitz (Brandenburg)', 'Lausitz structural development (Brandenburg)'),
   machine,
+  presentation: PRESENTATION,
   roles: {
     applicant: { label: L('Projektträger', 'Project sponsor'), scope: { kind: 'owner' } },
     wrl: { label: L('WRL-Geschäftsstelle', 'WRL office'), scope: { kind: 'all' } },

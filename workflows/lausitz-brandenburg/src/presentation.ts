@@ -1,6 +1,12 @@
-import type { Label } from '@steckbrief/engine';
+import type { Label, WorkflowPresentation } from '@steckbrief/engine';
 import type { Ministry } from './machine.js';
-import type { COUNTIES, FUNDING_AREAS, SPONSOR_KINDS, SUB_AREAS } from './profile-schema.js';
+import {
+  type COUNTIES,
+  FIELD_LABELS,
+  type FUNDING_AREAS,
+  type SPONSOR_KINDS,
+  type SUB_AREAS,
+} from './profile-schema.js';
 
 /**
  * What the pages show of this workflow beyond the engine's labels: the Werkstätten (SPEC §1) and the
@@ -201,3 +207,150 @@ export const PAYLOAD_FIELDS = {
   text: { label: { de: 'Stellungnahme', en: 'Statement' } },
   priority: { label: { de: 'Priorität', en: 'Priority' } },
 } satisfies Record<string, FieldLabels>;
+
+const de = <K extends string>(labels: Record<K, Label>): Record<K, string> =>
+  Object.fromEntries(Object.entries<Label>(labels).map(([k, v]) => [k, v.de])) as Record<K, string>;
+const label = (path: keyof typeof FIELD_LABELS) => FIELD_LABELS[path].de;
+
+/**
+ * How the web pages show a Steckbrief: the applicant's question pages (their ids are the sections a
+ * revision request can name, `PROFILE_SECTIONS`), the state tags, and the public Werkstatt pages.
+ */
+export const PRESENTATION: WorkflowPresentation = {
+  noun: 'Steckbrief',
+  createButton: 'Neuen Steckbrief anlegen',
+  sections: [
+    {
+      id: 'projekt',
+      title: 'Projekt',
+      fields: [
+        { path: 'title', input: 'text', label: label('title'), hint: '5 bis 200 Zeichen' },
+        {
+          path: 'summary',
+          input: 'longtext',
+          label: label('summary'),
+          hint: 'Was soll entstehen, für wen und warum? 50 bis 5.000 Zeichen.',
+        },
+      ],
+    },
+    {
+      id: 'traeger-und-kontakt',
+      title: 'Projektträger und Kontakt',
+      fields: [
+        { path: 'sponsor.name', input: 'text', label: label('sponsor.name') },
+        { path: 'sponsor.kind', input: 'choice', label: label('sponsor.kind'), values: SPONSOR_KIND_LABELS },
+        { path: 'contact.name', input: 'text', label: label('contact.name') },
+        { path: 'contact.email', input: 'email', label: label('contact.email') },
+        { path: 'contact.phone', input: 'tel', label: label('contact.phone') },
+      ],
+    },
+    {
+      id: 'standort-und-werkstatt',
+      title: 'Standort und Werkstatt',
+      fields: [
+        { path: 'location.municipality', input: 'text', label: label('location.municipality') },
+        { path: 'location.county', input: 'choice', label: label('location.county'), values: COUNTY_LABELS },
+        {
+          path: 'werkstatt',
+          input: 'choice',
+          label: label('werkstatt'),
+          values: de(PAYLOAD_FIELDS.werkstatt.values),
+          shortValues: Object.fromEntries(WERKSTAETTEN.map((w) => [String(w.number), `Werkstatt ${w.number}`])),
+        },
+        {
+          path: 'subArea',
+          input: 'choice',
+          label: label('subArea'),
+          optional: true,
+          hint: 'Nur für Werkstatt 4 anzugeben.',
+          values: SUB_AREA_LABELS,
+        },
+      ],
+    },
+    {
+      id: 'kosten-und-foerderung',
+      title: 'Kosten und Förderung',
+      fields: [
+        { path: 'fundingArea', input: 'choice', label: label('fundingArea'), values: FUNDING_AREA_LABELS },
+        { path: 'totalCostEur', input: 'euros', label: 'Gesamtkosten', hint: 'In Euro, zum Beispiel 1.250.000' },
+        {
+          path: 'requestedFundingEur',
+          input: 'euros',
+          label: 'Beantragte Förderung',
+          hint: 'In Euro, mindestens 25.000',
+        },
+      ],
+    },
+    {
+      id: 'zeitplan',
+      title: 'Zeitplan',
+      fields: [
+        { path: 'startDate', input: 'date', label: label('startDate'), hint: 'Zum Beispiel 1 3 2027' },
+        { path: 'endDate', input: 'date', label: label('endDate'), hint: 'Zum Beispiel 30 6 2030' },
+        {
+          path: 'measureStarted',
+          input: 'yesno',
+          label: label('measureStarted'),
+          hint: 'Begonnene Maßnahmen können nicht gefördert werden.',
+        },
+        { path: 'permitsStatus', input: 'longtext', label: label('permitsStatus'), optional: true },
+      ],
+    },
+    {
+      id: 'wirkung',
+      title: 'Wirkung: Arbeitsplätze und Beitrag zum Strukturwandel',
+      fields: [
+        { path: 'jobsCreated', input: 'integer', label: label('jobsCreated') },
+        { path: 'jobsSecured', input: 'integer', label: label('jobsSecured') },
+        { path: 'trainingPlaces', input: 'integer', label: label('trainingPlaces') },
+        {
+          path: 'contribution',
+          input: 'longtext',
+          label: label('contribution'),
+          hint: 'Wettbewerbsfähigkeit, Fachkräfte, Lebensqualität und Vielfalt',
+        },
+        { path: 'sustainability', input: 'longtext', label: label('sustainability'), optional: true },
+      ],
+    },
+  ],
+  stateTones: {
+    draft: 'info',
+    intake: 'info',
+    revision: 'warning',
+    qualification: 'info',
+    ministry_review: 'info',
+    commissioner_approval: 'info',
+    imag_pending: 'info',
+    confirmed: 'success',
+    rejected: 'danger',
+    withdrawn: 'danger',
+  },
+  stateExplanations: STATE_EXPLANATIONS,
+  submitEvents: {
+    draft: { event: 'SUBMIT', button: 'Steckbrief einreichen' },
+    revision: { event: 'RESUBMIT', button: 'Überarbeitung einreichen' },
+  },
+  submitNotice:
+    'Mit dem Einreichen senden Sie den Steckbrief an die Geschäftsstelle der WRL. Danach können Sie ihn nur noch ändern, wenn eine Überarbeitung angefordert wird.',
+  withdrawEvent: 'WITHDRAW',
+  revisionState: 'revision',
+  public: {
+    path: 'werkstaetten',
+    attribute: 'werkstatt',
+    title: 'Werkstätten',
+    intro:
+      'In fünf thematischen Werkstätten qualifiziert die Wirtschaftsregion Lausitz Projekte für den Strukturwandel. Hier sehen Sie je Werkstatt die Projekte, die die IMAG Lausitz bestätigt hat, die nächsten Sitzungstermine und die veröffentlichten Ergebnisprotokolle.',
+    overviewLink: 'Alle Werkstätten',
+    confirmedHeading: 'Von der IMAG bestätigte Projekte',
+    noneConfirmed: 'Die IMAG hat für diese Werkstatt noch kein Projekt bestätigt.',
+    noMinutes: 'Für diese Werkstatt ist noch kein Protokoll veröffentlicht.',
+    placeField: 'location.municipality',
+    groups: WERKSTAETTEN.map((w) => ({
+      value: String(w.number),
+      shortName: `Werkstatt ${w.number}`,
+      name: w.name,
+      description: w.description,
+      subAreas: w.subAreas.map((s) => s.label),
+    })),
+  },
+};

@@ -1,7 +1,7 @@
 import { defineWorkflow, type Issue, type Label, type TaskSpec } from '@steckbrief/engine';
 import { z } from 'zod';
 import { machine, type SaxonContext } from './machine.js';
-import { PAYLOAD_FIELDS as F, LANDKREIS_LABELS, REVIER_LABELS } from './presentation.js';
+import { PAYLOAD_FIELDS as F, LANDKREIS_LABELS, PRESENTATION, REVIER_LABELS } from './presentation.js';
 import {
   completeProfileSchema,
   draftProfileSchema,
@@ -39,6 +39,7 @@ export const sachsenStrukturentwicklung = defineWorkflow({
   version: 1,
   label: L('Strukturentwicklung in den sächsischen Revieren', 'Structural development in the Saxon coal regions'),
   machine,
+  presentation: PRESENTATION,
   roles: {
     // Owner-scoped like Brandenburg's applicant, so the name is shared (the registry refuses a name scoped differently).
     applicant: { label: L('Träger', 'Project sponsor'), scope: { kind: 'owner' } },
@@ -117,7 +118,12 @@ export const sachsenStrukturentwicklung = defineWorkflow({
       // The ratings are the SAS's working material; the sponsor sees that the proposal was scored.
       internalPayload: ['ratings', 'recommendation'],
       internalComment: true,
-      fields: { ratings: F.ratings, recommendation: F.recommendation },
+      // Each criterion's rating is labelled too, so a form can ask for one rating per criterion.
+      fields: {
+        ratings: F.ratings,
+        ...Object.fromEntries(SCORING.criteria.map((c) => [`ratings.${c.id}`, { label: c.label }])),
+        recommendation: F.recommendation,
+      },
     },
     STATEMENT: {
       label: L('Konsolidierte Stellungnahme abgeben', 'Give the consolidated statement'),

@@ -72,10 +72,7 @@ export function CheckAnswersPage({
           <h2 class="kern-heading-medium" id="einreichen">
             Jetzt einreichen
           </h2>
-          <p class="kern-body">
-            Mit dem Einreichen senden Sie den Steckbrief an die Geschäftsstelle der WRL. Danach können Sie ihn nur noch
-            ändern, wenn eine Überarbeitung angefordert wird.
-          </p>
+          <p class="kern-body">{presentation.submitNotice}</p>
           <form method="post" action={`/profile/${profile.id}/einreichen`}>
             <CsrfField token={ctx.csrfToken} />
             <input type="hidden" name="version" value={String(profile.version)} />
@@ -92,18 +89,21 @@ export function CheckAnswersPage({
 export function SubmittedPage({
   ctx,
   profile,
+  noun,
   explanation,
 }: {
   ctx: PageContext;
   profile: ProfileView;
+  /** What the profile is called (the workflow's presentation). */
+  noun: string;
   explanation: string | undefined;
 }) {
   const due = profile.tasks.find((t) => t.dueAt)?.dueAt;
   return (
-    <Layout title="Steckbrief eingereicht" ctx={ctx}>
+    <Layout title={`${noun} eingereicht`} ctx={ctx}>
       <div class="kern-alert kern-alert--success">
         <div class="kern-alert__header">
-          <h1 class="kern-title">Steckbrief eingereicht</h1>
+          <h1 class="kern-title">{noun} eingereicht</h1>
         </div>
         <div class="kern-alert__body">
           <p class="kern-body">Status: {profile.stateLabel.de}</p>
@@ -115,7 +115,7 @@ export function SubmittedPage({
       <p class="kern-body">Wir schicken Ihnen eine E-Mail, sobald sich der Status ändert.</p>
       <p class="kern-body">
         <a class="kern-link" href={`/profile/${profile.id}`}>
-          Zum Steckbrief
+          Zum {noun}
         </a>
       </p>
     </Layout>

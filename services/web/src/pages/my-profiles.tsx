@@ -14,24 +14,25 @@ export interface MyProfileRow {
   updatedAt: string;
 }
 
-export function MyProfilesPage({
-  ctx,
-  rows,
-  canCreate,
-}: {
-  ctx: PageContext;
-  rows: MyProfileRow[];
-  canCreate: boolean;
-}) {
+/** A workflow the user may start a profile of: its id, its name and the button's text (from its definition). */
+export interface Creatable {
+  workflow: string;
+  label: string;
+  button: string;
+}
+
+export function MyProfilesPage({ ctx, rows, create }: { ctx: PageContext; rows: MyProfileRow[]; create: Creatable[] }) {
   return (
     <Layout title="Meine Steckbriefe" ctx={ctx}>
       <h1 class="kern-heading-large">Meine Steckbriefe</h1>
-      {canCreate ? (
-        <form method="post" action="/steckbrief/neu">
+      {create.map((c) => (
+        <form method="post" action="/steckbrief/neu" key={c.workflow} class="create-profile">
           <CsrfField token={ctx.csrfToken} />
-          <SubmitButton secondary>Neuen Steckbrief anlegen</SubmitButton>
+          <input type="hidden" name="workflow" value={c.workflow} />
+          {create.length > 1 ? <p class="kern-body">{c.label}</p> : null}
+          <SubmitButton secondary>{c.button}</SubmitButton>
         </form>
-      ) : null}
+      ))}
       {rows.length === 0 ? (
         <p class="kern-body">Ihre Organisation hat noch keinen Projektsteckbrief.</p>
       ) : (

@@ -18,7 +18,8 @@ const NOT_GIVEN = 'Nicht angegeben';
 
 export function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown }): Children {
   if (value === undefined || value === null || value === '') return <span class="kern-body--muted">{NOT_GIVEN}</span>;
-  if (spec.values && typeof value === 'string') return spec.values[value] ?? value;
+  if (spec.values && (typeof value === 'string' || typeof value === 'number'))
+    return spec.values[String(value)] ?? String(value);
   switch (spec.format) {
     case 'euros':
       return typeof value === 'number' ? formatEuros(value) : String(value);
@@ -28,8 +29,6 @@ export function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown })
       return value === true ? 'Ja' : value === false ? 'Nein' : String(value);
     case 'number':
       return typeof value === 'number' ? formatNumber(value) : String(value);
-    case 'werkstatt':
-      return `Werkstatt ${String(value)}`;
     case 'longtext':
       return <span class="preserve-lines">{String(value)}</span>;
     default:

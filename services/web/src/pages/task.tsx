@@ -55,7 +55,7 @@ function Field({
   error?: string;
 }) {
   const id = fieldDomId(form, field.name);
-  const hint = whenHint(form, field);
+  const hint = [field.hint, whenHint(form, field)].filter(Boolean).join(' ') || undefined;
   const described =
     [hint ? `${id}-hinweis` : null, error ? `${id}-fehler` : null].filter(Boolean).join(' ') || undefined;
   const label = (

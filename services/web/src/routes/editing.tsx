@@ -29,7 +29,7 @@ import { UUID, type Web } from '../web.js';
 
 /** The owner's journey: new Steckbrief, task list, question pages, check answers and submit, withdraw. */
 export function editingRoutes(pages: Router, web: Web): void {
-  const { engine, send, ctxOf, requireUser, presentationOf, editable } = web;
+  const { engine, registry, send, ctxOf, requireUser, presentationOf, editable } = web;
 
   /** What a revision request asked for, read from the history only while the profile is in revision. */
   const revisionOf = async (actor: Actor, presentation: WorkflowPresentation, profile: ProfileView) =>
@@ -40,7 +40,10 @@ export function editingRoutes(pages: Router, web: Web): void {
   pages.post('/steckbrief/neu', async (req, res) => {
     const actor = requireUser(req, res);
     if (!actor) return;
-    const profile = await createProfile(engine, actor, { data: {} });
+    // The workflow the button named; without one (an old page), the deployment's default.
+    const named = (req.body as FormBody).workflow;
+    const workflow = typeof named === 'string' && registry.has(named) ? named : undefined;
+    const profile = await createProfile(engine, actor, { workflow, data: {} });
     res.redirect(303, `/profile/${profile.id}/abschnitte`);
   });
 
@@ -63,7 +66,9 @@ export function editingRoutes(pages: Router, web: Web): void {
       href: `/profile/${profile.id}/anlagen`,
     });
     const title =
-      typeof profile.data.title === 'string' && profile.data.title ? profile.data.title : 'Neuer Steckbrief';
+      typeof profile.data.title === 'string' && profile.data.title
+        ? profile.data.title
+        : `${presentation.noun} ohne Titel`;
     send(
       res,
       <TaskListPage
@@ -85,10 +90,7 @@ export function editingRoutes(pages: Router, web: Web): void {
   ): FieldView[] =>
     section.fields.map((field) => {
       const spec = fieldSpecOf(presentation.fields, field.path);
-      const options: Array<[string, string]> =
-        spec.format === 'werkstatt'
-          ? presentation.werkstaetten.map((w) => [String(w.number), `Werkstatt ${w.number}: ${w.name}`])
-          : Object.entries(spec.values ?? {});
+      const options: Array<[string, string]> = Object.entries(field.values ?? {});
       return { field, spec, options, value: value(field.path), error: errors.get(field.path) };
     });
 
@@ -237,8 +239,16 @@ export function editingRoutes(pages: Router, web: Web): void {
     if (!actor) return;
     if (!UUID.test(req.params.id)) throw new NotFound('Profil nicht gefunden.');
     const profile = await getProfile(engine, actor, req.params.id);
-    const explanation = presentationOf(profile.workflow)?.stateExplanations[profile.state]?.de;
-    send(res, <SubmittedPage ctx={ctxOf(res)} profile={profile} explanation={explanation} />);
+    const presentation = presentationOf(profile.workflow, profile.workflowVersion);
+    send(
+      res,
+      <SubmittedPage
+        ctx={ctxOf(res)}
+        profile={profile}
+        noun={presentation?.noun ?? 'Steckbrief'}
+        explanation={presentation?.stateExplanations[profile.state]?.de}
+      />,
+    );
   });
 
   const withdrawable = async (actor: Actor, id: string) => {

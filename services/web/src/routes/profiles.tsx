@@ -10,7 +10,7 @@ import { UUID, type Web } from '../web.js';
 
 /** Meine Steckbriefe and the profile page (also under the mails' old path /profiles/<id>). */
 export function profileRoutes(pages: Router, web: Web): void {
-  const { registry, engine, send, ctxOf, requireUser, presentationOf, creatorOf, editableView } = web;
+  const { registry, engine, send, ctxOf, requireUser, presentationOf, editableView } = web;
   const creatorRoles = new Set(registry.list().flatMap((d) => d.creatorRoles));
 
   pages.get('/meine-steckbriefe', async (req, res) => {
@@ -29,7 +29,7 @@ export function profileRoutes(pages: Router, web: Web): void {
       dueAt: p.nextTask?.dueAt ?? null,
       updatedAt: p.updatedAt,
     }));
-    send(res, <MyProfilesPage ctx={ctxOf(res)} rows={rows} canCreate={creatorOf(actor)} />);
+    send(res, <MyProfilesPage ctx={ctxOf(res)} rows={rows} create={web.creatableOf(actor)} />);
   });
 
   // Every mail sent so far links to /profiles/<id>.

@@ -1,25 +1,21 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
-import type { PublishedSession } from '@steckbrief/engine';
-import type { WerkstattInfo } from '@steckbrief/workflow-lausitz-brandenburg';
+import type { PublicGroup, PublicPresentation, PublishedSession } from '@steckbrief/engine';
 import { Layout, type PageContext } from '../components.js';
 import { formatDate } from '../format.js';
 import type { ConfirmedProject } from '../public-data.js';
 
-export function WerkstaettenPage({ ctx, werkstaetten }: { ctx: PageContext; werkstaetten: readonly WerkstattInfo[] }) {
+/** The overview of a workflow's public groups (its presentation's `public`), one link each. */
+export function PublicGroupsPage({ ctx, pages }: { ctx: PageContext; pages: PublicPresentation }) {
   return (
-    <Layout title="Werkstätten" ctx={ctx}>
-      <h1 class="kern-heading-large">Werkstätten</h1>
-      <p class="kern-body">
-        In fünf thematischen Werkstätten qualifiziert die Wirtschaftsregion Lausitz Projekte für den Strukturwandel.
-        Hier sehen Sie je Werkstatt die Projekte, die die IMAG Lausitz bestätigt hat, die nächsten Sitzungstermine und
-        die veröffentlichten Ergebnisprotokolle.
-      </p>
+    <Layout title={pages.title} ctx={ctx}>
+      <h1 class="kern-heading-large">{pages.title}</h1>
+      <p class="kern-body">{pages.intro}</p>
       <ul class="kern-list">
-        {werkstaetten.map((w) => (
-          <li key={w.number}>
-            <a class="kern-link" href={`/werkstaetten/${w.number}`}>
-              Werkstatt {w.number}: {w.name}
+        {pages.groups.map((g) => (
+          <li key={g.value}>
+            <a class="kern-link" href={`/${pages.path}/${g.value}`}>
+              {g.shortName === g.name ? g.name : `${g.shortName}: ${g.name}`}
             </a>
           </li>
         ))}
@@ -28,35 +24,39 @@ export function WerkstaettenPage({ ctx, werkstaetten }: { ctx: PageContext; werk
   );
 }
 
-export function WerkstattPage({
+/** One group's page: its next sessions, the profiles confirmed in it and its published minutes. */
+export function PublicGroupPage({
   ctx,
-  werkstatt,
+  pages,
+  group,
   projects,
   sessionDates,
   minutes,
 }: {
   ctx: PageContext;
-  werkstatt: WerkstattInfo;
+  pages: PublicPresentation;
+  group: PublicGroup;
   projects: ConfirmedProject[];
   sessionDates: string[];
   minutes: PublishedSession[];
 }) {
+  const base = `/${pages.path}/${group.value}`;
   return (
-    <Layout title={`Werkstatt ${werkstatt.number}`} ctx={ctx}>
+    <Layout title={group.shortName} ctx={ctx}>
       <p class="kern-body">
-        <a class="kern-link" href="/werkstaetten">
-          Alle Werkstätten
+        <a class="kern-link" href={`/${pages.path}`}>
+          {pages.overviewLink}
         </a>
       </p>
-      <span class="kern-preline">Werkstatt {werkstatt.number}</span>
-      <h1 class="kern-heading-large">{werkstatt.name}</h1>
-      <p class="kern-body">{werkstatt.description}</p>
-      {werkstatt.subAreas.length ? (
+      {group.shortName !== group.name ? <span class="kern-preline">{group.shortName}</span> : null}
+      <h1 class="kern-heading-large">{group.name}</h1>
+      <p class="kern-body">{group.description}</p>
+      {group.subAreas?.length ? (
         <>
           <h2 class="kern-heading-medium">Teilbereiche</h2>
           <ul class="kern-list kern-list--bullet">
-            {werkstatt.subAreas.map((s) => (
-              <li key={s.id}>{s.label}</li>
+            {group.subAreas.map((s) => (
+              <li key={s}>{s}</li>
             ))}
           </ul>
         </>
@@ -74,7 +74,7 @@ export function WerkstattPage({
         <p class="kern-body">Derzeit ist keine Sitzung geplant.</p>
       )}
       <h2 class="kern-heading-medium" id="bestaetigt">
-        Von der IMAG bestätigte Projekte
+        {pages.confirmedHeading}
       </h2>
       {projects.length ? (
         <div class="kern-table-responsive">
@@ -108,7 +108,7 @@ export function WerkstattPage({
           </table>
         </div>
       ) : (
-        <p class="kern-body">Die IMAG hat für diese Werkstatt noch kein Projekt bestätigt.</p>
+        <p class="kern-body">{pages.noneConfirmed}</p>
       )}
       <h2 class="kern-heading-medium">Ergebnisprotokolle</h2>
       {minutes.length ? (
@@ -116,18 +116,18 @@ export function WerkstattPage({
           {minutes.map((m) => (
             <li key={m.id}>
               {m.title} (<time dateTime={m.date}>{formatDate(m.date)}</time>):{' '}
-              <a class="kern-link" href={`/werkstaetten/${werkstatt.number}/protokolle/${m.id}.pdf`} download>
+              <a class="kern-link" href={`${base}/protokolle/${m.id}.pdf`} download>
                 Protokoll vom {formatDate(m.date)} als PDF
               </a>{' '}
               oder{' '}
-              <a class="kern-link" href={`/werkstaetten/${werkstatt.number}/protokolle/${m.id}.md`} download>
+              <a class="kern-link" href={`${base}/protokolle/${m.id}.md`} download>
                 Protokoll vom {formatDate(m.date)} als Text (Markdown)
               </a>
             </li>
           ))}
         </ul>
       ) : (
-        <p class="kern-body">Für diese Werkstatt ist noch kein Protokoll veröffentlicht.</p>
+        <p class="kern-body">{pages.noMinutes}</p>
       )}
     </Layout>
   );
