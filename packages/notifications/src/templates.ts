@@ -15,7 +15,8 @@ export type NoticeKind =
   | 'reminder'
   | 'escalation'
   | 'session_result'
-  | 'workflow_migrated';
+  | 'workflow_migrated'
+  | 'draft_deletion';
 
 export const NOTICE_KINDS: readonly NoticeKind[] = [
   'state_changed',
@@ -24,6 +25,7 @@ export const NOTICE_KINDS: readonly NoticeKind[] = [
   'escalation',
   'session_result',
   'workflow_migrated',
+  'draft_deletion',
 ];
 
 export interface NoticeTask {
@@ -49,6 +51,8 @@ export interface NoticeInput {
   recipientName?: string | null;
   /** For escalations: the assignee group, so the office sees whose task is overdue. */
   assignee?: Bilingual | null;
+  /** For `draft_deletion`: when the draft will be deleted (the retention rules). */
+  deleteAt?: Date | null;
   timeZone?: string;
 }
 
@@ -146,6 +150,19 @@ function textsFor(input: NoticeInput, title: Bilingual): Texts {
           en: `a task on the project profile ${title.en} is due soon.`,
         },
       };
+    case 'draft_deletion': {
+      const when = input.deleteAt
+        ? { de: formatDate(input.deleteAt, 'de', input.timeZone), en: formatDate(input.deleteAt, 'en', input.timeZone) }
+        : { de: 'in 30 Tagen', en: 'in 30 days' };
+      const on = input.deleteAt ? { de: `am ${when.de}`, en: `on ${when.en}` } : when;
+      return {
+        subject: { de: `Ihr Entwurf wird ${on.de} gelöscht`, en: `Your draft will be deleted ${on.en}` },
+        intro: {
+          de: `der Entwurf des Projektsteckbriefs ${title.de} wurde lange nicht geändert und nie eingereicht. Nach unseren Aufbewahrungsregeln wird er ${on.de} mit seinen Anlagen gelöscht.`,
+          en: `the draft project profile ${title.en} has not been changed for a long time and was never submitted. Under our retention rules it will be deleted with its attachments ${on.en}.`,
+        },
+      };
+    }
     case 'escalation': {
       const who = input.assignee
         ? { de: ` (zuständig: ${input.assignee.de})`, en: ` (assigned to: ${input.assignee.en})` }
@@ -160,6 +177,11 @@ function textsFor(input: NoticeInput, title: Bilingual): Texts {
     }
   }
 }
+
+const KEEP_DRAFT: Bilingual = {
+  de: 'Wenn Sie den Entwurf behalten möchten, bearbeiten oder reichen Sie ihn vorher ein: Jede Änderung lässt die Frist neu beginnen.',
+  en: 'To keep the draft, edit or submit it before then: every change starts the period again.',
+};
 
 const NOTHING_TO_DO: Bilingual = {
   de: 'Für Sie ist derzeit nichts zu tun. Wir benachrichtigen Sie über den nächsten Schritt.',
@@ -205,7 +227,7 @@ export function renderNotice(input: NoticeInput): RenderedMail {
 
   const section = (lang: 'de' | 'en') => {
     const h = HEADINGS[lang];
-    const todo = taskLines(input, lang);
+    const todo = input.kind === 'draft_deletion' ? [KEEP_DRAFT[lang]] : taskLines(input, lang);
     return {
       greeting: input.recipientName ? `${h.hello} ${input.recipientName},` : `${h.hello},`,
       intro: texts.intro[lang],
