@@ -42,6 +42,13 @@ body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
 .inbox__filter-fields { display: flex; flex-wrap: wrap; gap: 1rem 1.5rem; align-items: flex-end; }
 .inbox__filter-buttons { display: flex; flex-wrap: wrap; gap: 1rem 1.5rem; align-items: center; margin-top: 1rem; }
 .inbox__action { margin: 0; }
+.saved-views { margin: 1.5rem 0; }
+.saved-views__list { display: flex; flex-wrap: wrap; gap: 0.5rem 2rem; list-style: none; margin: 0 0 1rem; padding: 0; }
+.saved-views__item { display: flex; align-items: center; gap: 0.5rem; }
+.saved-views__item a[aria-current="page"] { font-weight: 700; }
+.saved-views__delete { margin: 0; }
+.saved-views__save { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; }
+.note-form { margin-bottom: 2rem; }
 .task-layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: 2rem; }
 .task-form + .task-form { margin-top: 3rem; }
 @media (min-width: 960px) {

@@ -4,6 +4,8 @@ import { INBOX_VIEWS, type InboxRow, type InboxSort, type InboxView } from '@ste
 import { CsrfField, Layout, type PageContext, StatusTag } from '../components.js';
 import { formatDate } from '../format.js';
 import { type InboxParams, inboxHref, SORT_SLUGS, VIEW_LABELS, VIEW_SLUGS } from '../inbox-query.js';
+import type { SavedView } from '../saved-views.js';
+import { SavedViews } from './saved-views.js';
 
 export interface FilterChoice {
   name: string;
@@ -161,8 +163,11 @@ export function InboxPage({
   filters,
   stages,
   notice,
+  saved = [],
 }: {
   ctx: PageContext;
+  /** The user's saved views. */
+  saved?: SavedView[];
   params: InboxParams;
   rows: InboxRow[];
   total: number;
@@ -202,6 +207,7 @@ export function InboxPage({
           ))}
         </ul>
       </nav>
+      <SavedViews ctx={ctx} views={saved} here={inboxHref(params, { page: 1 })} />
       <Filters params={params} filters={filters} stages={stages} />
       {rows.length === 0 ? (
         <p class="kern-body">

@@ -32,8 +32,10 @@ import { z } from 'zod';
 import { type InboxParams, inboxHref, parseInboxParams, safeInboxHref } from '../inbox-query.js';
 import { type ActingState, ConfirmEventPage, type FormValues, StaleTaskPage, TaskPage } from '../pages/task.js';
 import { type FilterChoice, type InboxNotice, InboxPage, PAGE_SIZE } from '../pages/tasks.js';
+import { listSavedViews } from '../saved-views.js';
 import { type EventForm, eventForm, type FormBody, formErrors, payloadOf, typedValues } from '../task-forms.js';
 import { UUID, type Web } from '../web.js';
+import { savedViewRoutes } from './saved-views.js';
 
 /** The start of a calendar day in Berlin (what "due before 31 December" means to a person here). */
 function berlinMidnight(day: string): Date {
@@ -52,6 +54,7 @@ export function taskRoutes(pages: Router, web: Web): void {
   const { registry, engine, send, ctxOf, requireUser, presentationOf } = web;
   const attributes = scopeAttributes(registry);
   const attributeNames = attributes.map((a) => a.name);
+  savedViewRoutes(pages, web, attributeNames);
 
   /** The scope filters of the workflows the actor has a role in, with the values their roles accept. */
   const filterChoices = (actor: Actor): FilterChoice[] => {
@@ -126,6 +129,15 @@ export function taskRoutes(pages: Router, web: Web): void {
         return { tone: 'warning', text: `${title} wurde inzwischen übernommen, freigegeben oder erledigt.` };
       case 'freigegeben':
         return { tone: 'info', text: `${title} ist wieder frei für Ihre Gruppe.` };
+      case 'ansicht-gespeichert':
+        return {
+          tone: 'success',
+          text: 'Die Ansicht wurde gespeichert. Sie finden sie unter „Gespeicherte Ansichten“.',
+        };
+      case 'ansicht-geloescht':
+        return { tone: 'success', text: 'Die gespeicherte Ansicht wurde gelöscht.' };
+      case 'ansicht-unbekannt':
+        return { tone: 'warning', text: 'Diese gespeicherte Ansicht gibt es nicht (mehr).' };
       case 'keine-weiteren':
         return {
           tone: 'success',
@@ -141,7 +153,7 @@ export function taskRoutes(pages: Router, web: Web): void {
     if (!actor) return;
     const params = parseInboxParams(req.query as Record<string, unknown>, attributeNames);
     const query = engineQuery(params);
-    const [page, counts, open, notice] = await Promise.all([
+    const [page, counts, open, notice, saved] = await Promise.all([
       inboxPage(engine, actor, {
         ...query,
         view: params.view,
@@ -151,6 +163,7 @@ export function taskRoutes(pages: Router, web: Web): void {
       inboxViewCounts(engine, actor, query),
       taskCounts(engine, actor),
       noticeOf(actor, req.query as Record<string, unknown>),
+      listSavedViews(web.db, actor.userId ?? ''),
     ]);
     const stages = [...new Set([...Object.keys(open.byState), ...(params.state ? [params.state] : [])])].map(
       (s): [string, string] => [s, stateLabel(s)],
@@ -166,6 +179,7 @@ export function taskRoutes(pages: Router, web: Web): void {
         filters={filterChoices(actor)}
         stages={stages}
         notice={notice}
+        saved={saved}
       />,
     );
   });
