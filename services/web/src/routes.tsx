@@ -8,7 +8,7 @@ import { FormExpiredPage, NotFoundPage, ServerErrorPage } from './pages/errors.j
 import { attachmentRoutes, UPLOAD_PATH } from './routes/attachments.js';
 import { editingRoutes } from './routes/editing.js';
 import { profileRoutes } from './routes/profiles.js';
-import { publicRoutes } from './routes/public.js';
+import { publicHome, publicPagesOf, publicRoutes } from './routes/public.js';
 import { signinRoutes } from './routes/signin.js';
 import { taskRoutes } from './routes/tasks.js';
 import { csrfProtection, loadSessionMiddleware, webState } from './security.js';
@@ -43,7 +43,7 @@ export function webRoutes(deps: WebDeps): Router {
   pages.use(csrfProtection(publicUrl, UPLOAD_PATH));
 
   pages.get('/', (_req, res) => {
-    res.redirect(303, webState(res).user ? '/meine-steckbriefe' : '/werkstaetten');
+    res.redirect(303, webState(res).user ? '/meine-steckbriefe' : publicHome(web));
   });
 
   signinRoutes(pages, web);
@@ -84,8 +84,11 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/aufgaben(\/[^/]+(\/(uebernehmen|freigeben|zuweisen))?)?\/?$/,
     /^\/profile\/[^/]+\/notizen$/,
     /^\/aufgaben\/ansichten\/[^/]+\/loeschen$/,
-    /^\/werkstaetten(\/[^/]+)?\/?$/,
-    /^\/werkstaetten\/[^/]+\/protokolle\/[^/]+$/,
+    // Each workflow's public pages, under the path its presentation names.
+    ...publicPagesOf(web).flatMap(({ pages: { path } }) => [
+      new RegExp(`^/${path}(/[^/]+)?/?$`),
+      new RegExp(`^/${path}/[^/]+/protokolle/[^/]+$`),
+    ]),
     /^\/(barrierefreiheit|datenschutz|impressum)\/?$/,
   ];
   router.use((req, res, next) => (PAGE_PATHS.some((p) => p.test(req.path)) ? pages(req, res, next) : next()));
