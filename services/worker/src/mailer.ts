@@ -6,7 +6,14 @@ import { DelayedError, type Job } from 'bullmq';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';
-import { causeState, claimCause, markDeliveredSoon, markSendFailed, renewLeases } from './deliveries.js';
+import {
+  causeState,
+  claimCause,
+  type MarkCommit,
+  markDeliveredSoon,
+  markSendFailed,
+  renewLeases,
+} from './deliveries.js';
 import type { SendSlot, SendSlots } from './send-slots.js';
 
 export interface SentInfo {
@@ -183,6 +190,8 @@ export interface SendDeps {
   slots: SendSlots;
   from: string;
   leaseMs: number;
+  /** How a delivered mark commits (MAIL_MARK_COMMIT, see `MarkCommit`); `sync` when not given. */
+  markCommit?: MarkCommit;
   maxAttempts: number;
   backoffMs: number;
   logger: Logger;
@@ -276,7 +285,8 @@ async function sendHolding(
     slot.answered();
   }
   // Marked as soon as this mail is accepted (batched with other sends finishing now), not after its siblings.
-  if (await markDeliveredSoon(deps.db, { id: row.id, token: row.lease_token, response })) return 'sent';
+  if (await markDeliveredSoon(deps.db, { id: row.id, token: row.lease_token, response }, deps.markCommit))
+    return 'sent';
   deps.onMarkRefused?.();
   deps.logger.warn(
     { deliveryId: row.id, cause },

@@ -111,6 +111,7 @@ const worker = await startWorker({
   mailAttempts: cfg.MAIL_ATTEMPTS,
   mailBackoffMs: cfg.MAIL_BACKOFF_MS,
   mailLeaseMs: cfg.MAIL_LEASE_MS,
+  mailMarkCommit: cfg.MAIL_MARK_COMMIT,
   reminderOffsets: cfg.REMINDER_OFFSETS,
   reconcileIntervalMs: cfg.RECONCILE_INTERVAL_MS,
   relayPollMs: cfg.RELAY_POLL_MS,

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { WorkerContext } from './context.js';
 import { fireTimer } from './deadlines.js';
+import type { MarkCommit } from './deliveries.js';
 import { failFast } from './failures.js';
 import { type MailTransport, processMailJob, type SendDeps } from './mailer.js';
 import { createWorkerMetrics } from './metrics.js';
@@ -31,6 +32,8 @@ export interface WorkerOptions {
   mailAttempts: number;
   mailBackoffMs: number;
   mailLeaseMs: number;
+  /** MAIL_MARK_COMMIT; `async` (the configuration's default) when not given. */
+  mailMarkCommit?: MarkCommit;
   reminderOffsets: number[];
   reconcileIntervalMs: number;
   relayPollMs: number;
@@ -76,6 +79,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     slots: createSendSlots(o.transport.connections ?? DEFAULT_SMTP_CONNECTIONS),
     from: o.mailFrom,
     leaseMs: o.mailLeaseMs,
+    markCommit: o.mailMarkCommit ?? 'async',
     maxAttempts: o.mailAttempts,
     backoffMs: o.mailBackoffMs,
     logger,
