@@ -51,7 +51,7 @@ export interface PresentationField {
   label: string;
   optional?: boolean;
   hint?: string;
-  /** A choice's values and their German names, in the order offered (keys as strings: `'4'`, `'goerlitz'`). */
+  /** A choice's values and their German names, in the order offered (keys as strings: `'4'`, `'north'`). */
   values?: Readonly<Record<string, string>>;
   /** How a chosen value reads in a summary, when shorter than its option (e.g. `Gruppe 4` for `Gruppe 4: …`). */
   shortValues?: Readonly<Record<string, string>>;

@@ -12,7 +12,11 @@ import { WORKFLOWS } from '../src/index.js';
  * of the known pipelines, whole words, any case.
  *
  * Not scanned, on purpose:
- * - `services/web/src`: another engineer is building the web pages right now; they will be made generic later.
+ * - The web pages other engineers are building right now (the sessions and budget pages and their read
+ *   models, saved views): they name their groups in Werkstatt words in comments and German text and are to be
+ *   made generic (from the definitions' labels and presentations) by their owners; remove each entry then. The
+ *   rest of `services/web/src` is scanned: the question pages, task forms and public pages come from the
+ *   definitions' `presentation`.
  * - `services/cli/src/seed*.ts`: Brandenburg's demo data. Moving it next to the workflow needs a demo-data hook
  *   in the definition, which is a later step.
  * - `packages/workflows/src`: the deployment list names its workflows.
@@ -23,8 +27,8 @@ import { WORKFLOWS } from '../src/index.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 const EXCLUDED = [
-  /^services\/web\/src\//,
   /^services\/cli\/src\/seed[^/]*\.ts$/,
+  /^services\/web\/src\/(pages\/|routes\/)?(sessions?|sessions-[a-z]+|session-data|budget|budget-chart|saved-views)\.tsx?$/,
   /^packages\/workflows\/src\//,
   /^packages\/db\/src\/migrations\//,
   /\.test\.ts$/,
@@ -44,6 +48,11 @@ const KNOWN_LEAKS: Array<[file: string, fragment: string]> = [
   ['packages/db/src/types.ts', 'for scoped groups (`ministry:MIL`, `owner:org:X`)'],
   ['packages/db/src/types.ts', "(e.g. Werkstatt '4'), '' for none"],
   ['services/worker/src/recipients.ts', 'so `{"werkstatt": 4}` matches `werkstatt:4`'],
+  // The accessibility statement names the law and the enforcement body of the operator's Land: legal text of
+  // the operator (like the imprint), not of a pipeline; it belongs in the operator's configuration.
+  ['services/web/src/pages/legal.tsx', "(Brandenburg's BbgBGG requires a feedback contact)"],
+  ['services/web/src/pages/legal.tsx', 'des Landes Brandenburg wenden.'],
+  ['services/web/src/pages/legal.tsx', 'Brandenburg.'],
 ];
 
 /** Bodies and terms of the pipelines that a definition need not spell as an identifier. */

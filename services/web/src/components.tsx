@@ -12,6 +12,8 @@ export interface PageContext {
   csrfToken: string | null;
   /** The user holds a reviewing role (one that is not only for creating profiles): the nav shows Aufgaben. */
   reviewer?: boolean;
+  /** The public pages of the workflows that publish some, for the navigation (from their presentations). */
+  publicLinks?: ReadonlyArray<{ href: string; label: string }>;
 }
 
 export const PRODUCT = 'Steckbrief';
@@ -57,11 +59,13 @@ export function Layout({
             </a>
             <nav aria-label="Hauptnavigation" class="site-header__nav">
               <ul class="site-header__list">
-                <li>
-                  <a class="kern-link" href="/werkstaetten">
-                    Werkstätten
-                  </a>
-                </li>
+                {(ctx.publicLinks ?? []).map((link) => (
+                  <li key={link.href}>
+                    <a class="kern-link" href={link.href}>
+                      {link.label}
+                    </a>
+                  </li>
+                ))}
                 {ctx.user ? (
                   <>
                     {ctx.reviewer ? (

@@ -52,11 +52,21 @@ export function createWeb(deps: WebDeps) {
   const csp = pageCsp(secure);
 
   const creatorRoles = new Set(registry.list().flatMap((d) => d.creatorRoles));
+  const publicLinks = registry
+    .list()
+    .flatMap((d) =>
+      d.presentation?.public ? [{ href: `/${d.presentation.public.path}`, label: d.presentation.public.title }] : [],
+    );
   const reviewerOf = (actor: Actor) => actor.grants.some((g) => !creatorRoles.has(g.role));
   const ctxOf = (res: Response): PageContext => {
     const state = webState(res);
     const user = state?.user ?? null;
-    return { user, csrfToken: state?.session?.csrfToken ?? null, reviewer: user ? reviewerOf(user.actor) : false };
+    return {
+      user,
+      csrfToken: state?.session?.csrfToken ?? null,
+      reviewer: user ? reviewerOf(user.actor) : false,
+      publicLinks,
+    };
   };
   const send = (res: Response, page: VNode, status = 200) => {
     res

@@ -86,7 +86,7 @@ function entryTexts(definition: WorkflowDefinition, item: HistoryItem): Array<[s
 
 /**
  * The timeline: what happened, the resulting status, and the reasons and texts the engine shows this
- * viewer (an applicant sees that a ministry gave its statement, not what it says: decision 006).
+ * viewer (an applicant sees that a reviewing body gave its statement, not what it says: decision 006).
  */
 export function Timeline({ definition, history }: { definition: WorkflowDefinition; history: HistoryItem[] }) {
   return (
