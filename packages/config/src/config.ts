@@ -129,6 +129,8 @@ export const configSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /** How often the worker records the heads of all history chains (`history_anchors`); default daily. */
   HISTORY_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1_000).default(DAY_MS),
+  /** How often the worker applies the workflows' retention rules (docs/privacy.md); default daily. */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(DAY_MS),
   /** Outbox polling fallback when no NOTIFY arrives. */
   RELAY_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   /** Jobs one worker process runs at once, per queue. */
