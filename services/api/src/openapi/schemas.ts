@@ -296,6 +296,11 @@ const Workflow = add(
   z.object({
     id: z.string(),
     version: z.int(),
+    newProfiles: z.boolean().describe('New profiles of this workflow start on this version'),
+    migration: z
+      .object({ from: z.int(), states: z.record(z.string(), z.string()) })
+      .nullable()
+      .describe('The version this one takes over, and which state each of its states becomes (unmapped: refused)'),
     label: Label,
     initial: z.string().nullable(),
     states: z.array(z.object({ id: z.string(), label: Label, final: z.boolean(), events: z.array(z.string()) })),

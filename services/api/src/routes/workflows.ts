@@ -1,8 +1,15 @@
-import { eventsHandledIn, mermaidDiagram, type WorkflowDefinition, type WorkflowRegistry } from '@steckbrief/engine';
+import {
+  eventsHandledIn,
+  mermaidDiagram,
+  parseOrThrow,
+  type WorkflowDefinition,
+  type WorkflowRegistry,
+} from '@steckbrief/engine';
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Operation } from '../openapi/operation.js';
 
-function describe(definition: WorkflowDefinition) {
+function describe(registry: WorkflowRegistry, definition: WorkflowDefinition) {
   const states = Object.entries(definition.states).map(([id, label]) => ({
     id,
     label,
@@ -22,6 +29,10 @@ function describe(definition: WorkflowDefinition) {
   return {
     id: definition.id,
     version: definition.version,
+    newProfiles: registry.defaultVersion(definition.id) === definition.version,
+    migration: definition.migrations
+      ? { from: definition.migrations.from, states: definition.migrations.states }
+      : null,
     label: definition.label,
     initial: definition.machine.root.initial?.target?.[0]?.key ?? null,
     states,
@@ -36,27 +47,49 @@ export const workflowOperations: Operation[] = [
     method: 'get',
     path: '/api/v1/workflows',
     tag: 'Workflows',
-    summary: 'Workflows with states, events, roles and diagram / Verfahren',
+    summary: 'Every version of every workflow with states, events, roles and diagram / Verfahren',
+    description:
+      'One item per registered version (a profile always runs on the version it started on or was migrated to); ' +
+      '`newProfiles` marks the version new profiles start on, `migration` the states of the version it takes over.',
     roles: 'user',
-    responses: { 200: { description: 'All workflows of this deployment', schema: 'WorkflowList' } },
+    responses: { 200: { description: 'All workflow versions of this deployment', schema: 'WorkflowList' } },
   },
   {
     method: 'get',
     path: '/api/v1/workflows/{id}',
     tag: 'Workflows',
-    summary: 'One workflow by its id / Ein Verfahren',
+    summary: 'One workflow by its id, in the version new profiles start on / Ein Verfahren',
     roles: 'user',
     responses: { 200: { description: 'States, events, labels and a Mermaid diagram', schema: 'Workflow' } },
   },
+  {
+    method: 'get',
+    path: '/api/v1/workflows/{id}/versions/{version}',
+    tag: 'Workflows',
+    summary: 'One version of a workflow / Eine Fassung eines Verfahrens',
+    roles: 'user',
+    responses: { 200: { description: 'States, events, labels and a Mermaid diagram', schema: 'Workflow' } },
+    problems: [422],
+  },
 ];
+
+const versionParam = z.coerce.number().int().positive();
 
 export function workflowRoutes(registry: WorkflowRegistry): Router {
   const router = Router();
   router.get('/', (_req, res) => {
-    res.json({ items: registry.list().map(describe) });
+    const versions = registry.list().flatMap((current) => registry.versions(current.id));
+    res.json({ items: versions.map((d) => describe(registry, d)) });
   });
   router.get('/:id', (req, res) => {
-    res.json(describe(registry.get(req.params.id)));
+    res.json(describe(registry, registry.get(req.params.id)));
+  });
+  router.get('/:id/versions/:version', (req, res) => {
+    const version = parseOrThrow(versionParam, req.params.version, {
+      prefix: 'version',
+      detail: 'Die Version muss eine positive ganze Zahl sein. / The version must be a positive whole number.',
+    });
+    res.json(describe(registry, registry.get(req.params.id, version)));
   });
   return router;
 }
