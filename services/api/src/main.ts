@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { loadConfigOrExit } from '@steckbrief/config';
+import { loadConfigOrExit, privateLogOptions } from '@steckbrief/config';
 import { createDb, describeConnectionError, ensureDatabase, migrateToLatest } from '@steckbrief/db';
 import { createQueues } from '@steckbrief/queues';
 import { buildRegistry } from '@steckbrief/workflows';
@@ -10,10 +10,11 @@ import { createApp } from './app.js';
 import { queueJobCounts } from './routes/dashboard.js';
 
 const cfg = loadConfigOrExit();
+// No personal data in logs (docs/privacy.md): credentials and personal fields redacted, e-mail addresses masked.
 const logger = pino({
   level: cfg.LOG_LEVEL,
   base: { service: 'api' },
-  redact: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.password'],
+  ...privateLogOptions(['req.headers.authorization', 'req.headers.cookie']),
 });
 
 // A crash must still be one fatal log line and a non-zero exit, so the supervisor restarts the process.

@@ -1,4 +1,4 @@
-import { describeRedisError, loadConfigOrExit } from '@steckbrief/config';
+import { describeRedisError, loadConfigOrExit, privateLogOptions } from '@steckbrief/config';
 import { createDb, describeConnectionError } from '@steckbrief/db';
 import { buildRegistry } from '@steckbrief/workflows';
 import { Redis } from 'ioredis';
@@ -10,7 +10,8 @@ import { startMetricsServer } from './metrics.js';
 import { startWorker } from './worker.js';
 
 const cfg = loadConfigOrExit();
-const logger = pino({ level: cfg.LOG_LEVEL, base: { service: 'worker' }, redact: ['*.password', '*.token'] });
+// No personal data in logs (docs/privacy.md): credentials and personal fields redacted, e-mail addresses masked.
+const logger = pino({ level: cfg.LOG_LEVEL, base: { service: 'worker' }, ...privateLogOptions() });
 const db = createDb({
   url: cfg.DATABASE_URL,
   schema: cfg.DATABASE_SCHEMA,
