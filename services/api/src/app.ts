@@ -14,6 +14,7 @@ import { createMetrics, type QueueCounts } from './metrics.js';
 import { docsRoutes } from './openapi/docs.js';
 import { openApiDocument } from './openapi/document.js';
 import { errorHandler, notFoundRoute, sendProblem } from './problem.js';
+import { akteRoutes } from './routes/akte.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { budgetRoutes } from './routes/budget.js';
 import { calendarFeedRoutes, calendarTokenRoutes } from './routes/calendar.js';
@@ -160,6 +161,7 @@ export function createApp({
   api.use(requireJson, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   api.use('/users', userRoutes(db, registry));
   api.use('/workflows', workflowRoutes(registry));
+  api.use('/profiles/:id/akte', akteRoutes(deps));
   api.use('/profiles', profileRoutes(deps));
   api.use('/tasks', taskRoutes(deps));
   api.use('/sessions', sessionRoutes(deps));

@@ -1,6 +1,7 @@
 import type { WorkflowDefinition, WorkflowRegistry } from '@steckbrief/engine';
 import { z } from 'zod';
 import { metricsOperations } from '../metrics.js';
+import { akteOperations } from '../routes/akte.js';
 import { attachmentOperations } from '../routes/attachments.js';
 import { budgetOperations } from '../routes/budget.js';
 import { calendarOperations } from '../routes/calendar.js';
@@ -23,6 +24,7 @@ export function allOperations(registry: WorkflowRegistry): Operation[] {
     ...workflowOperations,
     ...profileOperations(registry),
     ...attachmentOperations,
+    ...akteOperations,
     ...taskOperations(registry),
     ...sessionOperations(registry),
     ...budgetOperations,
