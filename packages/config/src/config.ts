@@ -98,6 +98,11 @@ export const configSchema = z.object({
   MIGRATE_ON_START: booleanString.default(true),
   /** Per-deployment deadline overrides: {"<workflow>": {"<state>": {"days": 14}}}. */
   WORKFLOW_DEADLINES: durationOverrides.optional(),
+  /**
+   * Per workflow, the version new profiles start on: {"lausitz-brandenburg": 2}. Workflows not named start
+   * new profiles on the version the deployment list (packages/workflows) sets, else on their latest.
+   */
+  WORKFLOW_VERSIONS: jsonString(z.record(z.string(), z.number().int().positive())).optional(),
   /** JSON list of {id, from, to, budgetEur} for the budget view. */
   FUNDING_PERIODS: jsonString(fundingPeriods).prefault(DEFAULT_FUNDING_PERIODS),
   /** How long a resolved bearer token is cached per API process; revocations take up to this long elsewhere. */

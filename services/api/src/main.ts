@@ -84,7 +84,7 @@ if (cfg.adminTokenIsDevDefault) {
 const app = createApp({
   db,
   redis,
-  registry: buildRegistry(cfg.WORKFLOW_DEADLINES),
+  registry: buildRegistry(cfg.WORKFLOW_DEADLINES, cfg.WORKFLOW_VERSIONS),
   logger,
   adminToken: cfg.ADMIN_TOKEN,
   publicUrl: cfg.PUBLIC_URL,

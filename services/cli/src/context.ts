@@ -35,7 +35,7 @@ export async function openContext(config: Config): Promise<CliContext> {
     await db.destroy();
     throw error;
   }
-  const registry = buildRegistry(config.WORKFLOW_DEADLINES);
+  const registry = buildRegistry(config.WORKFLOW_DEADLINES, config.WORKFLOW_VERSIONS);
   let redis: Redis | undefined;
   let queues: Queues | undefined;
   return {

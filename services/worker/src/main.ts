@@ -104,7 +104,7 @@ const worker = await startWorker({
   schema: cfg.DATABASE_SCHEMA,
   redisUrl: cfg.REDIS_URL,
   redisPrefix: `${cfg.REDIS_PREFIX}:bull`,
-  registry: buildRegistry(cfg.WORKFLOW_DEADLINES ?? {}),
+  registry: buildRegistry(cfg.WORKFLOW_DEADLINES ?? {}, cfg.WORKFLOW_VERSIONS),
   transport: createSmtpTransport(cfg.SMTP_URL, cfg.SMTP_POOL_SIZE),
   logger,
   publicUrl: cfg.PUBLIC_URL,
