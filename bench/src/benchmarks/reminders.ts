@@ -91,7 +91,8 @@ export const reminders: Benchmark = {
       select 'transition', 'transition:bench:' || id, profile_id,
              jsonb_build_object('profileId', profile_id, 'workflow', 'lausitz-brandenburg', 'seq', 1, 'event', 'BENCH',
                'from', null, 'to', 'intake', 'notices', '[]'::jsonb,
-               'tasks', jsonb_build_array(jsonb_build_object('taskId', id, 'kind', kind, 'dueAt', due_at)))
+               'tasks', jsonb_build_array(jsonb_build_object('change', 'opened', 'taskId', id, 'kind', kind,
+                 'dueAt', due_at, 'assignee', jsonb_build_object('role', 'wrl', 'scope', ''))))
       from t
     `.execute(db);
     ctx.log(`reminders: ${TASKS} tasks committed; planning timers`);

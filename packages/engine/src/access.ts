@@ -1,5 +1,6 @@
 import type { RoleGrant } from '@steckbrief/db';
 import type { ActorInfo, RoleSpec } from './definition.js';
+import { attributeScope, ownerKey, ownerScope, resolveScope } from './keys.js';
 
 /** A role as the registry knows it: its spec and, where known, the workflows that declare it. */
 export interface RegisteredRole extends RoleSpec {
@@ -27,7 +28,7 @@ export function hasRole(actor: Actor, role: string): boolean {
 
 /** Profiles belong to an organisation when the applicant has one, else to the applicant personally. */
 export function ownerKeyOf(actor: Pick<Actor, 'userId' | 'organisation'>): string {
-  return actor.organisation ? `org:${actor.organisation}` : `user:${actor.userId}`;
+  return ownerKey(actor);
 }
 
 /** Does this grant reach this profile? Non-owner roles see a profile only once it was submitted. */
@@ -97,18 +98,17 @@ export function taskGroupsOf(roles: ReadonlyMap<string, RegisteredRole>, actor: 
     const spec = roles.get(g.role);
     if (!spec) continue;
     if (spec.scope.kind === 'all') groups.push([g.role, '']);
-    else if (spec.scope.kind === 'owner') groups.push([g.role, `owner:${ownerKeyOf(actor)}`]);
+    else if (spec.scope.kind === 'owner') groups.push([g.role, ownerScope(ownerKeyOf(actor))]);
     else if (g[spec.scope.attribute] !== undefined) {
-      groups.push([g.role, `${spec.scope.attribute}:${g[spec.scope.attribute]}`]);
+      groups.push([g.role, attributeScope(spec.scope.attribute, String(g[spec.scope.attribute]))]);
     }
   }
   return groups;
 }
 
 /** Resolve a task spec's scope (`owner`, `attr:value` or none) to the stored assignee_scope. */
-export function assigneeScope(scope: string | undefined, ownerKey: string): string {
-  if (!scope) return '';
-  return scope === 'owner' ? `owner:${ownerKey}` : scope;
+export function assigneeScope(scope: string | undefined, ownerKeyOfProfile: string): string {
+  return resolveScope(scope, ownerKeyOfProfile);
 }
 
 export function actorInfo(actor: Actor): ActorInfo {

@@ -9,6 +9,7 @@ import type { Label, WorkflowDefinition } from './definition.js';
 import { Conflict, DomainError, Forbidden, type Issue, NotFound, ValidationFailed } from './errors.js';
 import { isUuid, type LoadedProfile, loadProfile } from './store.js';
 import type { EngineDeps } from './transition.js';
+import { writeProfileChange } from './writer.js';
 
 /** What an attachment is, as the applicant files it (the issue's Lagepläne, Kostenschätzung, Genehmigungen). */
 export const ATTACHMENT_KINDS = {
@@ -203,29 +204,22 @@ function historyPayload(a: { id: string; file_name: string; kind: string; size: 
 }
 
 /**
- * Record a change of the attachments as a new profile version with its history entry, in the caller's
- * transaction: the profile row is locked first (as a transition locks it), so the state and the quota
- * read here cannot change before the commit.
+ * Lock the profile's row for the change (as a transition locks it) and check it is still editable:
+ * the version read here is the one the change is written at (writer.ts).
  */
-async function bumpVersion(
+async function lockEditable(
   trx: Transaction<Database>,
   definition: WorkflowDefinition,
   profileId: string,
-  at: Date,
 ): Promise<{ version: number; state: string }> {
   const locked = await trx
     .selectFrom('profiles')
-    .select('state')
+    .select(['version', 'state'])
     .where('id', '=', profileId)
     .forUpdate()
     .executeTakeFirstOrThrow();
   if (!definition.editableStates.includes(locked.state)) throw notEditable(definition, locked.state);
-  return trx
-    .updateTable('profiles')
-    .set({ version: sql`version + 1`, updated_at: at })
-    .where('id', '=', profileId)
-    .returning(['version', 'state'])
-    .executeTakeFirstOrThrow();
+  return locked;
 }
 
 /**
@@ -290,7 +284,7 @@ export async function addAttachment(
   const key = await store.put(input.bytes);
   try {
     const { id, version } = await deps.db.transaction().execute(async (trx) => {
-      const profileAfter = await bumpVersion(trx, definition, profile.id, at);
+      const locked = await lockEditable(trx, definition, profile.id);
       checkQuota(await usedBytes(trx, profile.id), size);
       const row = await trx
         .insertInto('attachments')
@@ -307,21 +301,20 @@ export async function addAttachment(
         })
         .returning(['id', 'file_name', 'kind', 'size', 'media_type'])
         .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('profile_history')
-        .values({
-          profile_id: profile.id,
-          seq: profileAfter.version,
+      await writeProfileChange(trx, {
+        profileId: profile.id,
+        workflowId: definition.id,
+        expectedVersion: locked.version,
+        at,
+        history: {
           event: 'ATTACH',
-          from_state: profileAfter.state,
-          to_state: profileAfter.state,
-          actor_id: actor.userId,
-          payload: JSON.stringify(historyPayload(row)),
-          comment: null,
-          at,
-        })
-        .execute();
-      return { id: row.id, version: profileAfter.version };
+          from: locked.state,
+          to: locked.state,
+          actorId: actor.userId,
+          payload: historyPayload(row),
+        },
+      });
+      return { id: row.id, version: locked.version + 1 };
     });
     const row = await selectAttachments(deps.db).where('a.id', '=', id).executeTakeFirstOrThrow();
     return { attachment: attachmentView(row), version };
@@ -348,7 +341,7 @@ export async function removeAttachment(
   checkMayChange(definition, actor, profile);
   const at = nowOf(deps);
   const { key, version } = await deps.db.transaction().execute(async (trx) => {
-    const profileAfter = await bumpVersion(trx, definition, profile.id, at);
+    const locked = await lockEditable(trx, definition, profile.id);
     const row = await trx
       .updateTable('attachments')
       .set({ removed_at: at, removed_by: actor.userId })
@@ -359,21 +352,20 @@ export async function removeAttachment(
       .executeTakeFirst();
     // Rolls the version back too: removing what is not there changes nothing.
     if (!row) throw attachmentNotFound();
-    await trx
-      .insertInto('profile_history')
-      .values({
-        profile_id: profile.id,
-        seq: profileAfter.version,
+    await writeProfileChange(trx, {
+      profileId: profile.id,
+      workflowId: definition.id,
+      expectedVersion: locked.version,
+      at,
+      history: {
         event: 'DETACH',
-        from_state: profileAfter.state,
-        to_state: profileAfter.state,
-        actor_id: actor.userId,
-        payload: JSON.stringify(historyPayload(row)),
-        comment: null,
-        at,
-      })
-      .execute();
-    return { key: row.storage_key, version: profileAfter.version };
+        from: locked.state,
+        to: locked.state,
+        actorId: actor.userId,
+        payload: historyPayload(row),
+      },
+    });
+    return { key: row.storage_key, version: locked.version + 1 };
   });
   await storeOf(deps).delete(key);
   return { version };

@@ -5,9 +5,10 @@ import { type Actor, canSee, hasRole, seesOnlyAsOwner, taskGroupsOf } from './ac
 import { roleLabels } from './definition.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from './errors.js';
 import { eventsHandledIn } from './machine.js';
-import { isUuid, loadProfile, type TransitionEffects } from './store.js';
+import { isUuid, loadProfile } from './store.js';
 import { type EngineDeps, planEvent } from './transition.js';
 import { taskLabel } from './views.js';
+import { writeProfileChange } from './writer.js';
 
 /** The history event of an internal note (reviewers only; see `addNote`). */
 export const NOTE_EVENT = 'NOTE';
@@ -265,7 +266,12 @@ export async function setTaskDue(deps: EngineDeps, actor: Actor, id: string, due
   const at = (deps.now ?? (() => new Date()))();
   await deps.db.transaction().execute(async (trx) => {
     // The profile's row first, as a transition locks it, then the task as it is now.
-    await trx.selectFrom('profiles').select('id').where('id', '=', task.profile_id).forUpdate().execute();
+    const locked = await trx
+      .selectFrom('profiles')
+      .select(['version', 'state'])
+      .where('id', '=', task.profile_id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const current = await trx
       .selectFrom('tasks')
       .select(['kind', 'status', 'due_at'])
@@ -274,53 +280,21 @@ export async function setTaskDue(deps: EngineDeps, actor: Actor, id: string, due
       .executeTakeFirstOrThrow();
     if (current.status !== 'open') throw new Conflict('Die Aufgabe ist bereits erledigt. / The task is closed.');
     if ((current.due_at?.getTime() ?? null) === (dueAt?.getTime() ?? null)) return;
-    await trx.updateTable('tasks').set({ due_at: dueAt }).where('id', '=', id).execute();
-    const profile = await trx
-      .updateTable('profiles')
-      .set({ version: sql`version + 1`, updated_at: at })
-      .where('id', '=', task.profile_id)
-      .returning(['version', 'state'])
-      .executeTakeFirstOrThrow();
     const change = {
       taskId: id,
       kind: current.kind,
       from: current.due_at?.toISOString() ?? null,
       to: dueAt?.toISOString() ?? null,
     };
-    await trx
-      .insertInto('profile_history')
-      .values({
-        profile_id: task.profile_id,
-        seq: profile.version,
-        event: 'DEADLINE',
-        from_state: profile.state,
-        to_state: profile.state,
-        actor_id: actor.userId,
-        payload: JSON.stringify(change),
-        comment: null,
-        at,
-      })
-      .execute();
-    const effects: TransitionEffects = {
+    // Under the lock the version is current: the task, the entry and the outbox row commit as one statement.
+    await writeProfileChange(trx, {
       profileId: task.profile_id,
-      workflow: definition.id,
-      seq: profile.version,
-      event: 'DEADLINE',
-      from: profile.state,
-      to: profile.state,
-      notices: [],
-      tasks: [{ taskId: id, kind: current.kind, dueAt: change.to }],
-    };
-    await trx
-      .insertInto('outbox')
-      .values({
-        topic: 'transition',
-        cause: `transition:${task.profile_id}:${profile.version}`,
-        profile_id: task.profile_id,
-        payload: JSON.stringify(effects),
-        created_at: at,
-      })
-      .execute();
+      workflowId: definition.id,
+      expectedVersion: locked.version,
+      at,
+      history: { event: 'DEADLINE', from: locked.state, to: locked.state, actorId: actor.userId, payload: change },
+      dueChanges: [{ taskId: id, kind: current.kind, dueAt }],
+    });
   });
   return taskById(deps, id);
 }

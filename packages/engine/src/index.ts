@@ -1,7 +1,5 @@
 export type { Actor, RegisteredRole } from './access.js';
 export { canSee, hasRole, ownerKeyOf, taskGroupsOf } from './access.js';
-export type { Akte, AkteAttachment, AkteDecision, AkteField, AkteHistoryEntry, AkteMail, AktePerson } from './akte.js';
-export { akteAttachmentBytes, buildAkte, verificationSummary } from './akte.js';
 export type { AttachmentStore, PostgresAttachmentStore } from './attachment-store.js';
 export { postgresAttachmentStore } from './attachment-store.js';
 export type { AttachmentType } from './attachment-types.js';
@@ -94,9 +92,23 @@ export {
   taskCounts,
   yearRangeMessage,
 } from './inbox.js';
+export type { GroupScope } from './keys.js';
+export {
+  escalationCause,
+  isOwnerScope,
+  noticeCause,
+  OUTBOX_TOPICS,
+  ownerScope,
+  parseGroupScope,
+  reminderCause,
+  signinCause,
+  transitionCause,
+} from './keys.js';
 export { eventsHandledIn } from './machine.js';
 export { mergePatch } from './merge-patch.js';
 export { mermaidDiagram } from './mermaid.js';
+export type { ProfileChangePayload, ProfileChangePayloadInput } from './outbox-payload.js';
+export { profileChangePayload } from './outbox-payload.js';
 export type {
   PresentationField,
   PresentationInput,
@@ -129,7 +141,6 @@ export type { ScopeAttribute } from './scope-filter.js';
 export { parseScopeFilter, scopeAttributes, scopeFilterShape, scopeValueOf } from './scope-filter.js';
 export type { AgendaItem, DecisionResult, Minutes, SessionView } from './sessions.js';
 export { applyDecisions, createSession, getSession, listSessions, sessionMinutes, setAgenda } from './sessions.js';
-export type { TransitionEffects } from './store.js';
 export { isUuid } from './store.js';
 export type { EngineDeps, EventInput, EventResult } from './transition.js';
 export { applyEvent, planEvent } from './transition.js';

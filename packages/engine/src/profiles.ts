@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { executePrepared, queryPrepared } from '@steckbrief/db';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { initialTransition } from 'xstate';
@@ -8,11 +9,12 @@ import { NOTE_EVENT } from './inbox.js';
 import { persistSnapshot } from './machine.js';
 import { mergePatch } from './merge-patch.js';
 import type { WorkflowRegistry } from './registry.js';
-import { isUuid, loadProfile, type OutboxEntry, type TransitionEffects, writeProfileChange } from './store.js';
+import { isUuid, loadProfile } from './store.js';
 import { type OpenTask, planTasks } from './tasks.js';
 import type { EngineDeps } from './transition.js';
 import { parseOrThrow } from './validation.js';
 import { type ProfileFacts, type ProfileView, profileView, taskLabel } from './views.js';
+import { writeProfileChange } from './writer.js';
 
 const notFound = () => new NotFound('Profil nicht gefunden. / Profile not found.');
 
@@ -51,81 +53,21 @@ export async function createProfile(
     senderRoles: [],
     now: at,
   });
-  const userId = actor.userId;
-  const id = await db.transaction().execute(async (trx) => {
-    const { id } = await trx
-      .insertInto('profiles')
-      .values({
-        workflow_id: definition.id,
-        workflow_version: definition.version,
-        state: stored.value,
-        snapshot: JSON.stringify(stored),
-        version: 1,
-        data: JSON.stringify(data),
-        owner_key: ownerKey,
-        created_by: userId,
-        scope: JSON.stringify(scope),
-        summary: JSON.stringify(definition.summary(data)),
-        created_at: at,
-        updated_at: at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('profile_history')
-      .values({
-        profile_id: id,
-        seq: 1,
-        event: 'CREATE',
-        from_state: null,
-        to_state: stored.value,
-        actor_id: userId,
-        payload: '{}',
-        comment: null,
-        at,
-      })
-      .execute();
-    if (tasks.open.length) {
-      await trx
-        .insertInto('tasks')
-        .values(
-          tasks.open.map((t) => ({
-            id: t.id,
-            profile_id: id,
-            workflow_id: definition.id,
-            key: t.key,
-            kind: t.kind,
-            state: t.state,
-            assignee_role: t.assignee_role,
-            assignee_scope: t.assignee_scope,
-            due_at: t.due_at,
-            created_at: at,
-          })),
-        )
-        .execute();
-      // The creation's one side effect: the draft tasks' deadline timers (see `TransitionEffects`).
-      const effects: TransitionEffects = {
-        profileId: id,
-        workflow: definition.id,
-        seq: 1,
-        event: 'CREATE',
-        from: null,
-        to: stored.value,
-        notices: [],
-        tasks: tasks.open.map((t) => ({ taskId: t.id, kind: t.kind, dueAt: t.due_at?.toISOString() ?? null })),
-      };
-      await trx
-        .insertInto('outbox')
-        .values({
-          topic: 'transition',
-          cause: `transition:${id}:1`,
-          profile_id: id,
-          payload: JSON.stringify(effects),
-          created_at: at,
-        })
-        .execute();
-    }
-    return id;
+  const id = randomUUID();
+  await writeProfileChange(db, {
+    profileId: id,
+    workflowId: definition.id,
+    expectedVersion: 0,
+    at,
+    create: { workflowVersion: definition.version, ownerKey, createdBy: actor.userId },
+    state: stored.value,
+    snapshot: stored,
+    scope,
+    data,
+    summary: definition.summary(data),
+    history: { event: 'CREATE', from: null, to: stored.value, actorId: actor.userId },
+    // The creation's one side effect: the draft tasks' deadline timers (see `outboxRowOf`).
+    openTasks: tasks.open.map(({ spec: _spec, claimed_by: _c, created_at: _a, ...t }) => t),
   });
   const loaded = await loadProfile(db, id);
   if (!loaded) throw notFound();
@@ -170,16 +112,13 @@ export async function patchProfileData(
   const at = now();
   const snapshot = profile.snapshot;
   const ok = await writeProfileChange(db, {
-    id: profile.id,
+    profileId: profile.id,
     workflowId: definition.id,
     expectedVersion: profile.version,
     at,
-    state: profile.state,
-    snapshot,
     data,
     scope: definition.scope({ state: profile.state, context: snapshot.context, data }),
     summary: definition.summary(data),
-    markSubmitted: false,
     history: {
       event: 'EDIT',
       from: profile.state,
@@ -188,9 +127,6 @@ export async function patchProfileData(
       payload: { fields: Object.keys(input.data) },
       comment: null,
     },
-    closeTasks: [],
-    openTasks: [],
-    outbox: [] as OutboxEntry[],
   });
   if (!ok)
     throw new StaleVersion('Das Profil wurde inzwischen geändert. / The profile has changed since this version.');

@@ -3,20 +3,14 @@ import type { Db } from '@steckbrief/db';
 import { type Actor, actorInfo, canSee, hasRole, reachingRoles } from './access.js';
 import type { EngineEvent, WorkflowDefinition } from './definition.js';
 import { Conflict, Forbidden, GuardFailed, InvalidEvent, NotFound, StaleVersion } from './errors.js';
+import { resolveScope } from './keys.js';
 import { eventsHandledIn, nextSnapshot, persistSnapshot, restoreSnapshot, stateOf } from './machine.js';
 import type { WorkflowRegistry } from './registry.js';
-import {
-  findIdempotentResponse,
-  type LoadedProfile,
-  loadProfile,
-  type OutboxEntry,
-  type ProfileWrite,
-  type TransitionEffects,
-  writeProfileChange,
-} from './store.js';
+import { findIdempotentResponse, type LoadedProfile, loadProfile } from './store.js';
 import { planTasks } from './tasks.js';
 import { parseOrThrow } from './validation.js';
 import { allRolesOf, type ProfileView, profileView, rolesFor } from './views.js';
+import { type NoticeInput, type ProfileChange, writeProfileChange } from './writer.js';
 
 export interface EventInput {
   profileId: string;
@@ -134,13 +128,17 @@ function onWriteError(error: unknown, input: EventInput): false {
   throw error;
 }
 
+/** A transition's change as planned: the machine's new state and the task and notice lists always set. */
+type PlannedChange = ProfileChange &
+  Required<Pick<ProfileChange, 'state' | 'snapshot' | 'scope' | 'openTasks' | 'closeTasks' | 'notices'>>;
+
 /** Check and compute a transition without touching the database. */
 export function planEvent(
   { registry, now = () => new Date() }: EngineDeps,
   actor: Actor,
   input: EventInput,
   profile: LoadedProfile | undefined,
-): { write: ProfileWrite; view: ProfileView } {
+): { write: PlannedChange; view: ProfileView } {
   if (!profile || !canSee(registry.roles, actor, profile)) {
     throw new NotFound('Profil nicht gefunden. / Profile not found.');
   }
@@ -198,10 +196,10 @@ export function planEvent(
   const seq = profile.version + 1;
   const markSubmitted = definition.submitEvents.includes(input.type);
   const scope = definition.scope({ state: to, context: next.context, data: profile.data });
-  const outbox = outboxFor(
+  const notices = noticesFor(
     definition,
     profile,
-    { seq, from, to, type: input.type, payload, context: next.context },
+    { from, to, type: input.type, payload, context: next.context },
     tasks,
   );
 
@@ -214,8 +212,8 @@ export function planEvent(
     submitted_at: profile.submitted_at ?? (markSubmitted ? at : null),
   };
   const view = profileView(registry, definition, actor, after, tasks.remaining);
-  const write: ProfileWrite = {
-    id: profile.id,
+  const write: PlannedChange = {
+    profileId: profile.id,
     workflowId: definition.id,
     expectedVersion: profile.version,
     at,
@@ -224,9 +222,13 @@ export function planEvent(
     scope,
     markSubmitted,
     history: { event: input.type, from, to, actorId: actor.userId, payload, comment: input.comment ?? null },
-    closeTasks: tasks.close.map(({ task, status }) => ({ id: task.id, status })),
+    closeTasks: tasks.close.map(({ task, status }) => ({
+      id: task.id,
+      kind: task.kind,
+      status: status === 'done' ? ('done' as const) : ('cancelled' as const),
+    })),
     openTasks: tasks.open.map(({ spec: _spec, claimed_by: _c, created_at: _a, ...t }) => t),
-    outbox,
+    notices,
     session: input.session,
     idempotency:
       input.idempotencyKey && actor.userId
@@ -237,20 +239,17 @@ export function planEvent(
 }
 
 /**
- * The transition's side effects as ONE outbox row (topic `transition`, cause = profile and history
- * seq, so it is written once): its notices, each with its own cause (profile, seq, template and
- * recipient group: the key of its mails' Message-IDs), and the tasks it opened or closed, whose
- * deadline timers the worker plans or cancels. One row is one job for the worker: a SUBMIT used to
- * write four rows (two notices, an opened and a closed task), each a job and a statement of its own.
- * No row when there is nothing to do. The payload shape is `TransitionEffects`.
+ * The notices the transition causes, each to a recipient group (its scope resolved for this profile's
+ * owner). The writer turns them, with the tasks opened and closed, into the transition's one outbox
+ * row (writer.ts `outboxRowOf`).
  */
-function outboxFor(
+function noticesFor(
   definition: WorkflowDefinition,
   profile: LoadedProfile,
-  t: { seq: number; from: string; to: string; type: string; payload: Record<string, unknown>; context: unknown },
+  t: { from: string; to: string; type: string; payload: Record<string, unknown>; context: unknown },
   tasks: ReturnType<typeof planTasks>,
-): OutboxEntry[] {
-  const notices = definition
+): NoticeInput[] {
+  return definition
     .notifications({
       event: t.type,
       from: t.from,
@@ -259,28 +258,5 @@ function outboxFor(
       payload: t.payload,
       openedTasks: tasks.open.map((o) => o.spec),
     })
-    .map((n) => {
-      const scope = n.scope === 'owner' ? `owner:${profile.owner_key}` : (n.scope ?? '');
-      return {
-        cause: `notify:${profile.id}:${t.seq}:${n.template}:${n.role}:${scope}`,
-        template: n.template,
-        recipients: { role: n.role, scope },
-      };
-    });
-  const taskEffects = [
-    ...tasks.open.map((o) => ({ taskId: o.id, kind: o.kind, dueAt: o.due_at?.toISOString() ?? null })),
-    ...tasks.close.map(({ task, status }) => ({ taskId: task.id, kind: task.kind, closed: status })),
-  ];
-  if (!notices.length && !taskEffects.length) return [];
-  const payload: TransitionEffects = {
-    profileId: profile.id,
-    workflow: definition.id,
-    seq: t.seq,
-    event: t.type,
-    from: t.from,
-    to: t.to,
-    notices,
-    tasks: taskEffects,
-  };
-  return [{ topic: 'transition', cause: `transition:${profile.id}:${t.seq}`, payload }];
+    .map((n) => ({ template: n.template, role: n.role, scope: resolveScope(n.scope, profile.owner_key) }));
 }

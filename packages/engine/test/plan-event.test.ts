@@ -11,8 +11,9 @@ import {
   StaleVersion,
 } from '../src/errors.js';
 import { createRegistry, type DeadlineOverrides } from '../src/registry.js';
-import type { LoadedProfile, TransitionEffects } from '../src/store.js';
+import type { LoadedProfile } from '../src/store.js';
 import { type EventInput, planEvent } from '../src/transition.js';
+import { outboxRowOf } from '../src/writer.js';
 import {
   actor,
   applicant,
@@ -141,7 +142,7 @@ describe('planEvent, for an event it accepts,', () => {
   it('plans the new state, snapshot, version, history entry and submission mark', () => {
     const { write } = plan(applicant, loadedProfile('draft'), { type: 'SUBMIT', comment: 'Bitte prüfen' });
     expect(write).toMatchObject({
-      id: PROFILE_ID,
+      profileId: PROFILE_ID,
       workflowId: 'review',
       expectedVersion: 3,
       at: NOW,
@@ -164,7 +165,7 @@ describe('planEvent, for an event it accepts,', () => {
 
   it('closes the tasks the old state wanted and opens those of the new one, due after their duration', () => {
     const { write } = plan(applicant, loadedProfile('draft'), { type: 'SUBMIT' });
-    expect(write.closeTasks).toEqual([{ id: 'task-draft', status: 'done' }]);
+    expect(write.closeTasks).toEqual([{ id: 'task-draft', kind: 'complete', status: 'done' }]);
     expect(write.openTasks).toEqual([
       {
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -182,7 +183,7 @@ describe('planEvent, for an event it accepts,', () => {
     const { write } = plan(applicant, loadedProfile('submitted'), { type: 'WITHDRAW' });
     expect(write.state).toBe('withdrawn');
     expect(write.markSubmitted).toBe(false);
-    expect(write.closeTasks).toEqual([{ id: 'task-triage', status: 'cancelled' }]);
+    expect(write.closeTasks).toEqual([{ id: 'task-triage', kind: 'triage', status: 'cancelled' }]);
     expect(write.openTasks).toEqual([]);
   });
 
@@ -201,13 +202,11 @@ describe('planEvent, for an event it accepts,', () => {
 
   it('writes one outbox row for the transition, keyed by profile and new version, with its notices and task changes', () => {
     const { write } = plan(applicant, loadedProfile('draft'), { type: 'SUBMIT' });
-    expect(write.outbox).toHaveLength(1);
-    const [row] = write.outbox;
+    const row = outboxRowOf(write);
     expect(row?.topic).toBe('transition');
     expect(row?.cause).toBe(`transition:${PROFILE_ID}:4`);
-    const effects = row?.payload as TransitionEffects;
     const opened = write.openTasks[0];
-    expect(effects).toEqual({
+    expect(row?.payload).toEqual({
       profileId: PROFILE_ID,
       workflow: 'review',
       seq: 4,
@@ -227,8 +226,14 @@ describe('planEvent, for an event it accepts,', () => {
         },
       ],
       tasks: [
-        { taskId: opened?.id, kind: 'triage', dueAt: opened?.due_at?.toISOString() },
-        { taskId: 'task-draft', kind: 'complete', closed: 'done' },
+        {
+          change: 'opened',
+          taskId: opened?.id,
+          kind: 'triage',
+          dueAt: opened?.due_at?.toISOString(),
+          assignee: { role: 'office', scope: '' },
+        },
+        { change: 'closed', taskId: 'task-draft', kind: 'complete', status: 'done' },
       ],
     });
   });
@@ -239,7 +244,8 @@ describe('planEvent, for an event it accepts,', () => {
     expect(write.snapshot.context).toEqual({ panel: null, comments: 1 });
     expect(write.closeTasks).toEqual([]);
     expect(write.openTasks).toEqual([]);
-    expect(write.outbox).toEqual([]);
+    expect(write.notices).toEqual([]);
+    expect(outboxRowOf(write)).toBeNull();
   });
 
   it('answers with the new state, version and open tasks, and the events the caller may send now', () => {
@@ -302,6 +308,6 @@ describe('planEvent, for an event it accepts,', () => {
     });
     expect(write.state).toBe('approved');
     expect(write.session).toEqual(session);
-    expect(write.closeTasks).toEqual([{ id: 'task-decide', status: 'done' }]);
+    expect(write.closeTasks).toEqual([{ id: 'task-decide', kind: 'decide', status: 'done' }]);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { OUTBOX_TOPICS, profileChangePayload } from '@steckbrief/engine';
 import { type ConnectionOptions, Queue } from 'bullmq';
 import { z } from 'zod';
 
@@ -11,16 +12,48 @@ export const QUEUE_NAMES = { outbox: 'outbox', mail: 'mail', timers: 'timers' } 
 
 /**
  * An outbox row is immutable once committed, so its job carries a copy (no read per job); whether it
- * has been processed is only ever decided in PostgreSQL.
+ * has been processed is only ever decided in PostgreSQL. The envelope routes a job and names its row;
+ * `outboxJob` is the whole job of a topic the worker handles, payload included.
  */
-export const outboxJob = z.object({
+export const outboxEnvelope = z.object({
   outboxId: z.string().regex(/^\d+$/),
   topic: z.string(),
   cause: z.string(),
-  payload: z.unknown(),
   createdAt: z.coerce.date(),
 });
+
+/** The payload of a sign-in code's row (written by services/web/src/signin.ts). */
+export const signinCodePayload = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  code: z.string().regex(/^\d{6}$/),
+  link: z.url(),
+  expiresAt: z.coerce.date(),
+  /** Set by a web application running with NODE_ENV=development: print the code when the mail is not delivered. */
+  logIfUndelivered: z.boolean().optional(),
+});
+
+/** The payload of a task reassignment's row (written by the engine's `assignTask`). */
+export const assignmentPayload = z.object({
+  taskId: z.uuid(),
+  profileId: z.uuid(),
+  assigneeId: z.uuid(),
+  assignedBy: z.uuid().nullable(),
+});
+
+export const outboxJob = z.discriminatedUnion('topic', [
+  outboxEnvelope.extend({ topic: z.literal(OUTBOX_TOPICS.transition), payload: profileChangePayload }),
+  outboxEnvelope.extend({ topic: z.literal(OUTBOX_TOPICS.signin), payload: signinCodePayload }),
+  outboxEnvelope.extend({ topic: z.literal(OUTBOX_TOPICS.assignment), payload: assignmentPayload }),
+]);
 export type OutboxMessage = z.infer<typeof outboxJob>;
+export type TransitionJob = Extract<OutboxMessage, { topic: typeof OUTBOX_TOPICS.transition }>;
+export type SigninJob = Extract<OutboxMessage, { topic: typeof OUTBOX_TOPICS.signin }>;
+
+const HANDLED_TOPICS: ReadonlySet<string> = new Set(outboxJob.options.map((o) => o.shape.topic.value));
+/** Does `outboxJob` describe rows of this topic? Rows of other topics are for other consumers. */
+export const isHandledTopic = (topic: string) => HANDLED_TOPICS.has(topic);
 
 /** The columns an outbox job carries. */
 export const OUTBOX_JOB_COLUMNS = ['id', 'topic', 'cause', 'payload', 'created_at'] as const;

@@ -1,5 +1,12 @@
 import type { Db, TaskTimerRow } from '@steckbrief/db';
-import { scopeValueLabel, type WorkflowDefinition } from '@steckbrief/engine';
+import {
+  escalationCause,
+  isOwnerScope,
+  parseGroupScope,
+  reminderCause,
+  scopeValueLabel,
+  type WorkflowDefinition,
+} from '@steckbrief/engine';
 import { type Bilingual, profileLink, renderNotice, taskLink } from '@steckbrief/notifications';
 import { enqueueTimers, jobIds, timerJob } from '@steckbrief/queues';
 import { DelayedError, type Job } from 'bullmq';
@@ -15,10 +22,6 @@ import { resolveGroups } from './recipients.js';
  * job per timer only carries the timing. A firing timer re-reads its task and does nothing if the
  * task closed or its due date moved, so a stale or duplicated job is harmless.
  */
-
-export const reminderCause = (taskId: string, due: Date, offsetMs: number) =>
-  `reminder:${taskId}:${due.getTime()}:${offsetMs}`;
-export const escalationCause = (taskId: string, due: Date) => `escalation:${taskId}:${due.getTime()}`;
 
 /** The timers a task due at `due` gets: reminders whose time lies after `basis`, and the escalation. */
 export function timerRows(taskId: string, due: Date, basis: Date, offsets: number[]) {
@@ -112,12 +115,10 @@ export async function syncTaskTimerJobs(ctx: WorkerContext, taskId: string, canc
  */
 function groupLabel(definition: WorkflowDefinition, role: string, scope: string): Bilingual {
   const label = definition.roles[role]?.label ?? { de: role, en: role };
-  if (scope.startsWith('owner:') || scope === '') return label;
-  const at = scope.indexOf(':');
-  const value = scope.slice(at + 1);
-  return (
-    scopeValueLabel(definition, scope.slice(0, at), value) ?? { de: `${label.de} ${value}`, en: `${label.en} ${value}` }
-  );
+  const group = parseGroupScope(scope);
+  if (group.kind !== 'attribute') return label;
+  const { attribute, value } = group;
+  return scopeValueLabel(definition, attribute, value) ?? { de: `${label.de} ${value}`, en: `${label.en} ${value}` };
 }
 
 type Decision = 'fire' | 'skip' | { laterAt: Date };
@@ -196,7 +197,7 @@ export async function fireTimer(ctx: WorkerContext, job: Job, token: string | un
   const recipients = await resolveGroups(ctx.db, groups);
   const link = profileLink(ctx.publicUrl, found.profile_id);
   // The reviewers' task page; an owner's task (a revision) is done on the profile's own pages.
-  const onTask = scope.startsWith('owner:') ? null : taskLink(ctx.publicUrl, found.task_id);
+  const onTask = isOwnerScope(scope) ? null : taskLink(ctx.publicUrl, found.task_id);
   const mails: OutgoingMail[] = recipients.map((recipient) => ({
     recipient,
     mail: renderNotice({

@@ -1,92 +1,29 @@
 import { performance } from 'node:perf_hooks';
 import { executePrepared, type MailDeliveryRow } from '@steckbrief/db';
+import { isOwnerScope, type ProfileChangePayload } from '@steckbrief/engine';
 import { messageIdFor, NOTICE_KINDS, profileLink, renderNotice, taskLink } from '@steckbrief/notifications';
-import { enqueueTimers, jobIds, type OutboxMessage } from '@steckbrief/queues';
-import { type RawBuilder, sql } from 'kysely';
+import { enqueueTimers, jobIds, type TransitionJob } from '@steckbrief/queues';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { z } from 'zod';
 import type { WorkerContext } from './context.js';
 import { cancelTaskTimers, planTaskTimers, syncTaskTimerJobs, timerRows } from './deadlines.js';
 import { deliverNow, type SendRow } from './mailer.js';
 import { inGroup } from './recipients.js';
 
 /**
- * The side effects of one outbox row, whatever its topic: notices (each its own cause, one mail per
- * member of its recipient group) and deadline changes of tasks. A `transition` row (what the engine
- * writes) carries all of one history entry's effects; the single-effect topics are what earlier
- * versions wrote and what a due-date change still writes.
+ * The durable side effects of one `transition` row (decision 005), read from its payload as the
+ * engine's writer wrote it (`profileChangePayload`, parsed by the job schema of @steckbrief/queues):
+ * notices (each its own cause, one mail per member of its recipient group) and the tasks whose
+ * deadline timers are planned (opened, or due date moved) or cancelled (closed).
  */
-export interface Effects {
-  /** Profile, history entry and new state the notices speak of (null: the row has no notices). */
-  notice: { profileId: string; seq: number; to: string } | null;
-  notices: Array<{ cause: string; template: string; recipients: { role: string; scope: string } }>;
-  /** Open tasks with their due date (null: none), and closed tasks. */
-  tasks: Array<{ taskId: string; dueAt: Date | null; closed: boolean }>;
-}
+type TaskTimers = Array<{ taskId: string; dueAt: Date | null; closed: boolean }>;
 
-const group = z.object({ role: z.string(), scope: z.string() });
-const isoDate = z
-  .string()
-  .nullish()
-  .transform((v, ctx) => {
-    if (!v) return null;
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) {
-      ctx.addIssue({ code: 'custom', message: `invalid date ${v}` });
-      return z.NEVER;
-    }
-    return d;
-  });
-
-/** Topic `transition` (packages/engine: `TransitionEffects`). */
-const transitionPayload = z.object({
-  profileId: z.string(),
-  seq: z.number().int(),
-  to: z.string(),
-  notices: z.array(z.object({ cause: z.string(), template: z.string(), recipients: group })),
-  tasks: z.array(z.object({ taskId: z.string(), dueAt: isoDate, closed: z.string().optional() })),
-});
-/** Topic `notification`: one notice per row (written by versions before `transition`). */
-const noticePayload = z.object({
-  template: z.string(),
-  profileId: z.string(),
-  seq: z.number().int(),
-  to: z.string(),
-  recipients: group,
-});
-/** Topics `task.opened`, `task.due_changed` and `task.closed`. */
-const taskPayload = z.object({ taskId: z.string(), dueAt: isoDate });
-
-/** The effects of a row, or null for a topic the worker does not handle. Throws on a malformed payload. */
-export function effectsOf(row: OutboxMessage): Effects | null {
-  switch (row.topic) {
-    case 'transition': {
-      const p = transitionPayload.parse(row.payload);
-      return {
-        notice: p.notices.length ? { profileId: p.profileId, seq: p.seq, to: p.to } : null,
-        notices: p.notices,
-        tasks: p.tasks.map((t) => ({ taskId: t.taskId, dueAt: t.closed ? null : t.dueAt, closed: !!t.closed })),
-      };
-    }
-    case 'notification': {
-      const p = noticePayload.parse(row.payload);
-      return {
-        notice: { profileId: p.profileId, seq: p.seq, to: p.to },
-        notices: [{ cause: row.cause, template: p.template, recipients: p.recipients }],
-        tasks: [],
-      };
-    }
-    case 'task.opened':
-    case 'task.due_changed':
-    case 'task.closed': {
-      const p = taskPayload.parse(row.payload);
-      const closed = row.topic === 'task.closed';
-      return { notice: null, notices: [], tasks: [{ taskId: p.taskId, dueAt: closed ? null : p.dueAt, closed }] };
-    }
-    default:
-      return null;
-  }
-}
+const timersOf = (payload: ProfileChangePayload): TaskTimers =>
+  payload.tasks.map((t) =>
+    t.change === 'closed'
+      ? { taskId: t.taskId, dueAt: null, closed: true }
+      : { taskId: t.taskId, dueAt: t.dueAt, closed: false },
+  );
 
 /** A rendered notice mail, as its delivery row will hold it. */
 type NoticeMail = Pick<
@@ -95,47 +32,42 @@ type NoticeMail = Pick<
 >;
 
 /**
- * Render every notice of the row, one mail per member of its group, from one read (profile, and per
- * notice its group's members and the tasks the history entry opened for that group). Rendering
+ * Render every notice of the row, one mail per member of its group, from one read: the profile, the
+ * tasks the history entry opened (by the ids the payload lists, with their current kind and due date)
+ * and per notice its group's members. A notice lists the opened tasks of its own group. Rendering
  * happens once, before anything is recorded: a retried send sends the same text under the same
  * Message-ID. Null when the profile is gone.
  */
-async function renderNotices(ctx: WorkerContext, effects: Effects): Promise<NoticeMail[] | null> {
-  const { notice, notices } = effects;
-  if (!notice) return [];
+async function renderNotices(ctx: WorkerContext, payload: ProfileChangePayload): Promise<NoticeMail[] | null> {
+  const { notices } = payload;
+  if (!notices.length) return [];
+  const opened = payload.tasks.flatMap((t) => (t.change === 'opened' ? [t] : []));
   let query = ctx.db
     .selectFrom('profiles as p')
     .select(['p.id', 'p.title', 'p.workflow_id', 'p.workflow_version'])
-    .where('p.id', '=', notice.profileId);
+    .where('p.id', '=', payload.profileId);
+  if (opened.length) {
+    query = query.select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('tasks as t')
+          .select(['t.id', 't.kind', 't.due_at'])
+          .where(sql<SqlBool>`t.id = any(${opened.map((t) => t.taskId)}::uuid[])`)
+          .orderBy('t.created_at')
+          .orderBy('t.id'),
+      ).as('opened'),
+    );
+  }
   notices.forEach(({ recipients: { role, scope } }, i) => {
-    query = query
-      .select((eb) =>
-        jsonArrayFrom(
-          eb
-            .selectFrom('tasks as t')
-            .innerJoin('profile_history as h', (join) =>
-              join
-                .onRef('h.profile_id', '=', 't.profile_id')
-                .onRef('h.at', '=', 't.created_at')
-                .on('h.seq', '=', notice.seq),
-            )
-            .select(['t.id', 't.kind', 't.due_at'])
-            .whereRef('t.profile_id', '=', 'p.id')
-            .where('t.assignee_role', '=', role)
-            .where('t.assignee_scope', '=', scope)
-            .orderBy('t.created_at')
-            .orderBy('t.id'),
-        ).as(`tasks_${i}`),
-      )
-      .select((eb) =>
-        jsonArrayFrom(
-          eb
-            .selectFrom('users')
-            .select(['users.id', 'users.email', 'users.name'])
-            .where((u) => inGroup(u, role, scope))
-            .orderBy('users.id'),
-        ).as(`recipients_${i}`),
-      );
+    query = query.select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('users')
+          .select(['users.id', 'users.email', 'users.name'])
+          .where((u) => inGroup(u, role, scope))
+          .orderBy('users.id'),
+      ).as(`recipients_${i}`),
+    );
   });
   // A named prepared statement, one per shape (number of notices, kinds of scope): planning this
   // join afresh for every row cost PostgreSQL more CPU than running it.
@@ -144,7 +76,8 @@ async function renderNotices(ctx: WorkerContext, effects: Effects): Promise<Noti
   const profile = row as { id: string; title: string; workflow_id: string; workflow_version: number };
   const definition = ctx.registry.get(profile.workflow_id, profile.workflow_version);
   const link = profileLink(ctx.publicUrl, profile.id);
-  const state = definition.states[notice.to] ?? { de: notice.to, en: notice.to };
+  const state = definition.states[payload.to] ?? { de: payload.to, en: payload.to };
+  const openedNow = (row.opened ?? []) as Array<{ id: string; kind: string; due_at: string | null }>;
   const mails: NoticeMail[] = [];
   notices.forEach((n, i) => {
     const kind = NOTICE_KINDS.find((k) => k === n.template);
@@ -154,15 +87,22 @@ async function renderNotices(ctx: WorkerContext, effects: Effects): Promise<Noti
       return;
     }
     if (!recipients.length) ctx.logger.warn({ cause: n.cause, ...n.recipients }, 'notification group has no members');
-    const opened = row[`tasks_${i}`] as Array<{ id: string; kind: string; due_at: string | null }>;
-    const tasks = opened.map((t) => ({
+    // The tasks the entry opened for this notice's group.
+    const ofGroup = new Set(
+      opened
+        .filter((t) => t.assignee.role === n.recipients.role && t.assignee.scope === n.recipients.scope)
+        .map((t) => t.taskId),
+    );
+    const forGroup = openedNow.filter((t) => ofGroup.has(t.id));
+    const tasks = forGroup.map((t) => ({
       label: definition.taskKinds[t.kind] ?? { de: t.kind, en: t.kind },
       dueAt: t.due_at ? new Date(t.due_at) : null,
     }));
     // A reviewers' notice about one opened task links to that task's page, where it is claimed and acted on;
     // an owner's task (a revision) is done on the profile's own pages.
-    const reviewers = !n.recipients.scope.startsWith('owner:');
-    const onTask = reviewers && opened.length === 1 ? taskLink(ctx.publicUrl, (opened[0] as { id: string }).id) : null;
+    const reviewers = !isOwnerScope(n.recipients.scope);
+    const onTask =
+      reviewers && forGroup.length === 1 ? taskLink(ctx.publicUrl, (forGroup[0] as { id: string }).id) : null;
     for (const recipient of recipients) {
       const mail = renderNotice({
         kind,
@@ -209,8 +149,8 @@ interface Written {
 async function writeEffects(
   ctx: WorkerContext,
   db: WorkerContext['db'],
-  row: OutboxMessage,
-  tasks: Effects['tasks'],
+  row: TransitionJob,
+  tasks: TaskTimers,
   mails: NoticeMail[],
 ): Promise<Written> {
   const now = ctx.now();
@@ -339,10 +279,12 @@ async function writeEffects(
  * still unsent and re-adds the tasks' planned timers); a Redis loss before step 2 is repaired by
  * reconciliation.
  */
-export async function processEffects(ctx: WorkerContext, row: OutboxMessage, effects: Effects): Promise<void> {
-  const mails = await renderNotices(ctx, effects);
+export async function processEffects(ctx: WorkerContext, row: TransitionJob): Promise<void> {
+  const { payload } = row;
+  const tasks = timersOf(payload);
+  const mails = await renderNotices(ctx, payload);
   if (mails === null) {
-    ctx.logger.error({ outboxId: row.outboxId, profileId: effects.notice?.profileId }, 'notices cannot be rendered');
+    ctx.logger.error({ outboxId: row.outboxId, profileId: payload.profileId }, 'notices cannot be rendered');
     await ctx.db
       .updateTable('outbox')
       .set({ processed_at: ctx.now(), last_error: 'profile not found' })
@@ -352,7 +294,7 @@ export async function processEffects(ctx: WorkerContext, row: OutboxMessage, eff
     return;
   }
   // The fast path: one statement, if the tasks are still as the row describes them.
-  let written = await writeEffects(ctx, ctx.db, row, effects.tasks, mails);
+  let written = await writeEffects(ctx, ctx.db, row, tasks, mails);
   const fast = written.marked;
   if (!fast) {
     // Processed before, or a task moved on: plan each task from its current state, under the row's lock.
@@ -365,7 +307,7 @@ export async function processEffects(ctx: WorkerContext, row: OutboxMessage, eff
         .executeTakeFirst();
       if (!fresh || fresh.processed_at) return { marked: false, cancelled: [], planned: [], claimed: [] };
       const cancelled: string[] = [];
-      for (const t of effects.tasks) {
+      for (const t of tasks) {
         const result = t.closed
           ? await cancelTaskTimers(trx, t.taskId)
           : await planTaskTimers(trx, t.taskId, row.createdAt, ctx.reminderOffsets);
@@ -379,10 +321,10 @@ export async function processEffects(ctx: WorkerContext, row: OutboxMessage, eff
     (async () => {
       await Promise.all(written.cancelled.map((id) => ctx.queues.timers.remove(jobIds.timer(id)).catch(() => 0)));
       if (fast) await enqueueTimers(ctx.queues, written.planned, ctx.now().getTime());
-      else await Promise.all(effects.tasks.map((t) => syncTaskTimerJobs(ctx, t.taskId, [])));
+      else await Promise.all(tasks.map((t) => syncTaskTimerJobs(ctx, t.taskId, [])));
     })(),
     // Freshly recorded mails are ours to send; on a repeat, each cause claims whatever is still unsent.
-    ...effects.notices.map((n) => {
+    ...payload.notices.map((n) => {
       if (!written.marked) return deliverNow(ctx.send, n.cause);
       const claimed = written.claimed.filter((m) => m.cause === n.cause);
       return claimed.length ? deliverNow(ctx.send, n.cause, claimed) : undefined;

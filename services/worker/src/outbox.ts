@@ -1,11 +1,11 @@
-import { jobIds, outboxJob } from '@steckbrief/queues';
+import { isHandledTopic, jobIds, outboxEnvelope, outboxJob } from '@steckbrief/queues';
 import type { Job } from 'bullmq';
 import { sql } from 'kysely';
-import { ASSIGNMENT_TOPIC, processAssignmentMail } from './assignment-mail.js';
+import { processAssignmentMail } from './assignment-mail.js';
 import type { WorkerContext } from './context.js';
-import { effectsOf, processEffects } from './effects.js';
+import { processEffects } from './effects.js';
 import { errorMessage, failFast, isPermanent } from './failures.js';
-import { processSigninMail, SIGNIN_TOPIC } from './signin-mail.js';
+import { processSigninMail } from './signin-mail.js';
 
 /** The outbox id of a job, from its data or else from its row-derived job id. */
 function outboxIdOf(job: Job): string | null {
@@ -23,17 +23,25 @@ function outboxIdOf(job: Job): string | null {
  */
 export async function processOutboxJob(ctx: WorkerContext, job: Job): Promise<void> {
   try {
-    const row = outboxJob.parse(job.data);
-    if (row.topic === SIGNIN_TOPIC) return await processSigninMail(ctx, row);
-    if (row.topic === ASSIGNMENT_TOPIC) return await processAssignmentMail(ctx, row);
-    const effects = effectsOf(row);
-    if (effects) return await processEffects(ctx, row, effects);
+    const envelope = outboxEnvelope.parse(job.data);
+    if (isHandledTopic(envelope.topic)) {
+      // A malformed payload fails the parse (a ZodError, permanent): the job fails at once, the row keeps the error.
+      const row = outboxJob.parse(job.data);
+      switch (row.topic) {
+        case 'transition':
+          return await processEffects(ctx, row);
+        case 'signin.code':
+          return await processSigninMail(ctx, row);
+        case 'task.assigned':
+          return await processAssignmentMail(ctx, row);
+      }
+    }
     // Topics for other consumers are not ours to hold back: mark them done, visibly.
-    ctx.logger.warn({ outboxId: row.outboxId, topic: row.topic }, 'outbox topic has no handler');
+    ctx.logger.warn({ outboxId: envelope.outboxId, topic: envelope.topic }, 'outbox topic has no handler');
     await ctx.db
       .updateTable('outbox')
-      .set({ processed_at: ctx.now(), last_error: `no handler for topic ${row.topic}` })
-      .where('id', '=', row.outboxId)
+      .set({ processed_at: ctx.now(), last_error: `no handler for topic ${envelope.topic}` })
+      .where('id', '=', envelope.outboxId)
       .where('processed_at', 'is', null)
       .execute();
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { Database, Db } from '@steckbrief/db';
+import { isUuid, parseGroupScope } from '@steckbrief/engine';
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 
 export interface Recipient {
@@ -6,8 +7,6 @@ export interface Recipient {
   email: string;
   name: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Membership of a task group (`role`, `scope` as stored on tasks), as a predicate on `users`:
@@ -18,14 +17,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function inGroup(eb: ExpressionBuilder<Database, 'users'>, role: string, scope: string) {
   let attribute: [string, string] | null = null;
   const conditions: Expression<SqlBool>[] = [eb('users.disabled_at', 'is', null)];
-  if (scope.startsWith('owner:org:')) {
-    conditions.push(eb('users.organisation', '=', scope.slice('owner:org:'.length)));
-  } else if (scope.startsWith('owner:user:')) {
-    const id = scope.slice('owner:user:'.length);
-    conditions.push(UUID.test(id) ? eb('users.id', '=', id) : sql<SqlBool>`false`);
-  } else if (scope !== '') {
-    const at = scope.indexOf(':');
-    attribute = at > 0 ? [scope.slice(0, at), scope.slice(at + 1)] : [scope, ''];
+  const group = parseGroupScope(scope);
+  if (group.kind === 'owner-org') {
+    conditions.push(eb('users.organisation', '=', group.organisation));
+  } else if (group.kind === 'owner-user') {
+    conditions.push(isUuid(group.userId) ? eb('users.id', '=', group.userId) : sql<SqlBool>`false`);
+  } else if (group.kind === 'attribute') {
+    attribute = [group.attribute, group.value];
   }
   const grant = attribute
     ? sql<SqlBool>`exists (select 1 from jsonb_array_elements(users.roles) g where g->>'role' = ${role} and g->>${attribute[0]} = ${attribute[1]})`
@@ -44,5 +42,3 @@ export async function resolveGroups(db: Db, groups: Array<{ role: string; scope:
     .orderBy('users.id')
     .execute();
 }
-
-export const resolveGroup = (db: Db, role: string, scope: string) => resolveGroups(db, [{ role, scope }]);

@@ -1,24 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { messageIdFor, renderSigninCode } from '@steckbrief/notifications';
-import type { OutboxMessage } from '@steckbrief/queues';
+import type { SigninJob } from '@steckbrief/queues';
 import { sql } from 'kysely';
-import { z } from 'zod';
 import type { WorkerContext } from './context.js';
 import { deliverNow, type SendRow } from './mailer.js';
-
-/** Written by the web application's sign-in (services/web/src/signin.ts). */
-export const SIGNIN_TOPIC = 'signin.code';
-
-const signinPayload = z.object({
-  userId: z.string(),
-  email: z.string(),
-  name: z.string(),
-  code: z.string().regex(/^\d{6}$/),
-  link: z.string().url(),
-  expiresAt: z.coerce.date(),
-  /** Set by a web application running with NODE_ENV=development: print the code when the mail is not delivered. */
-  logIfUndelivered: z.boolean().optional(),
-});
 
 /**
  * The sign-in mail of one outbox row. As for notices, two idempotent steps: (1) one transaction marks
@@ -26,7 +11,7 @@ const signinPayload = z.object({
  * row, so they are not kept twice; (2) send it. A retry after a crash between the steps finds the row
  * processed and sends whatever of its cause is still unsent.
  */
-export async function processSigninMail(ctx: WorkerContext, row: OutboxMessage): Promise<void> {
+export async function processSigninMail(ctx: WorkerContext, row: SigninJob): Promise<void> {
   const marked = await ctx.db
     .selectFrom('outbox')
     .select('processed_at')
@@ -36,7 +21,7 @@ export async function processSigninMail(ctx: WorkerContext, row: OutboxMessage):
     await deliverNow(ctx.send, row.cause);
     return;
   }
-  const p = signinPayload.parse(row.payload);
+  const p = row.payload;
   const mail = renderSigninCode({ code: p.code, link: p.link, expiresAt: p.expiresAt, recipientName: p.name });
   const delivery = {
     cause: row.cause,

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { applyEvent, createProfile, ownerKeyOf } from '@steckbrief/engine';
+import { applyEvent, createProfile, noticeCause, ownerKeyOf, ownerScope, transitionCause } from '@steckbrief/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeProfile, pollUntil, startWorkerTestEnv, type WorkerTestEnv } from './helpers.js';
 
 /**
  * The outbox rows' effects beyond the happy path of `notifications.test.ts`: a task that moved on
- * between the transition and the worker, rows of the single-effect topics earlier versions wrote,
- * a repeated job, and rows that cannot be rendered.
+ * between the transition and the worker, a repeated job, the tasks a notice lists, and rows that
+ * cannot be rendered.
  */
 let env: WorkerTestEnv;
 
@@ -23,12 +23,12 @@ async function submitted() {
   await applyEvent(env.deps, env.people.applicant1, { profileId: profile.id, type: 'SUBMIT' });
   const task = await env.database.db
     .selectFrom('tasks')
-    .select(['id', 'kind', 'due_at'])
+    .select(['id', 'kind', 'due_at', 'created_at', 'assignee_role', 'assignee_scope'])
     .where('profile_id', '=', profile.id)
     .where('status', '=', 'open')
     .executeTakeFirstOrThrow();
-  await settled(`transition:${profile.id}:2`);
-  return { profileId: profile.id, task, ownerScope: `owner:${ownerKeyOf(env.people.applicant1)}` };
+  await settled(transitionCause(profile.id, 2));
+  return { profileId: profile.id, task, ownerScope: ownerScope(ownerKeyOf(env.people.applicant1)) };
 }
 
 /** Wait until the outbox row is processed and no mail is left unsent; returns the row. */
@@ -97,7 +97,15 @@ describe('outbox row effects', () => {
           payload: submitEffects(
             profileId,
             [{ cause: notice, template: 'state_changed', recipients: { role: 'applicant', scope: ownerScope } }],
-            [{ taskId: task.id, kind: task.kind, dueAt: rowDue.toISOString() }],
+            [
+              {
+                change: 'opened',
+                taskId: task.id,
+                kind: task.kind,
+                dueAt: rowDue.toISOString(),
+                assignee: { role: task.assignee_role, scope: task.assignee_scope },
+              },
+            ],
           ),
         })
         .execute();
@@ -133,54 +141,95 @@ describe('outbox row effects', () => {
     expect(await timersOf(task.id)).toEqual(timers);
   });
 
-  it('still handles the single-effect rows earlier versions wrote (notification, task.opened, task.closed)', async () => {
-    const a = await submitted();
-    const b = await submitted();
-    const due = new Date(Date.now() + 10 * DAY);
-    await env.database.db.updateTable('tasks').set({ due_at: due }).where('id', '=', a.task.id).execute();
-    const notice = `notify:${a.profileId}:2:task_assigned:wrl::legacy`;
+  it('lists in a notice the tasks whose ids the row carries, not other tasks of the group opened at the same instant', async () => {
+    const { profileId, task } = await submitted();
+    // A second open task of the same group, created at exactly the instant of the SUBMIT's entry.
+    const other = randomUUID();
+    await env.database.db
+      .insertInto('tasks')
+      .values({
+        id: other,
+        profile_id: profileId,
+        workflow_id: 'lausitz-brandenburg',
+        key: 'other',
+        kind: task.kind,
+        state: 'intake',
+        assignee_role: task.assignee_role,
+        assignee_scope: task.assignee_scope,
+        due_at: null,
+        created_at: task.created_at,
+      })
+      .execute();
+    const group = { role: task.assignee_role, scope: task.assignee_scope };
+    const notice = `${noticeCause({ profileId, seq: 2, template: 'task_assigned', ...group })}:ids`;
     await env.database.db
       .insertInto('outbox')
-      .values([
-        {
-          topic: 'notification',
-          cause: notice,
-          profile_id: a.profileId,
-          payload: JSON.stringify({
-            template: 'task_assigned',
-            profileId: a.profileId,
-            workflow: 'lausitz-brandenburg',
-            seq: 2,
-            to: 'intake',
-            recipients: { role: 'wrl', scope: '' },
-          }),
-        },
-        {
-          topic: 'task.opened',
-          cause: `task.opened:${a.task.id}:legacy`,
-          profile_id: a.profileId,
-          payload: JSON.stringify({ taskId: a.task.id, profileId: a.profileId, dueAt: due.toISOString() }),
-        },
-        {
-          topic: 'task.closed',
-          cause: `task.closed:${b.task.id}:legacy`,
-          profile_id: b.profileId,
-          payload: JSON.stringify({ taskId: b.task.id, profileId: b.profileId, status: 'done' }),
-        },
-      ])
+      .values({
+        topic: 'transition',
+        cause: 'transition:ids',
+        profile_id: profileId,
+        payload: submitEffects(
+          profileId,
+          [{ cause: notice, template: 'task_assigned', recipients: group }],
+          [
+            {
+              change: 'opened',
+              taskId: task.id,
+              kind: task.kind,
+              dueAt: task.due_at?.toISOString() ?? null,
+              assignee: group,
+            },
+          ],
+        ),
+      })
       .execute();
-    await settled(notice);
-    await settled(`task.opened:${a.task.id}:legacy`);
-    await settled(`task.closed:${b.task.id}:legacy`);
-    expect(
-      mailsOf(notice)
-        .map((m) => m.to)
-        .sort(),
-    ).toEqual([env.people.wrl1.email, env.people.wrl2.email].sort());
-    expect(mailsOf(notice)[0]?.subject).toMatch(/^Neue Aufgabe/);
-    const aTimers = (await timersOf(a.task.id)).filter((t) => t.status === 'planned');
-    expect(aTimers.map((t) => t.due_at.getTime())).toEqual([due.getTime(), due.getTime(), due.getTime()]);
-    expect((await timersOf(b.task.id)).filter((t) => t.status === 'planned')).toEqual([]);
+    expect((await settled('transition:ids')).last_error).toBeNull();
+    const mails = mailsOf(notice);
+    expect(mails.map((m) => m.to).sort()).toEqual([env.people.wrl1.email, env.people.wrl2.email].sort());
+    // One listed task: the mail links to its page, and never to the other one.
+    for (const mail of mails) {
+      expect(mail.text).toContain(`/aufgaben/${task.id}`);
+      expect(mail.text).not.toContain(other);
+    }
+  });
+
+  it('fails a row whose payload does not match the outbox contract without sending anything', async () => {
+    const { profileId, ownerScope: scope } = await submitted();
+    const notice = `notify:${profileId}:2:state_changed:applicant:${scope}:legacy-shape`;
+    // The shape of a task entry before the contract named the change (`closed` instead of `change`).
+    await env.database.db
+      .insertInto('outbox')
+      .values({
+        topic: 'transition',
+        cause: 'transition:legacy-shape',
+        profile_id: profileId,
+        payload: submitEffects(
+          profileId,
+          [{ cause: notice, template: 'state_changed', recipients: { role: 'applicant', scope } }],
+          [{ taskId: randomUUID(), kind: 'intake', closed: 'done' }],
+        ),
+      })
+      .execute();
+    await pollUntil(
+      async () =>
+        (
+          await env.database.db
+            .selectFrom('outbox')
+            .select('last_error')
+            .where('cause', '=', 'transition:legacy-shape')
+            .executeTakeFirstOrThrow()
+        ).last_error !== null,
+      10_000,
+      'row failed',
+    );
+    const row = await env.database.db
+      .selectFrom('outbox')
+      .select(['processed_at', 'last_error'])
+      .where('cause', '=', 'transition:legacy-shape')
+      .executeTakeFirstOrThrow();
+    expect(row.processed_at).toBeNull();
+    expect(row.last_error).toMatch(/change/);
+    expect(mailsOf(notice)).toEqual([]);
   });
 
   it('sends the other notices of a row when one has an unknown template, and marks a row whose profile is gone', async () => {

@@ -1,10 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
-import { applyEvent, createProfile, type EngineDeps } from '@steckbrief/engine';
+import { applyEvent, createProfile, type EngineDeps, escalationCause, transitionCause } from '@steckbrief/engine';
 import { jobIds } from '@steckbrief/queues';
 import { createTestQueues, type TestQueues } from '@steckbrief/queues/testing';
 import { buildRegistry } from '@steckbrief/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escalationCause } from '../src/deadlines.js';
 import type { RunningWorker } from '../src/worker.js';
 import {
   completeProfile,
@@ -45,11 +44,11 @@ async function submitted(title: string) {
   const row = await database.db
     .selectFrom('outbox')
     .select(['id', 'topic', 'cause', 'payload', 'created_at'])
-    .where('cause', '=', `transition:${profile.id}:2`)
+    .where('cause', '=', transitionCause(profile.id, 2))
     .executeTakeFirstOrThrow();
   const task = await database.db
     .selectFrom('tasks')
-    .select(['id', 'due_at'])
+    .select(['id', 'profile_id', 'kind', 'due_at'])
     .where('profile_id', '=', profile.id)
     .where('status', '=', 'open')
     .executeTakeFirstOrThrow();
@@ -145,9 +144,19 @@ describe('jobs that failed for good', () => {
       .values([
         { topic: 'transition', cause: 'test:malformed', payload: JSON.stringify({ notices: 'none' }) },
         {
-          topic: 'task.due_changed',
+          // Well-formed, but with a due date PostgreSQL cannot store.
+          topic: 'transition',
           cause: 'test:year-zero',
-          payload: JSON.stringify({ taskId: task.id, dueAt: '0000-01-01T00:00:00Z' }),
+          payload: JSON.stringify({
+            profileId: task.profile_id,
+            workflow: 'lausitz-brandenburg',
+            seq: 3,
+            event: 'DEADLINE',
+            from: 'intake',
+            to: 'intake',
+            notices: [],
+            tasks: [{ change: 'due', taskId: task.id, kind: task.kind, dueAt: '0000-01-01T00:00:00Z' }],
+          }),
         },
       ])
       .returning('id')
