@@ -7,7 +7,6 @@ import { auditAnchor, auditVerify } from './audit.js';
 import { type CliContext, openContext } from './context.js';
 import { jobsFailed, jobsRetry, QUEUE_CHOICES } from './jobs.js';
 import { mailsFailed, mailsRetry } from './mails.js';
-import { emailArgument, privacyErase, privacyExport, profilesKeepUntil } from './privacy.js';
 import { profilesHistory, profilesList, profilesShow } from './profiles.js';
 import { roleOptionHelp, type UsersCreateOptions } from './roles.js';
 import { seed } from './seed.js';
@@ -21,7 +20,6 @@ import {
   usersToken,
   usersTokens,
 } from './users.js';
-import { workflowsList, workflowsMigrate } from './workflows.js';
 
 export interface Runtime {
   config: Config;
@@ -42,7 +40,7 @@ const positiveInt = (value: string) => {
 export function buildProgram(runtime: Runtime): Command {
   const { out } = runtime;
   // Role names and scope attributes in the help and the options come from the deployed workflows.
-  const registry = buildRegistry(runtime.config.WORKFLOW_DEADLINES, runtime.config.WORKFLOW_VERSIONS);
+  const registry = buildRegistry(runtime.config.WORKFLOW_DEADLINES);
   const withContext =
     <A extends unknown[]>(run: (ctx: CliContext, ...args: A) => Promise<void>) =>
     async (...args: A) => {
@@ -146,35 +144,6 @@ export function buildProgram(runtime: Runtime): Command {
         profilesAkte(ctx, id, options, out),
       ),
     );
-  profiles
-    .command('keep-until')
-    .description('until when a confirmed profile keeps its personal data (retention; `none`: kept without a date)')
-    .argument('<id>')
-    .argument('<date>', 'YYYY-MM-DD or none')
-    .action(withContext((ctx, id: string, date: string) => profilesKeepUntil(ctx, id, date, out)));
-
-  const privacy = program
-    .command('privacy')
-    .description('requests of data subjects: export everything about a person, erase their personal data');
-  privacy
-    .command('export')
-    .description('everything stored about a person (account, tokens, sessions, profiles, history, mails) as JSON')
-    .argument('<email>', 'the person’s e-mail address', emailArgument)
-    .option('--out <file>', 'write the JSON to this file (readable by its owner only) instead of printing it')
-    .action(withContext((ctx, email: string, options: { out?: string }) => privacyExport(ctx, email, options, out)));
-  privacy
-    .command('erase')
-    .description(
-      'remove or pseudonymise a person’s personal data wherever no legal hold applies, disable the account, and report what was kept and why',
-    )
-    .argument('<email>', 'the person’s e-mail address', emailArgument)
-    .option('--dry-run', 'report what would change, change nothing')
-    .option('--json', 'print the report as JSON')
-    .action(
-      withContext((ctx, email: string, options: { dryRun?: boolean; json?: boolean }) =>
-        privacyErase(ctx, email, options, out),
-      ),
-    );
 
   const audit = program
     .command('audit')
@@ -219,27 +188,6 @@ export function buildProgram(runtime: Runtime): Command {
     .argument('[id...]', 'ids of failed mails (from `mails failed`)')
     .option('--all', 'every failed mail')
     .action(withContext((ctx, ids: string[], options) => mailsRetry(ctx, ids, options, out)));
-
-  const workflows = program
-    .command('workflows')
-    .description('workflow versions: list them, move profiles to a newer one');
-  workflows
-    .command('list')
-    .description('every registered version of each workflow, and the one new profiles start on')
-    .action(withContext(async (ctx) => workflowsList(ctx, out)));
-  workflows
-    .command('migrate')
-    .description(
-      'move the profiles of the version that <workflow> version --to takes over onto it, one MIGRATE transition each (profiles in a state without a mapping are refused and stay; safe to run again)',
-    )
-    .argument('<workflow>', 'workflow id, e.g. one listed by `workflows list`')
-    .requiredOption('--to <version>', 'the target version (it declares the migration)', positiveInt)
-    .option('--dry-run', 'print what would happen and change nothing')
-    .action(
-      withContext((ctx, workflow: string, options: { to: number; dryRun?: boolean }) =>
-        workflowsMigrate(ctx, workflow, options, out),
-      ),
-    );
 
   program
     .command('seed')
