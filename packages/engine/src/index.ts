@@ -105,6 +105,8 @@ export {
   transitionCause,
 } from './keys.js';
 export { eventsHandledIn } from './machine.js';
+export type { MigrationInput, MigrationOutcome, MigrationPlan, MigrationReport, TaskMove } from './migrate.js';
+export { MIGRATE_EVENT, migrateProfiles, migrationDefinitions, planMigration } from './migrate.js';
 export { mergePatch } from './merge-patch.js';
 export { mermaidDiagram } from './mermaid.js';
 export type { ProfileChangePayload, ProfileChangePayloadInput } from './outbox-payload.js';

@@ -20,6 +20,7 @@ import {
   usersToken,
   usersTokens,
 } from './users.js';
+import { workflowsList, workflowsMigrate } from './workflows.js';
 
 export interface Runtime {
   config: Config;
@@ -40,7 +41,7 @@ const positiveInt = (value: string) => {
 export function buildProgram(runtime: Runtime): Command {
   const { out } = runtime;
   // Role names and scope attributes in the help and the options come from the deployed workflows.
-  const registry = buildRegistry(runtime.config.WORKFLOW_DEADLINES);
+  const registry = buildRegistry(runtime.config.WORKFLOW_DEADLINES, runtime.config.WORKFLOW_VERSIONS);
   const withContext =
     <A extends unknown[]>(run: (ctx: CliContext, ...args: A) => Promise<void>) =>
     async (...args: A) => {
@@ -188,6 +189,27 @@ export function buildProgram(runtime: Runtime): Command {
     .argument('[id...]', 'ids of failed mails (from `mails failed`)')
     .option('--all', 'every failed mail')
     .action(withContext((ctx, ids: string[], options) => mailsRetry(ctx, ids, options, out)));
+
+  const workflows = program
+    .command('workflows')
+    .description('workflow versions: list them, move profiles to a newer one');
+  workflows
+    .command('list')
+    .description('every registered version of each workflow, and the one new profiles start on')
+    .action(withContext(async (ctx) => workflowsList(ctx, out)));
+  workflows
+    .command('migrate')
+    .description(
+      'move the profiles of the version that <workflow> version --to takes over onto it, one MIGRATE transition each (profiles in a state without a mapping are refused and stay; safe to run again)',
+    )
+    .argument('<workflow>', 'workflow id, e.g. one listed by `workflows list`')
+    .requiredOption('--to <version>', 'the target version (it declares the migration)', positiveInt)
+    .option('--dry-run', 'print what would happen and change nothing')
+    .action(
+      withContext((ctx, workflow: string, options: { to: number; dryRun?: boolean }) =>
+        workflowsMigrate(ctx, workflow, options, out),
+      ),
+    );
 
   program
     .command('seed')
