@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { definitionProblems } from './definition-checks.js';
 import type { Issue } from './errors.js';
 import { presentationProblems, type WorkflowPresentation } from './presentation.js';
+import type { RetentionSpec } from './retention.js';
 
 export interface Label {
   de: string;
@@ -192,6 +193,8 @@ export interface WorkflowDefinition {
   /** Title, sponsor and requested amount (integer cents) of a profile, for lists, inboxes, minutes and budgets. */
   summary(data: Record<string, unknown>): { title: string | null; sponsor: string | null; amountCents: number | null };
   sessions?: Readonly<Record<string, SessionKindSpec>>;
+  /** How long profiles and their personal data are kept (retention.ts; defaults in DEFAULT_RETENTION). */
+  retention?: Partial<RetentionSpec>;
   /** Roles that plan sessions and their agendas. */
   sessionManagerRoles?: readonly string[];
   /** How funding is counted for the budget view. */
@@ -399,6 +402,9 @@ export function defineWorkflow<D extends WorkflowDefinition>(definition: D): D {
     problems.push(...presentationProblems(definition.presentation, states, Object.keys(definition.events)));
   for (const state of definition.editableStates) {
     if (!states.includes(state)) problems.push(`editable state "${state}" is not a state`);
+  }
+  for (const state of [...(definition.retention?.closedStates ?? []), ...(definition.retention?.keptStates ?? [])]) {
+    if (!states.includes(state)) problems.push(`retention names unknown state "${state}"`);
   }
   problems.push(...definitionProblems(definition));
   if (problems.length) {

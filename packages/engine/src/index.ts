@@ -137,8 +137,29 @@ export {
   publishMinutes,
   unpublishMinutes,
 } from './published-minutes.js';
+export type { ErasureReport, PrivacyDeps, PrivacyExport } from './privacy.js';
+export { erasedEmail, erasePerson, exportPerson } from './privacy.js';
 export type { DeadlineOverrides, RegistryOptions, WorkflowRegistry } from './registry.js';
 export { createRegistry, SYSTEM_ROLES } from './registry.js';
+export type {
+  HistoryRedaction,
+  RetentionDecision,
+  RetentionDeps,
+  RetentionFacts,
+  RetentionPeriod,
+  RetentionReport,
+  RetentionSpec,
+} from './retention.js';
+export {
+  addPeriod,
+  applyRetention,
+  DEFAULT_RETENTION,
+  REDACTED,
+  redactJson,
+  retentionDecision,
+  retentionOf,
+  setKeepUntil,
+} from './retention.js';
 export type { ScopeAttribute } from './scope-filter.js';
 export { parseScopeFilter, scopeAttributes, scopeFilterShape, scopeValueOf } from './scope-filter.js';
 export type { AgendaItem, DecisionResult, Minutes, SessionView } from './sessions.js';

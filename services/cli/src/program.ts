@@ -7,6 +7,7 @@ import { auditAnchor, auditVerify } from './audit.js';
 import { type CliContext, openContext } from './context.js';
 import { jobsFailed, jobsRetry, QUEUE_CHOICES } from './jobs.js';
 import { mailsFailed, mailsRetry } from './mails.js';
+import { emailArgument, privacyErase, privacyExport, profilesKeepUntil } from './privacy.js';
 import { profilesHistory, profilesList, profilesShow } from './profiles.js';
 import { roleOptionHelp, type UsersCreateOptions } from './roles.js';
 import { seed } from './seed.js';
@@ -130,6 +131,35 @@ export function buildProgram(runtime: Runtime): Command {
     .description('the history of a profile')
     .argument('<id>')
     .action(withContext((ctx, id: string) => profilesHistory(ctx, id, out)));
+  profiles
+    .command('keep-until')
+    .description('until when a confirmed profile keeps its personal data (retention; `none`: kept without a date)')
+    .argument('<id>')
+    .argument('<date>', 'YYYY-MM-DD or none')
+    .action(withContext((ctx, id: string, date: string) => profilesKeepUntil(ctx, id, date, out)));
+
+  const privacy = program
+    .command('privacy')
+    .description('requests of data subjects: export everything about a person, erase their personal data');
+  privacy
+    .command('export')
+    .description('everything stored about a person (account, tokens, sessions, profiles, history, mails) as JSON')
+    .argument('<email>', 'the person’s e-mail address', emailArgument)
+    .option('--out <file>', 'write the JSON to this file (readable by its owner only) instead of printing it')
+    .action(withContext((ctx, email: string, options: { out?: string }) => privacyExport(ctx, email, options, out)));
+  privacy
+    .command('erase')
+    .description(
+      'remove or pseudonymise a person’s personal data wherever no legal hold applies, disable the account, and report what was kept and why',
+    )
+    .argument('<email>', 'the person’s e-mail address', emailArgument)
+    .option('--dry-run', 'report what would change, change nothing')
+    .option('--json', 'print the report as JSON')
+    .action(
+      withContext((ctx, email: string, options: { dryRun?: boolean; json?: boolean }) =>
+        privacyErase(ctx, email, options, out),
+      ),
+    );
   profiles
     .command('akte')
     .description(

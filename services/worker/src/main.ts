@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { startAnchors } from './anchors.js';
 import { createSmtpTransport } from './mailer.js';
 import { startMetricsServer } from './metrics.js';
+import { startRetentionJob } from './retention.js';
 import { startWorker } from './worker.js';
 
 const cfg = loadConfigOrExit();
@@ -121,6 +122,15 @@ const worker = await startWorker({
 });
 // The heads of all history chains, recorded once per HISTORY_ANCHOR_INTERVAL_MS across all workers.
 const anchors = startAnchors({ db, logger, intervalMs: cfg.HISTORY_ANCHOR_INTERVAL_MS });
+// The retention rules (docs/privacy.md), a repeatable job: one run per RETENTION_INTERVAL_MS across all workers.
+const retention = await startRetentionJob({
+  db,
+  registry: worker.context.registry,
+  connection: new Redis(cfg.REDIS_URL, { maxRetriesPerRequest: null }),
+  prefix: `${cfg.REDIS_PREFIX}:bull`,
+  intervalMs: cfg.RETENTION_INTERVAL_MS,
+  logger,
+});
 const metricsServer = cfg.WORKER_METRICS_PORT
   ? await startMetricsServer({ registry: worker.metrics, port: cfg.WORKER_METRICS_PORT, host: cfg.HOST, logger })
   : null;
@@ -143,6 +153,7 @@ async function shutdown(signal: string) {
   metricsServer?.markStopping();
   await worker.stop();
   await anchors.stop();
+  await retention.stop();
   await metricsServer?.close();
   await db.destroy();
   logger.info('stopped');

@@ -286,6 +286,22 @@ export const lausitzBrandenburg = defineWorkflow({
       amountCents: typeof data.requestedFundingEur === 'number' ? toCents(data.requestedFundingEur) : null,
     };
   },
+  // Retention (docs/privacy.md gives the reasons): a draft never submitted goes 12 months after its last
+  // change, its owner told 30 days before; rejected and withdrawn profiles lose their personal data 3 years
+  // after the final state; confirmed ones (the basis of a grant) keep it until the operator's keep-until date.
+  retention: {
+    draftDeleteAfter: { months: 12 },
+    draftNoticeBefore: { days: 30 },
+    closedStates: ['rejected', 'withdrawn'],
+    closedKeepFor: { years: 3 },
+    keptStates: ['confirmed'],
+    // The contact person (name, e-mail, phone). Sponsor and partners are organisations; title, summary and
+    // contribution describe the project and stay with the decision record.
+    personalDataFields: ['contact'],
+    // Reasons, the ministries' statements and attachment file names are free text that may name people; the
+    // Votum, opinions, ministries, sections and priority are the decision record and stay.
+    freeTextFields: ['reason', 'text', 'fileName'],
+  },
   sessionManagerRoles: ['wrl'],
   sessions: {
     // Werkstatt sessions qualify profiles and give the Votum (SPEC §1.2); held per Werkstatt.

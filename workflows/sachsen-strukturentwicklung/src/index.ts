@@ -233,6 +233,21 @@ export const sachsenStrukturentwicklung = defineWorkflow({
       amountCents: typeof data.requestedFundingEur === 'number' ? toCents(data.requestedFundingEur) : null,
     };
   },
+  // Retention (docs/privacy.md gives the reasons), as in Brandenburg: drafts 12 months after their last change
+  // (notice 30 days before), rejected and withdrawn profiles' personal data 3 years after the final state,
+  // confirmed ones until the operator's keep-until date.
+  retention: {
+    draftDeleteAfter: { months: 12 },
+    draftNoticeBefore: { days: 30 },
+    closedStates: ['rejected', 'withdrawn'],
+    closedKeepFor: { years: 3 },
+    keptStates: ['confirmed'],
+    // The contact person (name, e-mail); the sponsor is an organisation.
+    personalDataFields: ['contact'],
+    // Free text that may name people: reasons, notes, the Landkreis's findings, the SAS's recommendation, the
+    // IMAG's statement and attachment file names. Scores, ratings and outcomes stay as the decision record.
+    freeTextFields: ['reason', 'note', 'findings', 'recommendation', 'text', 'fileName'],
+  },
   // The SAS runs the RBA's office (SAXONY.md step 5).
   sessionManagerRoles: ['sas'],
   sessions: {
