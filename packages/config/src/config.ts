@@ -94,6 +94,14 @@ export const configSchema = z.object({
   REDIS_PREFIX: z.string().min(1).default('steckbrief'),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /**
+   * OpenID Connect sign-in beside the e-mail code (all three or none): the provider's issuer (https; http
+   * only on a loopback address), and this application's client there. Its redirect address is
+   * PUBLIC_URL + /anmelden/oidc/rueckkehr.
+   */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MIGRATE_ON_START: booleanString.default(true),
   /** Per-deployment deadline overrides: {"<workflow>": {"<state>": {"days": 14}}}. */
@@ -189,6 +197,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const result = configSchema.safeParse(cleaned);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const oidc = [result.data.OIDC_ISSUER, result.data.OIDC_CLIENT_ID, result.data.OIDC_CLIENT_SECRET];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    throw new ConfigError([
+      'OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: set all three for OpenID Connect sign-in, or none',
+    ]);
+  }
+  if (result.data.OIDC_ISSUER) {
+    const issuer = new URL(result.data.OIDC_ISSUER);
+    if (issuer.protocol !== 'https:' && !isLoopbackHost(issuer.hostname)) {
+      throw new ConfigError(['OIDC_ISSUER: must be an https address (http only for a loopback address)']);
+    }
   }
   const loopback = isLoopbackHost(result.data.HOST);
   const token = result.data.ADMIN_TOKEN;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '@steckbrief/db';
 import type { EngineDeps, FundingPeriod, WorkflowRegistry } from '@steckbrief/engine';
 import type { Queues } from '@steckbrief/queues';
-import { webRoutes } from '@steckbrief/web';
+import { type WebDeps, webRoutes } from '@steckbrief/web';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -45,6 +45,8 @@ export interface AppDeps {
   secureCookies?: boolean;
   /** NODE_ENV=development: the worker prints a sign-in code it cannot deliver (see the web's sign-in). */
   development?: boolean;
+  /** OpenID Connect sign-in on the web pages (OIDC_* settings); none: e-mail code only. */
+  oidc?: WebDeps['oidc'];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -105,6 +107,7 @@ export function createApp({
   queues,
   secureCookies = publicUrl.startsWith('https:'),
   development = false,
+  oidc = null,
 }: AppDeps): express.Express {
   const metrics = createMetrics({ db, now, queueCounts });
   const deps: EngineDeps = { db, registry, now, onTransition: metrics.countTransition };
@@ -184,7 +187,7 @@ export function createApp({
 
   // The web pages (services/web): a second adapter over the engine on the same port, with its own
   // sessions, CSRF and CSP. It passes /api/* and /admin/* through untouched.
-  app.use(webRoutes({ db, registry, publicUrl, secureCookies, now, logger, development }));
+  app.use(webRoutes({ db, registry, publicUrl, secureCookies, now, logger, development, oidc }));
 
   app.use(notFoundRoute);
   app.use(errorHandler);

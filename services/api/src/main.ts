@@ -93,6 +93,10 @@ const app = createApp({
   queueCounts: queueJobCounts(queues),
   secureCookies: cfg.PUBLIC_URL.startsWith('https:') || cfg.NODE_ENV === 'production',
   development: cfg.NODE_ENV === 'development',
+  oidc:
+    cfg.OIDC_ISSUER && cfg.OIDC_CLIENT_ID && cfg.OIDC_CLIENT_SECRET
+      ? { issuer: cfg.OIDC_ISSUER, clientId: cfg.OIDC_CLIENT_ID, clientSecret: cfg.OIDC_CLIENT_SECRET }
+      : null,
   fundingPeriods: cfg.FUNDING_PERIODS.map((p) => ({
     id: p.id,
     from: p.from,

@@ -7,6 +7,7 @@ import { noteRoutes } from './notes.js';
 import { FormExpiredPage, NotFoundPage, ServerErrorPage } from './pages/errors.js';
 import { attachmentRoutes, UPLOAD_PATH } from './routes/attachments.js';
 import { editingRoutes } from './routes/editing.js';
+import { oidcRoutes } from './routes/oidc.js';
 import { profileRoutes } from './routes/profiles.js';
 import { publicHome, publicPagesOf, publicRoutes } from './routes/public.js';
 import { signinRoutes } from './routes/signin.js';
@@ -47,6 +48,7 @@ export function webRoutes(deps: WebDeps): Router {
   });
 
   signinRoutes(pages, web);
+  oidcRoutes(pages, web);
   profileRoutes(pages, web);
   editingRoutes(pages, web);
   attachmentRoutes(pages, web);
@@ -73,7 +75,7 @@ export function webRoutes(deps: WebDeps): Router {
   // Only the page paths go through sessions and CSRF; anything else (the API) passes untouched.
   const PAGE_PATHS = [
     /^\/$/,
-    /^\/anmelden(\/code|\/link)?\/?$/,
+    /^\/anmelden(\/code|\/link|\/oidc|\/oidc\/rueckkehr)?\/?$/,
     /^\/abmelden\/?$/,
     /^\/sitzung\/verlaengern$/,
     /^\/meine-steckbriefe\/?$/,

@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import type { VNode } from 'preact';
 import type { PageContext } from './components.js';
 import { renderDocument } from './html.js';
+import { OidcClient, type OidcSettings } from './oidc.js';
 import { DEMO_OPERATOR, type Operator } from './pages/legal.js';
 import { presentationOfDefinition } from './presentation.js';
 import { pageCsp, type SessionCookie, sessionCookie, webState } from './security.js';
@@ -32,6 +33,8 @@ export interface WebDeps {
   operator?: Operator;
   /** Where KERN's dist/ is; found from this package by default. */
   kernDir?: string;
+  /** OpenID Connect sign-in beside the e-mail code (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET). */
+  oidc?: OidcSettings | null;
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -120,6 +123,7 @@ export function createWeb(deps: WebDeps) {
     publicUrl,
     logger,
     development: deps.development === true,
+    oidc: deps.oidc ? new OidcClient(deps.oidc, publicUrl) : null,
     now,
     cookie,
     engine,

@@ -21,12 +21,15 @@ export function SigninEmailPage({
   error,
   next,
   notice,
+  oidc = false,
 }: {
   ctx: PageContext;
   email?: string;
   error?: string;
   next: string | null;
   notice?: 'signedOut' | 'expired';
+  /** OpenID Connect is configured: offer it beside the e-mail code. */
+  oidc?: boolean;
 }) {
   const errors: FieldError[] = error ? [{ field: 'email', message: error }] : [];
   return (
@@ -62,6 +65,25 @@ export function SigninEmailPage({
         />
         <SubmitButton>Code anfordern</SubmitButton>
       </form>
+      {oidc ? (
+        <section aria-labelledby="dienstkonto" class="kern-stack signin-oidc">
+          <h2 class="kern-heading-medium" id="dienstkonto">
+            Mit Ihrem Dienstkonto anmelden
+          </h2>
+          <p class="kern-body">
+            Mitarbeiterinnen und Mitarbeiter der Landesverwaltung melden sich über das Anmeldeportal des Landes an. Sie
+            brauchen dafür keinen Code.
+          </p>
+          <p class="kern-body">
+            <a
+              class="kern-btn kern-btn--secondary"
+              href={next ? `/anmelden/oidc?weiter=${encodeURIComponent(next)}` : '/anmelden/oidc'}
+            >
+              <span class="kern-label">Mit Dienstkonto anmelden</span>
+            </a>
+          </p>
+        </section>
+      ) : null}
     </Layout>
   );
 }

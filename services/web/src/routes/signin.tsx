@@ -8,24 +8,36 @@ import { endSession, extendSession, setPendingEmail } from '../sessions.js';
 import { checkCode, checkLink, linkIsOpen, requestCode } from '../signin.js';
 import type { Web } from '../web.js';
 
+/**
+ * Sign a user in: end the visitor's session and open a new one for the user, so the old cookie is
+ * worthless from now on. Every way of signing in (code, link, OpenID Connect) ends here.
+ */
+export async function signInAs(web: Web, res: Response, userId: string, next: string | null, via: string) {
+  const old = webState(res).session;
+  if (old) await endSession(web.db, old.idHash);
+  await startSession(web.db, res, web.cookie, { userId }, web.now());
+  web.logger.info({ userId, via }, 'signed in to the web application');
+  res.redirect(303, next ?? '/meine-steckbriefe');
+}
+
 const NEXT_PATH = /^\/[A-Za-z0-9/_-]{0,200}$/;
 
 const emailField = z.string().trim().max(320).pipe(z.email());
 
 /** A path to return to after sign-in: our own, plain paths only (no open redirect). */
-function nextPath(value: unknown): string | null {
+export function nextPath(value: unknown): string | null {
   return typeof value === 'string' && NEXT_PATH.test(value) && !value.startsWith('//') ? value : null;
 }
 
 /** Sign-in by e-mail code (WEB.md): request → code page → signed in; or the mail's link → confirm page. */
 export function signinRoutes(pages: Router, web: Web): void {
-  const { db, now, cookie, logger, publicUrl, send, ctxOf } = web;
+  const { db, now, cookie, publicUrl, send, ctxOf } = web;
 
   pages.get('/anmelden', ensureSession(db, cookie, now), (req, res) => {
     const next = nextPath(req.query.weiter);
     if (webState(res).user) return res.redirect(303, next ?? '/meine-steckbriefe');
     const notice = req.query.abgemeldet === '1' ? 'signedOut' : req.query.abgelaufen === '1' ? 'expired' : undefined;
-    send(res, <SigninEmailPage ctx={ctxOf(res)} next={next} notice={notice} />);
+    send(res, <SigninEmailPage ctx={ctxOf(res)} next={next} notice={notice} oidc={web.oidc !== null} />);
   });
 
   pages.post('/anmelden', async (req, res) => {
@@ -36,7 +48,11 @@ export function signinRoutes(pages: Router, web: Web): void {
       const message = typed.trim()
         ? 'Geben Sie eine E-Mail-Adresse im richtigen Format ein, zum Beispiel name@beispiel.de'
         : 'Geben Sie Ihre E-Mail-Adresse ein';
-      return send(res, <SigninEmailPage ctx={ctxOf(res)} email={typed} error={message} next={next} />, 422);
+      return send(
+        res,
+        <SigninEmailPage ctx={ctxOf(res)} email={typed} error={message} next={next} oidc={web.oidc !== null} />,
+        422,
+      );
     }
     const outcome = await requestCode(db, {
       email: parsed.data,
@@ -47,7 +63,11 @@ export function signinRoutes(pages: Router, web: Web): void {
     });
     if (outcome === 'limited') {
       const message = 'Sie haben zu viele Codes angefordert. Warten Sie 15 Minuten und versuchen Sie es dann erneut.';
-      return send(res, <SigninEmailPage ctx={ctxOf(res)} email={typed} error={message} next={next} />, 429);
+      return send(
+        res,
+        <SigninEmailPage ctx={ctxOf(res)} email={typed} error={message} next={next} oidc={web.oidc !== null} />,
+        429,
+      );
     }
     await setPendingEmail(db, webState(res).session!.idHash, parsed.data);
     res.redirect(303, next ? `/anmelden/code?weiter=${encodeURIComponent(next)}` : '/anmelden/code');
@@ -59,14 +79,7 @@ export function signinRoutes(pages: Router, web: Web): void {
     send(res, <SigninCodePage ctx={ctxOf(res)} email={email} next={nextPath(req.query.weiter)} />);
   });
 
-  /** End the visitor's session and open a new one for the user: the old cookie is worthless from now on. */
-  const signIn = async (res: Response, userId: string, next: string | null) => {
-    const old = webState(res).session;
-    if (old) await endSession(db, old.idHash);
-    await startSession(db, res, cookie, { userId }, now());
-    logger.info({ userId }, 'signed in to the web application');
-    res.redirect(303, next ?? '/meine-steckbriefe');
-  };
+  const signIn = (res: Response, userId: string, next: string | null) => signInAs(web, res, userId, next, 'e-mail');
 
   pages.post('/anmelden/code', async (req, res) => {
     const email = webState(res).session?.pendingEmail;
