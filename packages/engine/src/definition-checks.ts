@@ -1,5 +1,4 @@
 import { type AnyStateMachine, initialTransition } from 'xstate';
-import type { Label, TaskSpec, WorkflowDefinition } from './definition.js';
 
 /**
  * Load-time checks of a definition beyond the labels and role names `defineWorkflow` checks itself:
@@ -11,6 +10,45 @@ import type { Label, TaskSpec, WorkflowDefinition } from './definition.js';
  */
 
 type StateNode = AnyStateMachine['root'];
+
+/*
+ * The parts of a definition (definition.ts `WorkflowDefinition`) these checks read, declared here so that
+ * this module does not import definition.ts, which imports it (no import cycles, see .dependency-cruiser.cjs).
+ */
+interface Label {
+  de: string;
+  en: string;
+}
+interface TaskSpec {
+  key: string;
+  kind: string;
+  role: string;
+  scope?: string;
+}
+interface WorkflowDefinition {
+  id: string;
+  version: number;
+  label: Label;
+  machine: AnyStateMachine;
+  roles: Readonly<Record<string, { label: Label }>>;
+  states: Readonly<Record<string, Label>>;
+  events: Readonly<
+    Record<string, { label: Label; payload: unknown; fields?: Readonly<Record<string, { label: Label }>> }>
+  >;
+  taskKinds: Readonly<Record<string, Label>>;
+  creatorRoles: readonly string[];
+  deadlineRoles: readonly string[];
+  tasks(args: { state: string; context: any }): TaskSpec[];
+  notifications(transition: {
+    event: string;
+    from: string;
+    to: string;
+    context: any;
+    payload: Record<string, unknown>;
+    openedTasks: TaskSpec[];
+  }): Array<{ template: string; role: string; scope?: string }>;
+  migrations?: { from: number; states: Readonly<Record<string, string>> };
+}
 
 const labelled = (label: Label | undefined) =>
   Boolean(typeof label?.de === 'string' && label.de.trim() && typeof label?.en === 'string' && label.en.trim());
