@@ -225,6 +225,8 @@ export interface RetentionReport {
   deleted: string[];
   /** Profiles whose personal data was removed. */
   cleared: string[];
+  /** Sign-in codes (with the address they were sent to) deleted a day after they expired. */
+  expiredSigninCodes: number;
 }
 
 interface Candidate {
@@ -271,7 +273,7 @@ const BATCH = 200;
 export async function applyRetention(deps: RetentionDeps): Promise<RetentionReport> {
   const { db, registry } = deps;
   const now = deps.now();
-  const report: RetentionReport = { notified: [], deleted: [], cleared: [] };
+  const report: RetentionReport = { notified: [], deleted: [], cleared: [], expiredSigninCodes: 0 };
   const closedOrKept = [
     ...new Set(
       registry.list().flatMap((d) => {
@@ -297,6 +299,12 @@ export async function applyRetention(deps: RetentionDeps): Promise<RetentionRepo
       else if (done === 'remove_personal_data') report.cleared.push(row.id);
     }
   }
+  // A sign-in code is of no use once expired; a day's grace keeps it for the rate limits' view of the day.
+  const codes = await db
+    .deleteFrom('web_signin_codes')
+    .where('expires_at', '<', addPeriod(now, { days: 1 }, -1))
+    .executeTakeFirst();
+  report.expiredSigninCodes = Number(codes.numDeletedRows);
   return report;
 }
 

@@ -51,12 +51,13 @@ export async function runRetention(
     attachments: postgresAttachmentStore(o.db),
     now: () => now,
   });
-  if (report.notified.length || report.deleted.length || report.cleared.length) {
+  if (report.notified.length || report.deleted.length || report.cleared.length || report.expiredSigninCodes) {
     o.logger.info(
       {
         notified: report.notified.length,
         deleted: report.deleted.length,
         cleared: report.cleared.length,
+        expiredSigninCodes: report.expiredSigninCodes,
         profileIds: [...report.notified, ...report.deleted, ...report.cleared],
       },
       'retention applied',

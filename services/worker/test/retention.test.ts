@@ -126,11 +126,26 @@ beforeAll(async () => {
 afterAll(() => env?.stop());
 
 describe('retention on a clock set forward', () => {
-  it('tells the owners of the old draft once, 30 days ahead, one mail each', async () => {
+  it('tells the owners of the old draft once, 30 days ahead, one mail each, and deletes sign-in codes a day after they expired', async () => {
     const now = at('2022-12-21T09:00:00Z');
     const before = await dump();
+    // Two sign-in codes: one expired more than a day before, one still valid.
+    for (const expires of ['2022-12-20T08:00:00Z', '2022-12-21T09:10:00Z']) {
+      await database.db
+        .insertInto('web_signin_codes')
+        .values({
+          user_id: people.applicant1.userId,
+          email: people.applicant1.email,
+          code_hash: expires,
+          link_hash: expires,
+          created_at: at('2022-12-20T07:45:00Z'),
+          expires_at: at(expires),
+        })
+        .execute();
+    }
     const report = await run(now);
-    expect(report).toEqual({ notified: [ids.A], deleted: [], cleared: [] });
+    expect(report).toEqual({ notified: [ids.A], deleted: [], cleared: [], expiredSigninCodes: 1 });
+    expect(await database.db.selectFrom('web_signin_codes').select('id').execute()).toHaveLength(1);
     const after = await dump();
     for (const [id, row] of before) if (id !== ids.A) expect(after.get(id)).toBe(row);
     const entries = await history(ids.A);
@@ -142,7 +157,7 @@ describe('retention on a clock set forward', () => {
     const isNotice = (cause: string) => cause.startsWith(`notify:${ids.A}:`) && cause.includes(':draft_deletion:');
     await pollUntil(() => sink.messages.some((m) => isNotice(m.cause)), 20_000, 'the draft deletion notice');
     const again = await run(now);
-    expect(again).toEqual({ notified: [], deleted: [], cleared: [] });
+    expect(again).toEqual({ notified: [], deleted: [], cleared: [], expiredSigninCodes: 0 });
     expect(await dump()).toEqual(after);
     // Every outbox row processed, so a second notice would have been sent by now.
     await pollUntil(
@@ -162,7 +177,7 @@ describe('retention on a clock set forward', () => {
     const now = at('2023-01-20T09:00:00Z');
     const head = (await history(ids.A)).at(-1);
     const before = await dump();
-    expect(await run(now)).toEqual({ notified: [], deleted: [ids.A], cleared: [] });
+    expect(await run(now)).toEqual({ notified: [], deleted: [ids.A], cleared: [], expiredSigninCodes: 1 });
     const after = await dump();
     expect(after.has(ids.A)).toBe(false);
     for (const [id, row] of before) if (id !== ids.A) expect(after.get(id)).toBe(row);
@@ -180,7 +195,7 @@ describe('retention on a clock set forward', () => {
       + (select count(*) from mail_deliveries where cause like ${`notify:${ids.A}:%`}) as n`.execute(database.db);
     expect(Number(left.rows[0]?.n)).toBe(0);
 
-    expect(await run(now)).toEqual({ notified: [], deleted: [], cleared: [] });
+    expect(await run(now)).toEqual({ notified: [], deleted: [], cleared: [], expiredSigninCodes: 0 });
     expect(await dump()).toEqual(after);
   });
 
@@ -258,7 +273,7 @@ describe('retention on a clock set forward', () => {
     // H, rejected in 2024, keeps its data until 2027.
     expect(after.get(ids.H)).toContain(CONTACT.email);
 
-    expect(await run(now)).toEqual({ notified: [], deleted: [], cleared: [] });
+    expect(await run(now)).toEqual({ notified: [], deleted: [], cleared: [], expiredSigninCodes: 0 });
     expect(await dump()).toEqual(after);
   });
 });
