@@ -61,6 +61,13 @@ export async function budgetView(
     );
   const budget = definition.budget;
   if (!budget) throw new NotFound('Dieser Workflow hat keine Budgetübersicht. / No budget view for this workflow.');
+  // Profiles run on the version they started on: a state counts if any registered version counts it.
+  const versions = deps.registry.versions(definition.id);
+  const statesOf = (pick: (b: NonNullable<typeof budget>) => readonly string[]) => [
+    ...new Set(versions.flatMap((v) => (v.budget ? pick(v.budget) : []))),
+  ];
+  const committedStates = statesOf((b) => b.committedStates);
+  const pendingStates = statesOf((b) => b.pendingStates);
   const group = budget.groupBy;
   const groupExpr = group ? sql<string>`coalesce(p.scope->${group}->>0, '')` : sql<string>`''`;
   const amount = sql<string>`coalesce(sum((p.summary->>'amountCents')::bigint), 0)`;
@@ -72,7 +79,7 @@ export async function budgetView(
         eb
           .selectFrom('profile_history as h')
           .select(['h.profile_id', sql<string>`(max(h.at) at time zone 'Europe/Berlin')::date::text`.as('day')])
-          .where('h.to_state', 'in', [...budget.committedStates])
+          .where('h.to_state', 'in', committedStates)
           .where(sql<SqlBool>`h.from_state is distinct from h.to_state`)
           .groupBy('h.profile_id')
           .as('c'),
@@ -80,14 +87,14 @@ export async function budgetView(
     )
     .select([groupExpr.as('grp'), 'c.day', amount.as('cents'), sql<string>`count(*)`.as('n')])
     .where('p.workflow_id', '=', definition.id)
-    .where('p.state', 'in', [...budget.committedStates])
+    .where('p.state', 'in', committedStates)
     .groupBy(['grp', 'c.day'])
     .execute();
   const pending = await deps.db
     .selectFrom('profiles as p')
     .select([groupExpr.as('grp'), amount.as('cents'), sql<string>`count(*)`.as('n')])
     .where('p.workflow_id', '=', definition.id)
-    .where('p.state', 'in', [...budget.pendingStates])
+    .where('p.state', 'in', pendingStates)
     .groupBy('grp')
     .execute();
 

@@ -35,6 +35,7 @@ async function serve(versions: Record<string, number>): Promise<Call> {
     logger: pino({ level: 'silent' }),
     adminToken: ADMIN_TOKEN,
     publicUrl: 'https://steckbrief.test',
+    fundingPeriods: [{ id: '2020-2038', from: '2020-01-01', to: '2038-12-31', budgetCents: 100_000_000_000 }],
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -149,6 +150,14 @@ describe('v1 and v2 profiles side by side', () => {
       state: 'pre_check',
       stateLabel: { de: 'Formale Vorprüfung' },
     });
+  });
+});
+
+describe('the budget across versions', () => {
+  it('counts the v1 profile in intake and the v2 profile in the pre-check as pending', async () => {
+    const res = await v1Deployment(tokens.wrl, 'GET', '/api/v1/budget');
+    expect(res.status).toBe(200);
+    expect(res.body.periods[0]).toMatchObject({ pendingCount: 2, committedCount: 0 });
   });
 });
 
