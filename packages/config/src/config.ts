@@ -107,7 +107,7 @@ export const configSchema = z.object({
   /** Per-deployment deadline overrides: {"<workflow>": {"<state>": {"days": 14}}}. */
   WORKFLOW_DEADLINES: durationOverrides.optional(),
   /**
-   * Per workflow, the version new profiles start on: {"lausitz-brandenburg": 2}. Workflows not named start
+   * Per workflow, the version new profiles start on: {"<workflow id>": 2}. Workflows not named start
    * new profiles on the version the deployment list (packages/workflows) sets, else on their latest.
    */
   WORKFLOW_VERSIONS: jsonString(z.record(z.string(), z.number().int().positive())).optional(),
