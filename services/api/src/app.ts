@@ -187,7 +187,7 @@ export function createApp({
 
   // The web pages (services/web): a second adapter over the engine on the same port, with its own
   // sessions, CSRF and CSP. It passes /api/* and /admin/* through untouched.
-  app.use(webRoutes({ db, registry, publicUrl, secureCookies, now, logger, development, oidc }));
+  app.use(webRoutes({ db, registry, publicUrl, secureCookies, now, logger, development, oidc, fundingPeriods }));
 
   app.use(notFoundRoute);
   app.use(errorHandler);

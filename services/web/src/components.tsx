@@ -14,6 +14,10 @@ export interface PageContext {
   reviewer?: boolean;
   /** The public pages of the workflows that publish some, for the navigation (from their presentations). */
   publicLinks?: ReadonlyArray<{ href: string; label: string }>;
+  /** The user plans or takes part in sessions: the nav shows Sitzungen. */
+  sessions?: boolean;
+  /** The user may read the budget: the nav shows Haushalt. */
+  budget?: boolean;
 }
 
 export const PRODUCT = 'Steckbrief';
@@ -72,6 +76,20 @@ export function Layout({
                       <li>
                         <a class="kern-link" href="/aufgaben">
                           Aufgaben
+                        </a>
+                      </li>
+                    ) : null}
+                    {ctx.sessions ? (
+                      <li>
+                        <a class="kern-link" href="/sitzungen">
+                          Sitzungen
+                        </a>
+                      </li>
+                    ) : null}
+                    {ctx.budget ? (
+                      <li>
+                        <a class="kern-link" href="/haushalt">
+                          Haushalt
                         </a>
                       </li>
                     ) : null}

@@ -6,10 +6,12 @@ import { renderDocument } from './html.js';
 import { noteRoutes } from './notes.js';
 import { FormExpiredPage, NotFoundPage, ServerErrorPage } from './pages/errors.js';
 import { attachmentRoutes, UPLOAD_PATH } from './routes/attachments.js';
+import { budgetRoutes } from './routes/budget.js';
 import { editingRoutes } from './routes/editing.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { profileRoutes } from './routes/profiles.js';
 import { publicHome, publicPagesOf, publicRoutes } from './routes/public.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { signinRoutes } from './routes/signin.js';
 import { taskRoutes } from './routes/tasks.js';
 import { csrfProtection, loadSessionMiddleware, webState } from './security.js';
@@ -54,6 +56,8 @@ export function webRoutes(deps: WebDeps): Router {
   attachmentRoutes(pages, web);
   publicRoutes(pages, web);
   taskRoutes(pages, web);
+  sessionRoutes(pages, web, deps.fundingPeriods ?? []);
+  budgetRoutes(pages, web, deps.fundingPeriods ?? []);
   noteRoutes(pages, web);
 
   const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
@@ -86,6 +90,9 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/aufgaben(\/[^/]+(\/(uebernehmen|freigeben|zuweisen))?)?\/?$/,
     /^\/profile\/[^/]+\/notizen$/,
     /^\/aufgaben\/ansichten\/[^/]+\/loeschen$/,
+    /^\/sitzungen(\/(neu|eingang|kalender))?\/?$/,
+    /^\/sitzungen\/[^/]+(\/(tagesordnung|beschluesse|protokoll|protokoll\.pdf|protokoll\.md|protokoll\/veroeffentlichen))?$/,
+    /^\/haushalt\/?$/,
     // Each workflow's public pages, under the path its presentation names.
     ...publicPagesOf(web).flatMap(({ pages: { path } }) => [
       new RegExp(`^/${path}(/[^/]+)?/?$`),

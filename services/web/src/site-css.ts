@@ -54,6 +54,18 @@ body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
 @media (min-width: 960px) {
   .task-layout { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
 }
+.session-agenda__actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+.session-calendar td { vertical-align: top; min-width: 5.5rem; }
+.session-calendar__sessions { margin: 0.25rem 0 0; padding: 0; list-style: none; }
+.session-calendar__nav { gap: 1.5rem; }
+.session-decision + .session-decision { margin-top: 2rem; border-top: 1px solid var(--kern-color-layout-border, #cdd0d9); padding-top: 1rem; }
+.session-decision__details { margin-left: 1.5rem; }
+.session-preselect { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; margin-bottom: 1.5rem; }
+.chart { margin: 0; }
+.chart svg { max-width: 100%; height: auto; }
+.chart-legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
+.chart-swatch { vertical-align: middle; }
+@media (forced-colors: active) { .chart svg rect, .chart-swatch rect { forced-color-adjust: none; } }
 @media (max-width: 480px) {
   .site-header__inner { flex-direction: column; align-items: flex-start; }
 }

@@ -4,6 +4,7 @@ import type { Db } from '@steckbrief/db';
 import {
   type Actor,
   type EngineDeps,
+  type FundingPeriod,
   getProfile,
   hasRole,
   NotFound,
@@ -19,6 +20,7 @@ import { OidcClient, type OidcSettings } from './oidc.js';
 import { DEMO_OPERATOR, type Operator } from './pages/legal.js';
 import { presentationOfDefinition } from './presentation.js';
 import { pageCsp, type SessionCookie, sessionCookie, webState } from './security.js';
+import { seesBudget, seesSessions } from './session-data.js';
 
 export interface WebDeps {
   db: Db;
@@ -35,6 +37,8 @@ export interface WebDeps {
   kernDir?: string;
   /** OpenID Connect sign-in beside the e-mail code (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET). */
   oidc?: OidcSettings | null;
+  /** The deployment's funding periods for the budget pages (a workflow's own periods win). */
+  fundingPeriods?: readonly FundingPeriod[];
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,6 +73,8 @@ export function createWeb(deps: WebDeps) {
       csrfToken: state?.session?.csrfToken ?? null,
       reviewer: user ? reviewerOf(user.actor) : false,
       publicLinks,
+      sessions: user ? seesSessions(registry, user.actor) : false,
+      budget: user ? seesBudget(registry, user.actor) : false,
     };
   };
   const send = (res: Response, page: VNode, status = 200) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Db } from '@steckbrief/db';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
-import { type Actor, applyEvent, createProfile, type EngineDeps } from '@steckbrief/engine';
+import { type Actor, applyEvent, createProfile, type EngineDeps, type FundingPeriod } from '@steckbrief/engine';
 import { createSmtpTransport, type RunningWorker, startWorker } from '@steckbrief/worker';
 import { exampleProfile } from '@steckbrief/workflow-lausitz-brandenburg';
 import { buildRegistry } from '@steckbrief/workflows';
@@ -137,6 +137,8 @@ export interface WebTestOptions {
   smtpUrl?: string;
   /** Where the worker and the web app log (default: nowhere). */
   logLines?: string[];
+  /** Funding periods for the budget pages. */
+  fundingPeriods?: FundingPeriod[];
 }
 
 export async function startWebTestEnv(label: string, options: WebTestOptions = {}): Promise<WebTestEnv> {
@@ -172,7 +174,17 @@ export async function startWebTestEnv(label: string, options: WebTestOptions = {
   const logger = logLines
     ? pino({ level: 'info' }, { write: (line: string) => logLines.push(line) })
     : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  app.use(webRoutes({ db, registry, publicUrl: url, now: clock.now, logger, development: options.development }));
+  app.use(
+    webRoutes({
+      db,
+      registry,
+      publicUrl: url,
+      now: clock.now,
+      logger,
+      development: options.development,
+      fundingPeriods: options.fundingPeriods,
+    }),
+  );
   const worker = await startWorker({
     db,
     databaseUrl: database.url,

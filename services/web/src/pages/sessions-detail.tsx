@@ -496,8 +496,11 @@ export function SessionPage({
   notice,
   preselect,
   decisionLabel,
+  candidatesLimit = null,
 }: {
   ctx: PageContext;
+  /** How many waiting profiles the page lists at most. */
+  candidatesLimit?: number | null;
   session: SessionView;
   canPlan: boolean;
   candidates: Candidate[];
@@ -583,7 +586,12 @@ export function SessionPage({
             {candidates.length ? (
               <>
                 <p class="kern-body">
-                  Steckbriefe, über die diese Sitzung entscheiden kann und die auf keiner anderen Tagesordnung stehen.
+                  Steckbriefe, über die diese Sitzung entscheiden kann und die auf keiner anderen Tagesordnung stehen,
+                  am längsten wartende zuerst
+                  {candidatesLimit !== null && candidates.length >= candidatesLimit
+                    ? ` (die ersten ${candidatesLimit})`
+                    : ''}
+                  .
                 </p>
                 <CandidateTable candidates={candidates} />
                 <button

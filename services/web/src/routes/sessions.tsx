@@ -55,6 +55,8 @@ import { UUID, type Web } from '../web.js';
 
 /** The batch the WRL office takes through intake in one form: one event with one payload for many profiles. */
 const BULK_INTAKE = { state: 'intake', event: 'ACCEPT' } as const;
+/** Waiting profiles listed on a session page; the longest waiting first. */
+export const CANDIDATES_SHOWN = 100;
 
 const text = (v: FormBody[string]) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
 const list = (v: FormBody[string]) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -356,6 +358,18 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     }
   };
 
+  /** An event's form depends only on the definition: built once per definition version and event. */
+  const forms = new Map<string, EventForm>();
+  const formOf = (definition: WorkflowDefinition, type: string) => {
+    const key = `${definition.id}@${definition.version}:${type}`;
+    let form = forms.get(key);
+    if (!form) {
+      form = eventForm(definition, type);
+      forms.set(key, form);
+    }
+    return form;
+  };
+
   const decisionItemsOf = (definition: WorkflowDefinition, actor: Actor, session: SessionView): DecisionItem[] => {
     const cache = new Map<string, EventForm[]>();
     const out: DecisionItem[] = [];
@@ -363,7 +377,7 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
       if (item.decision) continue;
       let forms = cache.get(item.state);
       if (!forms) {
-        forms = decisionEvents(definition, actor, item.state).map((t) => eventForm(definition, t));
+        forms = decisionEvents(definition, actor, item.state).map((t) => formOf(definition, t));
         cache.set(item.state, forms);
       }
       if (forms.length) out.push({ item, forms });
@@ -387,7 +401,7 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
   ) => {
     const canPlan = isSessionManager(definition, actor);
     const [candidates, budget] = await Promise.all([
-      canPlan ? agendaCandidates(db, definition, session) : Promise.resolve([]),
+      canPlan ? agendaCandidates(db, definition, session, CANDIDATES_SHOWN) : Promise.resolve([]),
       budgetTotals(actor, session),
     ]);
     send(
@@ -405,6 +419,7 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
         notice={extra.notice ?? null}
         preselect={extra.preselect ?? ''}
         decisionLabel={decisionLabelOf(definition)}
+        candidatesLimit={CANDIDATES_SHOWN}
       />,
       status,
     );
@@ -500,7 +515,13 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
       );
       forms.set(item.profileId, form);
       sent.set(item.profileId, { event: type, values: typedValues(form, own), errors: new Map() });
-      decisions.push({ profileId: item.profileId, type, payload: payloadOf(form, own) });
+      const payload = payloadOf(form, own);
+      // An optional choice of several left empty is left out (the schema may want at least one when given).
+      for (const f of form.fields) {
+        const v = payload[f.name];
+        if (f.kind === 'checkboxes' && f.optional && Array.isArray(v) && v.length === 0) delete payload[f.name];
+      }
+      decisions.push({ profileId: item.profileId, type, payload });
     }
     if (!decisions.length && !sent.size) {
       const first = items[0] as DecisionItem;
