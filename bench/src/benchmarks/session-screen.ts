@@ -1,0 +1,190 @@
+import { fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { issueToken } from '@steckbrief/api';
+import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import { createSession, type EngineDeps, setAgenda } from '@steckbrief/engine';
+import { buildRegistry } from '@steckbrief/workflows';
+import autocannon from 'autocannon';
+import type { Sample } from '../lib/measure.js';
+import { stats } from '../lib/measure.js';
+import type { BenchContext, Benchmark, BenchResult, Check, ResultRow } from '../lib/types.js';
+import type { Variant } from '../workloads/variants.js';
+import { addUser, PROFILES, populate, signIn } from '../workloads/web.js';
+import { interleaved } from './transitions.js';
+
+const SERVER = fileURLToPath(new URL('../lib/http-server.ts', import.meta.url));
+/** Items on the measured session's agenda. */
+const AGENDA = 40;
+
+/** The real API process (which serves the web pages too) on its own schema; resolves with its URL and pid. */
+async function startServer(ctx: BenchContext, database: TestDatabase): Promise<{ url: string; pid: number }> {
+  const child = fork(SERVER, [], {
+    env: {
+      ...process.env,
+      BENCH_DATABASE_URL: database.url,
+      BENCH_SCHEMA: database.schema,
+      BENCH_POOL_MAX: String(ctx.options.callers),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`API server exited with ${code}`)));
+  });
+  ctx.defer(
+    () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  );
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid as number };
+}
+
+/** GET requests with autocannon over `connections` keep-alive connections; only 200s count as samples. */
+function getVariant(
+  name: string,
+  server: { url: string; pid: number },
+  connections: number,
+  next: () => { path: string; headers: Record<string, string> },
+): Variant {
+  return {
+    name,
+    appPid: server.pid,
+    run: (ms) =>
+      new Promise<Sample>((resolve, reject) => {
+        const latencies: number[] = [];
+        let errors = 0;
+        let firstError: string | undefined;
+        const start = performance.now();
+        const instance = autocannon(
+          {
+            url: server.url,
+            connections,
+            pipelining: 1,
+            duration: ms / 1000,
+            requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, ...next() }) }],
+          },
+          (error, result) => {
+            if (error) return reject(error);
+            if (result.errors || result.timeouts) {
+              errors += result.errors + result.timeouts;
+              firstError ??= `${result.errors} socket errors, ${result.timeouts} timeouts`;
+            }
+            resolve({ ops: latencies.length, errors, firstError, elapsedMs: performance.now() - start, latencies });
+          },
+        );
+        instance.on('response', (_client, status, _bytes, responseTime) => {
+          if (status === 200) latencies.push(responseTime);
+          else {
+            errors++;
+            firstError ??= `HTTP ${status}`;
+          }
+        });
+      }),
+  };
+}
+
+export const sessionScreen: Benchmark = {
+  name: 'session-screen',
+  title: `The WRL office's session screen with a ${AGENDA}-item agenda vs. the session as JSON`,
+  description:
+    `The real API process (createApp, which also serves the web pages) in a child process, pool of 16 connections, on the web ` +
+    `benchmark's schema of ${PROFILES} profiles (copies of 10 profiles the engine brought into each state; about 1 000 of them ` +
+    `wait in Werkstatt 4's qualification). A Werkstatt 4 session with ${AGENDA} of them on its agenda. 16 people of the WRL office ` +
+    `sign in through the pages; autocannon with 16 keep-alive connections sends GET /sitzungen/{id} round robin over their ` +
+    `sessions: the agenda with its order buttons, the first 100 waiting profiles, the totals against the budget (budgetView ` +
+    `with the session), and the decision form of all ${AGENDA} items (each with the Votum's fields from the workflow ` +
+    `definition). Baseline in the same run, measured alternately: GET /api/v1/sessions/{id} (the session with its agenda as ` +
+    `JSON) with the same people's bearer tokens, and the sessions list page.`,
+  async run(ctx: BenchContext): Promise<BenchResult> {
+    const { callers } = ctx.options;
+    const database = await createTestDatabase('bench_sessions', callers);
+    ctx.defer(() => database.destroy());
+    const { db } = database;
+    const deps: EngineDeps = { db, registry: buildRegistry() };
+    ctx.log(`session-screen: populating ${PROFILES} profiles`);
+    await populate(ctx, deps);
+
+    const office = await addUser(db, 'wrl-planner', [{ role: 'wrl' }], null);
+    const waiting = await db
+      .selectFrom('profiles')
+      .select('id')
+      .where('state', '=', 'qualification')
+      .orderBy('submitted_at')
+      .orderBy('id')
+      .limit(AGENDA)
+      .execute();
+    const session = await createSession(deps, office, {
+      kind: 'werkstatt',
+      scopeValue: '4',
+      date: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
+      title: 'Werkstatt 4 (Benchmark)',
+    });
+    const view = await setAgenda(
+      deps,
+      office,
+      session.id,
+      waiting.map((w) => w.id),
+    );
+    if (view.agenda.length !== AGENDA) throw new Error(`agenda has ${view.agenda.length} items`);
+
+    const server = await startServer(ctx, database);
+    const people: Array<{ cookie: string; token: string }> = [];
+    for (let n = 0; n < callers; n++) {
+      const actor = await addUser(db, `wrl-office-${n}`, [{ role: 'wrl' }], null);
+      const cookie = await signIn(server.url, db, `wrl-office-${n}@bench.example.org`);
+      people.push({ cookie, token: await issueToken(db, actor.userId as string, 'bench') });
+    }
+    const page = await fetch(`${server.url}/sitzungen/${session.id}`, {
+      headers: { cookie: people[0]?.cookie ?? '' },
+    });
+    const html = await page.text();
+    const items = (html.match(/<fieldset class="kern-fieldset session-decision"/g) ?? []).length;
+    if (page.status !== 200 || items !== AGENDA)
+      throw new Error(`session page answered ${page.status} with ${items} decision items`);
+    ctx.log(`session-screen: ${people.length} sessions, page ${(html.length / 1024).toFixed(0)} KB`);
+
+    const rotation = () => {
+      let n = 0;
+      return () => people[n++ % people.length] as (typeof people)[number];
+    };
+    const webSession = rotation();
+    const apiSession = rotation();
+    const webList = rotation();
+    const variants: Variant[] = [
+      getVariant('API JSON GET /api/v1/sessions/{id}', server, callers, () => ({
+        path: `/api/v1/sessions/${session.id}`,
+        headers: { authorization: `Bearer ${apiSession().token}` },
+      })),
+      getVariant(`web GET /sitzungen/{id} (${AGENDA}-item agenda with decision form)`, server, callers, () => ({
+        path: `/sitzungen/${session.id}`,
+        headers: { cookie: webSession().cookie },
+      })),
+      getVariant('web GET /sitzungen (list and calendar)', server, callers, () => ({
+        path: '/sitzungen',
+        headers: { cookie: webList().cookie },
+      })),
+    ];
+    const [api, screen, list] = (await interleaved(ctx, variants)).map(stats);
+    if (!api || !screen || !list) throw new Error('missing samples');
+    const rows: ResultRow[] = [
+      { variant: variants[0]!.name, unit: 'req', stats: api },
+      { variant: variants[1]!.name, unit: 'req', stats: screen, note: `${(html.length / 1024).toFixed(0)} KB HTML` },
+      { variant: variants[2]!.name, unit: 'req', stats: list },
+    ];
+    const checks: Check[] = [{ label: 'session screen p99', value: screen.p99, op: '<', target: 80, unit: 'ms' }];
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    return {
+      rows,
+      checks,
+      notes: [
+        `session screen / API JSON: ${ratio(screen.perSecond, api.perSecond)} × the requests per second, p99 ` +
+          `${ratio(screen.p99, api.p99)} × (the page also reads the waiting profiles and the budget, and renders ` +
+          `${AGENDA} decision forms).`,
+      ],
+    };
+  },
+};
