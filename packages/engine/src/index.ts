@@ -155,6 +155,7 @@ export {
   applyRetention,
   DEFAULT_RETENTION,
   REDACTED,
+  RETENTION_EVENTS,
   redactJson,
   retentionDecision,
   retentionOf,

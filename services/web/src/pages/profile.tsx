@@ -5,6 +5,7 @@ import {
   type HistoryItem,
   NOTE_EVENT,
   type ProfileView,
+  RETENTION_EVENTS,
   type WorkflowDefinition,
 } from '@steckbrief/engine';
 import { DescriptionList, Layout, type PageContext, StatusTag } from '../components.js';
@@ -47,6 +48,10 @@ export function entryLabel(definition: WorkflowDefinition, item: HistoryItem): s
       return 'Frist geändert';
     case NOTE_EVENT:
       return 'Interne Notiz (nur für prüfende Stellen sichtbar)';
+    case RETENTION_EVENTS.redact:
+      return 'Personenbezogene Angaben entfernt';
+    case RETENTION_EVENTS.notice:
+      return 'Hinweis auf die Löschung des Entwurfs versandt';
     default:
       return (
         definition.events[item.event]?.label.de ??
@@ -69,6 +74,15 @@ function entryTexts(definition: WorkflowDefinition, item: HistoryItem): Array<[s
     string,
     unknown
   >;
+  // The retention job's and erasure's own entries: why data was removed, from when a draft may be deleted.
+  if (item.event === RETENTION_EVENTS.redact) {
+    const why =
+      payload.reason === 'erasure' ? 'Löschung auf Antrag der betroffenen Person' : 'Aufbewahrungsfrist abgelaufen';
+    return [['Anlass', why]];
+  }
+  if (item.event === RETENTION_EVENTS.notice) {
+    return typeof payload.deleteAt === 'string' ? [['Löschung ab', formatDateTime(payload.deleteAt)]] : [];
+  }
   const out: Array<[string, string]> = [];
   for (const [key, label] of SHOWN_PAYLOAD) {
     const value = payload[key];
