@@ -4,6 +4,7 @@ import { type SqlBool, sql } from 'kysely';
 import { type Actor, canSee, hasRole, seesOnlyAsOwner, taskGroupsOf } from './access.js';
 import { roleLabels } from './definition.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from './errors.js';
+import { assignmentCause, OUTBOX_TOPICS } from './keys.js';
 import { eventsHandledIn } from './machine.js';
 import { isUuid, loadProfile } from './store.js';
 import { type EngineDeps, planEvent } from './transition.js';
@@ -494,7 +495,7 @@ export async function taskColleagues(
 }
 
 /** The outbox topic of a reassignment's mail (the worker's `services/worker/src/assignment-mail.ts`). */
-export const ASSIGNMENT_TOPIC = 'task.assigned';
+export const ASSIGNMENT_TOPIC = OUTBOX_TOPICS.assignment;
 
 /** What a reassignment's outbox row carries to the worker. */
 export interface AssignmentNotice {
@@ -513,7 +514,7 @@ async function writeAssignmentNotice(trx: Db, notice: AssignmentNotice, at: Date
     .insertInto('outbox')
     .values({
       topic: ASSIGNMENT_TOPIC,
-      cause: `assign:${notice.taskId}:${randomUUID()}`,
+      cause: assignmentCause(notice.taskId, randomUUID()),
       profile_id: notice.profileId,
       payload: JSON.stringify(notice),
       created_at: at,
@@ -607,26 +608,25 @@ export async function addNote(
   }
   const at = (deps.now ?? (() => new Date()))();
   return deps.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('profiles')
-      .set({ version: sql`version + 1`, updated_at: at })
+    const locked = await trx
+      .selectFrom('profiles')
+      .select(['version', 'state', 'workflow_id'])
       .where('id', '=', profileId)
-      .returning(['version', 'state'])
+      .forUpdate()
       .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('profile_history')
-      .values({
-        profile_id: profileId,
-        seq: updated.version,
+    await writeProfileChange(trx, {
+      profileId,
+      workflowId: locked.workflow_id,
+      expectedVersion: locked.version,
+      at,
+      history: {
         event: NOTE_EVENT,
-        from_state: updated.state,
-        to_state: updated.state,
-        actor_id: actor.userId,
-        payload: JSON.stringify({ text: note }),
-        comment: null,
-        at,
-      })
-      .execute();
-    return { seq: updated.version };
+        from: locked.state,
+        to: locked.state,
+        actorId: actor.userId,
+        payload: { text: note },
+      },
+    });
+    return { seq: locked.version + 1 };
   });
 }

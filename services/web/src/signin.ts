@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Db } from '@steckbrief/db';
+import { OUTBOX_TOPICS, signinCause } from '@steckbrief/engine';
 import { sql } from 'kysely';
 
 /** A code and its link are valid this long (WEB.md). */
@@ -14,7 +15,7 @@ export const MAX_REQUESTS_PER_IP = 30;
 export const REQUEST_WINDOW_MS = 15 * 60_000;
 
 /** The outbox topic the worker turns into the sign-in mail (services/worker/src/signin-mail.ts). */
-export const SIGNIN_TOPIC = 'signin.code';
+export const SIGNIN_TOPIC = OUTBOX_TOPICS.signin;
 
 /** What the outbox row carries to the worker; the code is removed from it once the mail is recorded. */
 export interface SigninMailPayload {
@@ -114,7 +115,7 @@ export async function requestCode(
       .insertInto('outbox')
       .values({
         topic: SIGNIN_TOPIC,
-        cause: `signin:${id}`,
+        cause: signinCause(id),
         profile_id: null,
         payload: JSON.stringify(payload),
         created_at: input.now,

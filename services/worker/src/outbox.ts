@@ -1,3 +1,4 @@
+import { OUTBOX_TOPICS } from '@steckbrief/engine';
 import { isHandledTopic, jobIds, outboxEnvelope, outboxJob } from '@steckbrief/queues';
 import type { Job } from 'bullmq';
 import { sql } from 'kysely';
@@ -28,11 +29,11 @@ export async function processOutboxJob(ctx: WorkerContext, job: Job): Promise<vo
       // A malformed payload fails the parse (a ZodError, permanent): the job fails at once, the row keeps the error.
       const row = outboxJob.parse(job.data);
       switch (row.topic) {
-        case 'transition':
+        case OUTBOX_TOPICS.transition:
           return await processEffects(ctx, row);
-        case 'signin.code':
+        case OUTBOX_TOPICS.signin:
           return await processSigninMail(ctx, row);
-        case 'task.assigned':
+        case OUTBOX_TOPICS.assignment:
           return await processAssignmentMail(ctx, row);
       }
     }
