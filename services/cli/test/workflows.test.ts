@@ -196,6 +196,20 @@ describe('workflows migrate lausitz-brandenburg --to 2', () => {
   });
 });
 
+describe('workflows migrate refuses what it cannot do', () => {
+  it('names a target version without a migration, an unknown version and an unknown workflow', async () => {
+    await expect(run('workflows', 'migrate', 'lausitz-brandenburg', '--to', '1')).rejects.toThrow(
+      'Version 1 of lausitz-brandenburg declares no migration.',
+    );
+    await expect(run('workflows', 'migrate', 'lausitz-brandenburg', '--to', '7')).rejects.toThrow(
+      'Workflow lausitz-brandenburg@7 ist unbekannt.',
+    );
+    await expect(run('workflows', 'migrate', 'unbekannt', '--to', '2')).rejects.toThrow(
+      'Workflow unbekannt@2 ist unbekannt.',
+    );
+  });
+});
+
 describe('a transition racing the migration', () => {
   it('is not lost: both the Votum and the MIGRATE entry are recorded, and the revision task has v2’s due date', async () => {
     const id = await profileIn('qualification', 'Kita Wettlauf');
