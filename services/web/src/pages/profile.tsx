@@ -3,6 +3,7 @@
 import {
   ATTACHMENT_EVENTS,
   type HistoryItem,
+  MIGRATE_EVENT,
   NOTE_EVENT,
   type ProfileView,
   RETENTION_EVENTS,
@@ -46,6 +47,10 @@ export function entryLabel(definition: WorkflowDefinition, item: HistoryItem): s
       return 'Angaben geändert';
     case 'DEADLINE':
       return 'Frist geändert';
+    case MIGRATE_EVENT: {
+      const p = (item.payload ?? {}) as { fromVersion?: unknown; toVersion?: unknown };
+      return `Auf eine neue Fassung des Verfahrens umgestellt (Fassung ${String(p.fromVersion)} → ${String(p.toVersion)})`;
+    }
     case NOTE_EVENT:
       return 'Interne Notiz (nur für prüfende Stellen sichtbar)';
     case RETENTION_EVENTS.redact:
