@@ -249,5 +249,10 @@ function plainMessage(field: PayloadField, message: string): string {
   const max = /erwartet, dass string <=(\d+) Zeichen hat$/.exec(message);
   if (max) return `Bitte geben Sie höchstens ${max[1]} Zeichen ein.`;
   if (/erwartet Zahl, erhalten string$/.test(message)) return 'Bitte geben Sie eine Zahl ein.';
+  const most = /erwartet, dass number <=(-?\d+)/.exec(message);
+  if (most) return `Bitte geben Sie höchstens ${most[1]} ein.`;
+  const least = /erwartet, dass number >=(-?\d+)/.exec(message);
+  if (least) return `Bitte geben Sie mindestens ${least[1]} ein.`;
+  if (/erwartet int, erhalten Zahl/.test(message)) return 'Bitte geben Sie eine ganze Zahl ein.';
   return message;
 }

@@ -322,7 +322,7 @@ describe('a Saxon proposal in the browser', () => {
     await p.locator('.error-summary').waitFor();
     expect(await p.title()).toMatch(/^Fehler: /);
     const summary = await p.locator('.error-summary').textContent();
-    expect(summary).toContain(`${first?.label.de}:`);
+    expect(summary).toContain(`${first?.label.de}: Bitte geben Sie höchstens ${SCORING.maxPoints} ein.`);
     expect(await form.getByLabel(first?.label.de as string, { exact: true }).getAttribute('aria-invalid')).toBe('true');
     await expectAccessible(p);
 

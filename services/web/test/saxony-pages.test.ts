@@ -1,7 +1,9 @@
 import type { WorkflowDefinition } from '@steckbrief/engine';
+import { SCORING, sachsenStrukturentwicklung } from '@steckbrief/workflow-sachsen-strukturentwicklung';
 import { WORKFLOWS } from '@steckbrief/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { eventForm, formErrors, payloadOf } from '../src/task-forms.js';
 import { type HttpClient, httpClient, type Person, startWebTestEnv, type WebTestEnv } from './helpers.js';
 
 /**
@@ -83,6 +85,33 @@ describe('the presentations of the deployed workflows', () => {
         'location.landkreis',
       ]),
     );
+  });
+});
+
+describe('the SAS score form', () => {
+  const form = eventForm(sachsenStrukturentwicklung, 'SCORE');
+
+  it('asks one whole number per criterion, labelled and ranged as the definition says, then the recommendation', () => {
+    expect(form.fields.map((f) => [f.name, f.label, f.kind])).toEqual([
+      ...SCORING.criteria.map((c) => [`ratings.${c.id}`, c.label.de, 'integer']),
+      ['recommendation', 'Empfehlung', 'textarea'],
+    ]);
+    expect(form.fields[0]?.hint).toBe(`Ganze Zahl von 0 bis ${SCORING.maxPoints}`);
+  });
+
+  it('sends the ratings as one object, and puts an issue of one rating on its field', () => {
+    const body = Object.fromEntries(SCORING.criteria.map((c) => [`ratings.${c.id}`, '7']));
+    expect(payloadOf(form, { ...body, recommendation: 'Empfohlen.' })).toEqual({
+      ratings: Object.fromEntries(SCORING.criteria.map((c) => [c.id, 7])),
+      recommendation: 'Empfohlen.',
+    });
+    const [first] = SCORING.criteria;
+    const errors = formErrors(
+      form,
+      [{ path: `payload.ratings.${first?.id}`, message: 'Zu groß: erwartet, dass number <=10 ist / Too big' }],
+      '',
+    );
+    expect([...errors]).toEqual([[`ratings.${first?.id}`, `${first?.label.de}: Bitte geben Sie höchstens 10 ein.`]]);
   });
 });
 
