@@ -46,7 +46,7 @@ body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
 .saved-views__list { display: flex; flex-wrap: wrap; gap: 0.5rem 2rem; list-style: none; margin: 0 0 1rem; padding: 0; }
 .saved-views__item { display: flex; align-items: center; gap: 0.5rem; }
 .saved-views__item a[aria-current="page"] { font-weight: 700; }
-.saved-views__delete { margin: 0; }
+.saved-views__delete { margin: 0 0 0 0.75rem; }
 .saved-views__save { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; }
 .note-form { margin-bottom: 2rem; }
 .task-layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: 2rem; }

@@ -1,4 +1,4 @@
-import { listTasks, profileHistory } from '@steckbrief/engine';
+import { addNote, getProfile, listTasks, profileHistory } from '@steckbrief/engine';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type HttpClient, startWebTestEnv, type WebTestEnv } from './helpers.js';
 
@@ -108,6 +108,20 @@ describe('internal notes', () => {
       form: { text: 'Ohne Token', zurueck: `/profile/${profileId}` },
     });
     expect(res.status).toBe(403);
+  });
+
+  it('leave an open decision form current: the decision is saved, not answered as stale', async () => {
+    const page = await wrl.request(`/aufgaben/${taskId}?zurueck=%2Faufgaben`);
+    const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] as string;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] as string;
+    await addNote(env.deps, await env.actorOf(env.people.wrl), profileId, 'Notiz während der Entscheidung');
+    const res = await wrl.request(`/aufgaben/${taskId}`, {
+      method: 'POST',
+      form: { _csrf: csrf, event: 'ACCEPT', version, zurueck: '/aufgaben', werkstatt: '4' },
+    });
+    expect(res.status).toBe(303);
+    const profile = await getProfile(env.deps, await env.actorOf(env.people.wrl), profileId);
+    expect(profile.state).toBe('qualification');
   });
 
   it('returns only to the task or profile page, never elsewhere', async () => {

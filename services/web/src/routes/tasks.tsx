@@ -15,6 +15,7 @@ import {
   inboxPage,
   inboxViewCounts,
   mayWriteNotes,
+  NOTE_EVENT,
   NotFound,
   previewEvent,
   profileHistory,
@@ -348,11 +349,17 @@ export function taskRoutes(pages: Router, web: Web): void {
         409,
       );
     };
+    // Internal notes written since the page was shown change nothing the form decides on: still current.
+    const notesOnly =
+      expectedVersion > 0 &&
+      expectedVersion < profile.version &&
+      view.history.filter((h) => h.seq > expectedVersion).every((h) => h.event === NOTE_EVENT);
     // The form this page showed must still be one the engine offers: else the profile moved on.
-    if (!form || profile.version !== expectedVersion || !view.forms.some((f) => f.type === type)) return stale();
+    const current = profile.version === expectedVersion || notesOnly;
+    if (!form || !current || !view.forms.some((f) => f.type === type)) return stale();
 
     const payload = payloadOf(form, body);
-    const input = { profileId: profile.id, type, payload, expectedVersion };
+    const input = { profileId: profile.id, type, payload, expectedVersion: profile.version };
     try {
       if (body.bestaetigt !== 'ja') {
         const preview = await previewEvent(engine, actor, input);
