@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { definitionProblems } from './definition-checks.js';
 import type { Issue } from './errors.js';
 import { presentationProblems, type WorkflowPresentation } from './presentation.js';
-import type { RetentionSpec } from './retention.js';
+import type { RetentionSpec } from './retention-spec.js';
 
 export interface Label {
   de: string;
