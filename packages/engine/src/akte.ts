@@ -103,7 +103,7 @@ export interface Akte {
     submittedAt: string | null;
     updatedAt: string;
     data: Record<string, unknown>;
-    /** `data` flattened to labelled lines (dotted paths). */
+    /** `data` as labelled lines: the question pages' fields with their labels, then the rest by dotted path. */
     fields: AkteField[];
   };
   history: AkteHistoryEntry[];
@@ -167,6 +167,30 @@ function flatten(value: unknown, path: string, out: AkteField[]): AkteField[] {
     out.push({ label: path, value: Array.isArray(value) ? value.map(plain).join(', ') : plain(value) });
   }
   return out;
+}
+
+/**
+ * The profile's data as labelled lines: first the fields the workflow's question pages ask, in their order,
+ * with their German labels and value names; then every other value under its dotted path, so nothing is
+ * left out of the record.
+ */
+function dataFields(definition: WorkflowDefinition, data: Record<string, unknown>): AkteField[] {
+  const all = flatten(data, '', []);
+  const asked = (definition.presentation?.sections ?? []).flatMap((s) => s.fields);
+  const byPath = new Map(all.map((f) => [f.label, f.value]));
+  const fields: AkteField[] = [];
+  const used = new Set<string>();
+  for (const f of asked) {
+    const value = byPath.get(f.path);
+    if (value === undefined || used.has(f.path)) continue;
+    used.add(f.path);
+    const raw = f.path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], data);
+    const named =
+      f.values && !Array.isArray(raw) && raw !== null && raw !== undefined ? f.values[String(raw)] : undefined;
+    fields.push({ label: f.label, value: named ?? value });
+  }
+  for (const f of all) if (!used.has(f.label)) fields.push(f);
+  return fields;
 }
 
 function roleLabels(registry: WorkflowRegistry, grants: Array<Record<string, unknown>>): string[] {
@@ -388,7 +412,7 @@ export async function buildAkte(deps: EngineDeps, actor: Actor, profileId: strin
       submittedAt: iso(profile.submitted_at),
       updatedAt: new Date(profile.updated_at).toISOString(),
       data: profile.data,
-      fields: flatten(profile.data, '', []),
+      fields: dataFields(definition, profile.data),
     },
     history,
     decisions,

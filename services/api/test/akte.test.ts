@@ -161,6 +161,10 @@ describe('GET /api/v1/profiles/{id}/akte', () => {
       expect.objectContaining({ recipientRole: 'ministry', subject: 'Stellungnahme erbeten', messageId: MESSAGE_ID }),
     ]);
     expect(res.body.verification).toMatchObject({ ok: true, profiles: 1 });
+    // The data under the question pages' German labels, chosen values by their names.
+    const fields = new Map(res.body.profile.fields.map((f: { label: string; value: string }) => [f.label, f.value]));
+    expect(fields.get('Titel')).toBe(TITLE);
+    expect([...fields.keys()]).not.toContain('sponsor.kind');
   });
 
   it('answers a ZIP with the PDF, the JSON and the files of the attachments not removed', async () => {
