@@ -20,8 +20,9 @@ import { type ClosedTask, type DueChange, type ProfileChange, type TaskInsert, w
  * - the profile's workflow version, state, snapshot and scope as the target version has them;
  * - its open tasks re-planned for the new state: a task the new version no longer wants is cancelled, one
  *   it wants anew is opened, one it wants under the same key for another kind or group is replaced; a task
- *   kept whose deadline the new version sets differently gets the new due date, counted from when the task
- *   was opened (the outbox row lists it, so the worker moves its reminders and escalation);
+ *   kept whose deadline the new version sets differently gets its due date moved by the difference (for a due
+ *   date nobody moved: the task's opening plus the new deadline); the outbox row lists it, so the worker
+ *   moves its reminders and escalation;
  * - one notice to the applicant (template `workflow_migrated`).
  *
  * A profile whose state has no mapping is refused and reported: it keeps running on its version and can be
@@ -161,7 +162,13 @@ export function planMigration(args: {
     const old = before.get(task.key);
     const oldDue = registry.dueFor(source, task.kind, from, old?.due);
     if ((oldDue?.days ?? null) === (due?.days ?? null)) continue;
-    const dueAt = due ? new Date(task.created_at.getTime() + due.days * DAY_MS) : null;
+    // Moved by the difference between the two deadlines, so a due date someone moved keeps its extension;
+    // for a task whose due date nobody moved this is its opening plus the new version's deadline.
+    const dueAt = !due
+      ? null
+      : task.due_at && oldDue
+        ? new Date(task.due_at.getTime() + (due.days - oldDue.days) * DAY_MS)
+        : new Date(task.created_at.getTime() + due.days * DAY_MS);
     dueChanges.push({ taskId: task.id, kind: task.kind, dueAt });
     moved.push({ taskId: task.id, kind: task.kind, from: task.due_at, to: dueAt });
   }
