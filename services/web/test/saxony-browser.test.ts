@@ -297,6 +297,45 @@ describe('a Saxon proposal in the browser', () => {
     await reviewer.close();
   });
 
+  it('the Vorprüfstelle asks for a revision with a reason, and the sponsor reads it above the question pages', async () => {
+    const id = await proposal('Bürgerhaus Boxberg');
+    await env.send(people.sponsor, id, 'SUBMIT');
+    await env.send(people.landkreis, id, 'FORWARD');
+    const reviewer = await browser.newContext({ locale: 'de-DE' });
+    const p = await reviewer.newPage();
+    await signIn(p, people.vorpruefstelle);
+    await p.goto(`${env.url}/aufgaben`);
+    await p.getByRole('link', { name: 'Bürgerhaus Boxberg' }).click();
+    for (const heading of ['Vorprüfung abschließen', 'Überarbeitung anfordern', 'Ablehnen']) {
+      expect(await p.getByRole('heading', { name: heading, exact: true }).count()).toBe(1);
+    }
+    await expectAccessible(p);
+    const form = p.getByRole('region', { name: 'Überarbeitung anfordern' });
+    await form.getByRole('button', { name: 'Überarbeitung anfordern' }).click();
+    await p.locator('.error-summary').waitFor();
+    expect(await p.locator('.error-summary').textContent()).toContain(
+      'Begründung: Bitte geben Sie mindestens 3 Zeichen ein.',
+    );
+    await expectAccessible(p);
+    await form.getByLabel('Begründung').fill('Bitte die Genehmigungslage für den Denkmalschutz darlegen.');
+    await form.getByRole('button', { name: 'Überarbeitung anfordern' }).click();
+    await p.waitForURL(/\/aufgaben/);
+    expect((await getProfile(env.deps, await env.actorOf(people.sponsor), id)).state).toBe('revision');
+    await reviewer.close();
+
+    const own = await browser.newContext({ locale: 'de-DE' });
+    const q = await own.newPage();
+    await signIn(q, people.sponsor);
+    await q.goto(`${env.url}/profile/${id}/abschnitte`);
+    expect(await q.getByRole('main').textContent()).toContain(
+      'Bitte die Genehmigungslage für den Denkmalschutz darlegen.',
+    );
+    await expectAccessible(q);
+    await q.getByRole('link', { name: 'Angaben prüfen und einreichen' }).click();
+    expect(await q.getByRole('button', { name: 'Überarbeitung einreichen' }).count()).toBe(1);
+    await own.close();
+  });
+
   it('the SAS scores a proposal with one field per criterion, and a rating out of range is named on its field', async () => {
     const id = await proposal('Innovationshof Hoyerswerda');
     await env.send(people.sponsor, id, 'SUBMIT');
