@@ -119,6 +119,9 @@ const notFound = () => new NotFound('Profil nicht gefunden. / Profile not found.
 const SYSTEM_EVENTS: Record<string, Label> = {
   CREATE: { de: 'Angelegt', en: 'Created' },
   REDACT: { de: 'Personenbezogene Angaben entfernt', en: 'Personal data removed' },
+  RETENTION_NOTICE: { de: 'Hinweis auf die anstehende Löschung', en: 'Notice of the coming deletion' },
+  NOTE: { de: 'Interne Notiz', en: 'Internal note' },
+  MIGRATE: { de: 'Auf neue Verfahrensversion umgestellt', en: 'Moved to a new workflow version' },
   ...ATTACHMENT_EVENTS,
 };
 
