@@ -227,7 +227,7 @@ export function taskRoutes(pages: Router, web: Web): void {
     const task = await taskOf(actor, id);
     const profile = await getProfile(engine, actor, task.profileId);
     const definition = registry.get(profile.workflow, profile.workflowVersion);
-    const presentation = presentationOf(profile.workflow);
+    const presentation = presentationOf(profile.workflow, profile.workflowVersion);
     if (!presentation) throw new NotFound('Keine Darstellung für diesen Workflow.');
     const history = await profileHistory(engine, actor, profile.id);
     const mayAct = task.status === 'open' && (task.claimedBy === null || task.claimedBy === actor.userId);
