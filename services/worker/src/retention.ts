@@ -58,7 +58,8 @@ export async function runRetention(
         deleted: report.deleted.length,
         cleared: report.cleared.length,
         expiredSigninCodes: report.expiredSigninCodes,
-        profileIds: [...report.notified, ...report.deleted, ...report.cleared],
+        // Ids only, and a bounded number of them per line.
+        profileIds: [...report.notified, ...report.deleted, ...report.cleared].slice(0, 100),
       },
       'retention applied',
     );
