@@ -12,6 +12,19 @@ const base: NoticeInput = {
 };
 
 describe('renderNotice', () => {
+  it('tells the owner of a draft when it will be deleted and how to keep it, without its contents', () => {
+    const inThirty = renderNotice({ ...base, kind: 'draft_deletion', state: { de: 'Entwurf', en: 'Draft' } });
+    expect(inThirty.subject).toBe(
+      'Ihr Entwurf wird in 30 Tagen gelöscht – Kultur- und Sportzentrum Burg (Spreewald) / Your draft will be deleted in 30 days',
+    );
+    expect(inThirty.text).toContain(
+      'Wenn Sie den Entwurf behalten möchten, bearbeiten oder reichen Sie ihn vorher ein',
+    );
+    expect(inThirty.text).toContain('To keep the draft, edit or submit it before then');
+    const dated = renderNotice({ ...base, kind: 'draft_deletion', deleteAt: new Date('2026-01-15T10:30:00Z') });
+    expect(dated.subject).toContain('Ihr Entwurf wird am 15. Januar 2026 um 11:30 Uhr gelöscht');
+  });
+
   it('names the project, the new state in German and English, and links to the profile', () => {
     const mail = renderNotice(base);
     expect(mail.subject).toBe(
