@@ -391,6 +391,18 @@ async function eraseIn(
       'dashboard sessions ended',
     );
     changed(
+      'tasks',
+      (
+        await trx
+          .updateTable('tasks')
+          .set({ claimed_by: null, claimed_at: null })
+          .where('claimed_by', '=', userId)
+          .where('status', '=', 'open')
+          .executeTakeFirst()
+      ).numUpdatedRows,
+      'open tasks the person had claimed released to their group',
+    );
+    changed(
       'user_identities',
       (await trx.deleteFrom('user_identities').where('user_id', '=', userId).executeTakeFirst()).numDeletedRows,
       'single sign-on identities unlinked',

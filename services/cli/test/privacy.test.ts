@@ -132,6 +132,14 @@ beforeAll(async () => {
   await sql`update profiles set state = 'confirmed', snapshot = jsonb_set(snapshot, '{value}', '"confirmed"')
     where id = ${confirmed}`.execute(db);
   acted = { inProcedure, withdrawn, confirmed };
+  // She has claimed the open agenda task of the profile in the procedure.
+  await db
+    .updateTable('tasks')
+    .set({ claimed_by: paula.userId, claimed_at: new Date() })
+    .where('profile_id', '=', inProcedure)
+    .where('status', '=', 'open')
+    .where('assignee_role', '=', 'wrl')
+    .execute();
   // A draft of someone else naming Paula as contact, and an office comment about her on another profile.
   draft = (await createProfile(deps, owner, { data: exampleProfile({ title: 'Entwurf Kita', contact: CONTACT }) })).id;
 
@@ -274,6 +282,7 @@ describe('privacy erase', () => {
       '  users: 1 row(s): account pseudonymised (name, e-mail, organisation, roles) and disabled',
     );
     expect(lines.some((l) => /^ {2}redis: 2 job\(s\)/.test(l))).toBe(true);
+    expect(lines).toContain('  tasks: 1 row(s): open tasks the person had claimed released to their group');
     expect(await everything()).toBe(before);
     // What the real run must clear is there to be found.
     expect((await findPaula()).map((h) => h.table)).toEqual(
@@ -324,6 +333,10 @@ describe('privacy erase', () => {
         await database.db.selectFrom(table).select('user_id').where('user_id', '=', paula.userId).execute(),
       ).toEqual([]);
     }
+    // Her claim is released, so her colleagues can take the task.
+    expect(await database.db.selectFrom('tasks').select('id').where('claimed_by', '=', paula.userId).execute()).toEqual(
+      [],
+    );
     // The withdrawn profile and the draft keep their decision record and lose their contact person.
     const withdrawn = await database.db
       .selectFrom('profiles')
