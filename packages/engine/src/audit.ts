@@ -124,7 +124,14 @@ function firstOf(a: BrokenEntry | undefined, b: BrokenEntry | undefined): Broken
  * Check every chain (or one profile's), in key order and in batches of profiles, and the heads recorded by
  * the latest anchor. `firstBroken` is the first broken entry in (profile id, seq) order.
  */
-export async function verifyHistory(db: Db, options: { profileId?: string } = {}): Promise<VerifyResult> {
+export async function verifyHistory(
+  db: Db,
+  options: {
+    profileId?: string;
+    /** Batches checked at once, each on its own connection (default 2). */
+    concurrency?: number;
+  } = {},
+): Promise<VerifyResult> {
   const { profileId } = options;
   let profiles = 0;
   let entries = 0;
@@ -132,32 +139,47 @@ export async function verifyHistory(db: Db, options: { profileId?: string } = {}
 
   if (profileId !== undefined && !isUuid(profileId)) return { ok: true, profiles: 0, entries: 0 };
 
-  let after = '00000000-0000-0000-0000-000000000000';
-  let inclusive = true;
-  for (;;) {
-    let ids: string[];
-    if (profileId !== undefined) {
-      if (profiles > 0) break;
-      const row = await db.selectFrom('profiles').select('id').where('id', '=', profileId).executeTakeFirst();
-      ids = row ? [row.id] : [];
-    } else {
-      const rows = await sql<{ id: string }>`select id from profiles
-        where ${inclusive ? sql`id >= ${after}::uuid` : sql`id > ${after}::uuid`} order by id limit ${BATCH}`.execute(
-        db,
-      );
-      ids = rows.rows.map((r) => r.id);
-    }
-    if (!ids.length) break;
-    inclusive = false;
-    after = ids[ids.length - 1] as string;
-    profiles += ids.length;
+  const check = async (from: string, to: string) => {
     const { rows } = await db.executeQuery<{ entries: number; first: [string, number, BrokenKind] | null }>(
-      CompiledQuery.raw(CHECK_RANGE, [ids[0], after]),
+      CompiledQuery.raw(CHECK_RANGE, [from, to]),
     );
     const batch = rows[0];
     entries += batch?.entries ?? 0;
     if (batch?.first) first = firstOf(first, broken(...batch.first));
-    if (profileId === undefined && ids.length < BATCH) break;
+  };
+
+  if (profileId !== undefined) {
+    const row = await db.selectFrom('profiles').select('id').where('id', '=', profileId).executeTakeFirst();
+    if (row) {
+      profiles = 1;
+      await check(row.id, row.id);
+    }
+  } else {
+    // Batches of profiles in key order; the next batch's ids are read while `concurrency` batches are checked.
+    let after: string | null = null;
+    let done = false;
+    let reading: Promise<unknown> = Promise.resolve();
+    const nextRange = (): Promise<[string, string] | undefined> => {
+      const next = reading.then(async () => {
+        if (done) return undefined;
+        const { rows } = await sql<{ id: string }>`select id from profiles
+          ${after === null ? sql`` : sql`where id > ${after}::uuid`} order by id limit ${BATCH}`.execute(db);
+        if (rows.length < BATCH) done = true;
+        const firstId = rows[0]?.id;
+        const lastId = rows.at(-1)?.id;
+        if (!firstId || !lastId) return undefined;
+        after = lastId;
+        profiles += rows.length;
+        return [firstId, lastId] as [string, string];
+      });
+      reading = next.catch(() => undefined);
+      return next;
+    };
+    await Promise.all(
+      Array.from({ length: Math.max(1, options.concurrency ?? 2) }, async () => {
+        for (let range = await nextRange(); range; range = await nextRange()) await check(...range);
+      }),
+    );
   }
 
   const anchor = await db
