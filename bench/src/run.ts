@@ -21,6 +21,7 @@ export const BENCHMARKS: Array<{ name: string; load: () => Promise<Benchmark> }>
   { name: 'mail', load: async () => (await import('./benchmarks/mail.js')).mail },
   { name: 'reminders', load: async () => (await import('./benchmarks/reminders.js')).reminders },
   { name: 'inbox', load: async () => (await import('./benchmarks/inbox.js')).inbox },
+  { name: 'inbox-page', load: async () => (await import('./benchmarks/inbox-page.js')).inboxPage },
   { name: 'web', load: async () => (await import('./benchmarks/web.js')).web },
   { name: 'session-screen', load: async () => (await import('./benchmarks/session-screen.js')).sessionScreen },
   // `pnpm bench chain`: the history hash chain's cost on transitions and `audit verify` over 1 000 000 entries.

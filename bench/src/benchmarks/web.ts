@@ -17,7 +17,7 @@ import { interleaved } from './transitions.js';
 const SERVER = fileURLToPath(new URL('../lib/http-server.ts', import.meta.url));
 
 /** The real API process (which serves the web pages too) on its own schema; resolves with its URL and pid. */
-async function startServer(ctx: BenchContext, database: TestDatabase): Promise<{ url: string; pid: number }> {
+export async function startServer(ctx: BenchContext, database: TestDatabase): Promise<{ url: string; pid: number }> {
   const child = fork(SERVER, [], {
     env: {
       ...process.env,
@@ -46,7 +46,7 @@ async function startServer(ctx: BenchContext, database: TestDatabase): Promise<{
 }
 
 /** GET requests with autocannon: `next()` gives each request its path and headers. */
-function httpVariant(
+export function httpVariant(
   name: string,
   server: { url: string; pid: number },
   connections: number,
