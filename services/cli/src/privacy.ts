@@ -54,6 +54,11 @@ export async function privacyExport(
   );
 }
 
+/** The built-in Redis backend's ioredis client (BullMQ 6 keeps it behind the backend). */
+async function redisClient(queues: Queues): Promise<Redis> {
+  return (await queues.outbox.getBackend().client) as unknown as Redis;
+}
+
 export interface RedisScrub {
   /** Jobs whose data named the person: removed (or, while a worker holds one, their data replaced). */
   jobs: number;
@@ -78,8 +83,7 @@ export async function scrubRedis(queues: Queues, needles: string[], dryRun: bool
   const result: RedisScrub = { jobs: 0, events: 0, other: 0 };
   if (!needles.length) return result;
   const names = namesAny(needles);
-  // The built-in Redis backend's ioredis client (BullMQ 6 keeps it behind the backend).
-  const client = (await queues.outbox.getBackend().client) as unknown as Redis;
+  const client = await redisClient(queues);
   const prefix = queues.outbox.opts.prefix ?? 'bull';
   const byName = new Map<string, Queues['outbox']>([queues.outbox, queues.mail, queues.timers].map((q) => [q.name, q]));
   let cursor = '0';
@@ -128,12 +132,16 @@ export async function privacyErase(
   out: Out,
 ): Promise<void> {
   const dryRun = Boolean(options.dryRun);
+  // Redis must answer before PostgreSQL changes: once the account is pseudonymised, a second run no longer
+  // knows the name to look for in Redis.
+  const queues = ctx.queues?.();
+  if (queues) await redisClient(queues).then((client) => client.ping());
   const report: ErasureReport = await erasePerson(ctx.deps, email, { dryRun });
   if (!dryRun) {
     const store = postgresAttachmentStore(ctx.db);
     for (const key of report.attachmentKeys) await store.delete(key);
   }
-  const redis = ctx.queues ? await scrubRedis(ctx.queues(), report.needles, dryRun) : null;
+  const redis = queues ? await scrubRedis(queues, report.needles, dryRun) : null;
   if (options.json) {
     const { needles: _needles, attachmentKeys: _keys, ...shown } = report;
     out(JSON.stringify({ ...shown, redis }, null, 2));
