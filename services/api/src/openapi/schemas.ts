@@ -109,7 +109,7 @@ add(
         event: z
           .string()
           .describe(
-            'The workflow event (e.g. SUBMIT), or CREATE, EDIT (data changed; payload.fields), DEADLINE (a task’s due date moved; payload: taskId, kind, from, to), ATTACH or DETACH (an attachment added or removed; payload: attachmentId, fileName, kind, size, mediaType)',
+            'The workflow event (e.g. SUBMIT), or CREATE, EDIT (data changed; payload.fields), DEADLINE (a task’s due date moved; payload: taskId, kind, from, to), ATTACH or DETACH (an attachment added or removed; payload: attachmentId, fileName, kind, size, mediaType), NOTE (an internal note of a reviewing body; payload: text; never shown to someone who sees the profile only as its owner)',
           ),
         from: z.string().nullable(),
         to: z.string(),
