@@ -178,6 +178,17 @@ describe('GET /api/v1/profiles/{id}/akte', () => {
     expect((await pdfPages(entries.get('foerderakte.pdf') as Buffer)).join(' ')).toContain('Förderakte');
   });
 
+  it('is documented in the OpenAPI document with its formats and its 200, 401, 403, 404 and 422 answers', async () => {
+    const doc = (await api.request(null, 'GET', '/api/openapi.json')).body;
+    const op = doc.paths['/api/v1/profiles/{id}/akte'].get;
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '404', '422']));
+    expect(Object.keys(op.responses['200'].content)).toEqual([
+      'application/json',
+      'application/pdf',
+      'application/zip',
+    ]);
+  });
+
   it('answers 403 to the applicant who sees the profile only as its owner', async () => {
     const res = await api.request(u.applicant.token, 'GET', `/api/v1/profiles/${profileId}/akte?format=json`);
     expect(res.status).toBe(403);

@@ -40,6 +40,10 @@ const akteSchema = {
           at: { type: 'string', format: 'date-time' },
           event: { type: 'string' },
           eventLabel: { type: 'string' },
+          from: { type: ['string', 'null'] },
+          fromLabel: { type: ['string', 'null'] },
+          to: { type: 'string' },
+          toLabel: { type: 'string' },
           actor: {
             type: ['object', 'null'],
             properties: { name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } } },
@@ -101,6 +105,8 @@ export const akteOperations: Operation[] = [
         },
       },
     },
+    // 403: the applicant sees the profile, but only as its owner.
+    problems: [403],
   },
 ];
 
