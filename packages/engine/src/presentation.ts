@@ -1,4 +1,8 @@
-import type { Label } from './definition.js';
+/** A German and English text (the shape of the definition's `Label`; not imported, so no import cycle). */
+interface Label {
+  de: string;
+  en: string;
+}
 
 /**
  * How a workflow's profiles look on the web pages: the applicant's question pages (sections, field order,

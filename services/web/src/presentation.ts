@@ -60,7 +60,7 @@ const FORMATS: Readonly<Record<SectionSpec['fields'][number]['input'], FieldForm
 };
 
 /** The pages' view of a definition's presentation (the field list follows the question pages). */
-export function toPresentation(spec: PresentationSpec): WorkflowPresentation {
+function toPresentation(spec: PresentationSpec): WorkflowPresentation {
   return {
     noun: spec.noun,
     createButton: spec.createButton,

@@ -1,4 +1,4 @@
-import type { PresentationField, PresentationInput, PresentationSection } from '@steckbrief/engine';
+import type { PresentationField, PresentationSection } from '@steckbrief/engine';
 
 /**
  * A profile's question pages (the workflow's presentation says which fields each asks, in which input kind). Parsing here
@@ -6,8 +6,6 @@ import type { PresentationField, PresentationInput, PresentationSection } from '
  * number, three date fields into YYYY-MM-DD); whatever cannot be read goes to the schema as typed,
  * so the workflow's own message names the problem. No validation rule lives here.
  */
-
-export type InputKind = PresentationInput;
 
 /** A field of a question page, as the workflow's presentation gives it (label, input kind, hint, values). */
 export type SectionField = PresentationField;

@@ -15,7 +15,7 @@ export interface MyProfileRow {
 }
 
 /** A workflow the user may start a profile of: its id, its name and the button's text (from its definition). */
-export interface Creatable {
+interface Creatable {
   workflow: string;
   label: string;
   button: string;
