@@ -98,7 +98,8 @@ export const sessionScreen: Benchmark = {
     `sessions: the agenda with its order buttons, the first 100 waiting profiles, the totals against the budget (budgetView ` +
     `with the session), and the decision form of all ${AGENDA} items (each with the Votum's fields from the workflow ` +
     `definition). Baseline in the same run, measured alternately: GET /api/v1/sessions/{id} (the session with its agenda as ` +
-    `JSON) with the same people's bearer tokens, and the sessions list page.`,
+    `JSON) with the same people's bearer tokens, the session screen over one connection (one person at a time), and the ` +
+    `sessions list page.`,
   async run(ctx: BenchContext): Promise<BenchResult> {
     const { callers } = ctx.options;
     const database = await createTestDatabase('bench_sessions', callers);
@@ -154,6 +155,7 @@ export const sessionScreen: Benchmark = {
     const webSession = rotation();
     const apiSession = rotation();
     const webList = rotation();
+    const webSingle = rotation();
     const variants: Variant[] = [
       getVariant('API JSON GET /api/v1/sessions/{id}', server, callers, () => ({
         path: `/api/v1/sessions/${session.id}`,
@@ -163,19 +165,27 @@ export const sessionScreen: Benchmark = {
         path: `/sitzungen/${session.id}`,
         headers: { cookie: webSession().cookie },
       })),
+      getVariant(`web GET /sitzungen/{id}, one connection (one person at a time)`, server, 1, () => ({
+        path: `/sitzungen/${session.id}`,
+        headers: { cookie: webSingle().cookie },
+      })),
       getVariant('web GET /sitzungen (list and calendar)', server, callers, () => ({
         path: '/sitzungen',
         headers: { cookie: webList().cookie },
       })),
     ];
-    const [api, screen, list] = (await interleaved(ctx, variants)).map(stats);
-    if (!api || !screen || !list) throw new Error('missing samples');
+    const [api, screen, single, list] = (await interleaved(ctx, variants)).map(stats);
+    if (!api || !screen || !single || !list) throw new Error('missing samples');
     const rows: ResultRow[] = [
       { variant: variants[0]!.name, unit: 'req', stats: api },
       { variant: variants[1]!.name, unit: 'req', stats: screen, note: `${(html.length / 1024).toFixed(0)} KB HTML` },
-      { variant: variants[2]!.name, unit: 'req', stats: list },
+      { variant: variants[2]!.name, unit: 'req', stats: single },
+      { variant: variants[3]!.name, unit: 'req', stats: list },
     ];
-    const checks: Check[] = [{ label: 'session screen p99', value: screen.p99, op: '<', target: 80, unit: 'ms' }];
+    const checks: Check[] = [
+      { label: `session screen p99, ${callers} connections`, value: screen.p99, op: '<', target: 80, unit: 'ms' },
+      { label: 'session screen p99, one connection', value: single.p99, op: '<', target: 80, unit: 'ms' },
+    ];
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
     return {
       rows,

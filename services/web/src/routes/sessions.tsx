@@ -7,6 +7,7 @@ import {
   type AgendaItem,
   applyDecisions,
   applyEvent,
+  type BudgetView,
   bilingualErrors,
   budgetView,
   Conflict,
@@ -57,6 +58,8 @@ import { UUID, type Web } from '../web.js';
 const BULK_INTAKE = { state: 'intake', event: 'ACCEPT' } as const;
 /** Waiting profiles listed on a session page; the longest waiting first. */
 export const CANDIDATES_SHOWN = 100;
+/** How old the period figures on a session page may be. */
+const BUDGET_TTL_MS = 15_000;
 
 const text = (v: FormBody[string]) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
 const list = (v: FormBody[string]) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -329,18 +332,37 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     return `${label}${outcome ? `: ${outcome}` : ''}${to ? ` → ${to}` : ''}`;
   };
 
-  const budgetTotals = async (actor: Actor, session: SessionView): Promise<BudgetTotals | null> => {
+  /**
+   * The period figures (committed and pending per funding period) take the engine a scan of the history;
+   * a planning screen shows them up to BUDGET_TTL_MS old, per workflow. Who may see them is asked anew on
+   * every request (`budgetView` decides; its answer is only cached for callers it accepted).
+   */
+  const periodFigures = new Map<string, { at: number; view: BudgetView }>();
+  const periodView = async (actor: Actor, definition: WorkflowDefinition) => {
+    const cached = periodFigures.get(definition.id);
+    const seesAll = actor.grants.some((g) => definition.roles[g.role]?.scope.kind === 'all');
+    if (cached && seesAll && now().getTime() - cached.at < BUDGET_TTL_MS) return cached.view;
+    const view = await budgetView(engine, actor, { workflow: definition.id, periods: [...fundingPeriods] });
+    periodFigures.set(definition.id, { at: now().getTime(), view });
+    return view;
+  };
+
+  const budgetTotals = async (
+    actor: Actor,
+    session: SessionView,
+    definition: WorkflowDefinition,
+  ): Promise<BudgetTotals | null> => {
     try {
-      const view = await budgetView(engine, actor, {
-        workflow: session.workflow,
-        periods: [...fundingPeriods],
-        sessionId: session.id,
-      });
+      const view = await periodView(actor, definition);
       const today = berlinToday(now());
       const current = view.periods.find((p) => today >= p.from && today <= p.to) ?? null;
+      // What the agenda would commit: its undecided items the session can still decide (as budgetView's batch).
+      const decidable = definition.sessions?.[session.kind]?.agendaStates ?? [];
+      const open = session.agenda.filter((a) => !a.decision && decidable.includes(a.state));
+      const agendaCents = open.reduce((sum, a) => sum + (a.amountCents ?? 0), 0);
       return {
-        agendaCents: view.batch?.amountCents ?? 0,
-        agendaCount: view.batch?.count ?? 0,
+        agendaCents,
+        agendaCount: open.length,
         period: current
           ? {
               id: current.id,
@@ -349,7 +371,7 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
               remainingCents: current.remainingCents,
             }
           : null,
-        remainingAfterCents: view.batch?.remainingAfterCents ?? null,
+        remainingAfterCents: current ? current.remainingCents - agendaCents : null,
       };
     } catch (err) {
       // Members who do not see every profile see no sums (the engine's rule); nor does a workflow without a budget.
@@ -402,7 +424,7 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     const canPlan = isSessionManager(definition, actor);
     const [candidates, budget] = await Promise.all([
       canPlan ? agendaCandidates(db, definition, session, CANDIDATES_SHOWN) : Promise.resolve([]),
-      budgetTotals(actor, session),
+      budgetTotals(actor, session, definition),
     ]);
     send(
       res,
