@@ -109,7 +109,7 @@ add(
         event: z
           .string()
           .describe(
-            'The workflow event (e.g. SUBMIT), or CREATE, EDIT (data changed; payload.fields), DEADLINE (a task’s due date moved; payload: taskId, kind, from, to), ATTACH or DETACH (an attachment added or removed; payload: attachmentId, fileName, kind, size, mediaType), NOTE (an internal note of a reviewing body; payload: text; never shown to someone who sees the profile only as its owner)',
+            'The workflow event (e.g. SUBMIT), or CREATE, EDIT (data changed; payload.fields), DEADLINE (a task’s due date moved; payload: taskId, kind, from, to), ATTACH or DETACH (an attachment added or removed; payload: attachmentId, fileName, kind, size, mediaType), NOTE (an internal note of a reviewing body; payload: text; never shown to someone who sees the profile only as its owner), RETENTION_NOTICE (the owner was told that the draft will be deleted; payload: deleteAt), REDACT (personal data removed by retention or an erasure request; payload: seqs of the redacted entries, reason retention|erasure, fields)',
           ),
         from: z.string().nullable(),
         to: z.string(),
