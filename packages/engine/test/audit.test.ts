@@ -81,6 +81,17 @@ describe('verifyHistory', () => {
     expect(await verifyHistory(t.db)).toMatchObject({ ok: true, entries: 3 });
   });
 
+  it('writes its own hashes over any a writer supplies', async () => {
+    const id = await profileWith(1);
+    await sql`insert into profile_history (profile_id, seq, event, to_state, payload, at, content_hash, chain_hash)
+      values (${id}, 2, 'COMMENT', 'draft', '{}', now(), '\\x00', '\\x00')`.execute(t.db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select length(content_hash) as n from profile_history where seq = 2`.execute(t.db);
+    expect(rows[0]?.n).toBe(32);
+    expect(await verifyHistory(t.db)).toMatchObject({ ok: true, entries: 2 });
+  });
+
   it('names a row whose payload was changed by an UPDATE', async () => {
     await profileWith(4);
     const id = await profileWith(5);
