@@ -15,9 +15,10 @@ try {
   throw error;
 }
 
-const program = buildProgram({ config, out: (line) => console.log(line) });
-program.exitOverride();
 try {
+  // Building the program loads the workflow definitions: a broken one (DefinitionError) ends below in one line.
+  const program = buildProgram({ config, out: (line) => console.log(line) });
+  program.exitOverride();
   // `pnpm steckbrief <command>` forwards the `--` that separates pnpm's arguments from ours; drop it.
   const args = process.argv.slice(2);
   await program.parseAsync(args[0] === '--' ? args.slice(1) : args, { from: 'user' });
