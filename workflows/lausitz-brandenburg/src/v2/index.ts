@@ -57,6 +57,18 @@ export const lausitzBrandenburgV2 = defineWorkflow({
     }
   },
   budget: v1.budget && { ...v1.budget, pendingStates: ['pre_check', ...v1.budget.pendingStates] },
+  // The pages show the new state like the other states before a decision and say what it means.
+  presentation: v1.presentation && {
+    ...v1.presentation,
+    stateTones: { ...v1.presentation.stateTones, pre_check: 'info' },
+    stateExplanations: {
+      ...v1.presentation.stateExplanations,
+      pre_check: L(
+        'Die Geschäftsstelle der WRL prüft, ob der Steckbrief formal vollständig ist.',
+        'The WRL office checks that the profile is formally complete.',
+      ),
+    },
+  },
   migrations: {
     from: 1,
     states: {
