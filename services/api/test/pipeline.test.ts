@@ -298,8 +298,14 @@ describe('SUBMIT (draft → intake)', () => {
       },
     ]);
     expect(submit.tasks).toEqual([
-      { taskId: intakeTask.id, kind: intakeTask.kind, dueAt: expect.stringMatching(/^\d{4}-/) },
-      { taskId: draftTask!.id, kind: draftTask!.kind, closed: 'done' },
+      {
+        change: 'opened',
+        taskId: intakeTask.id,
+        kind: intakeTask.kind,
+        dueAt: expect.stringMatching(/^\d{4}-/),
+        assignee: { role: 'wrl', scope: '' },
+      },
+      { change: 'closed', taskId: draftTask!.id, kind: draftTask!.kind, status: 'done' },
     ]);
   });
 
