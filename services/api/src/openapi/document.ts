@@ -83,7 +83,7 @@ function problemStatuses(op: Operation): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
-function operationObject(op: Operation) {
+function operationObject(op: Operation, workflowIds: readonly string[]) {
   const params: unknown[] = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
     name,
     in: 'path',
@@ -108,7 +108,16 @@ function operationObject(op: Operation) {
     ...(Array.isArray(op.roles) ? { 'x-roles': op.roles } : {}),
     ...(params.length ? { parameters: params } : {}),
     ...(op.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(op.body) } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: op.documentBody?.(inputSchema(op.body), workflowIds) ?? inputSchema(op.body),
+              },
+            },
+          },
+        }
       : {}),
     ...(op.form
       ? {
@@ -160,14 +169,17 @@ function componentSchemas(registry: WorkflowRegistry): Record<string, JsonSchema
 /** The OpenAPI 3.1 document of this API, built from the route modules' operation tables. */
 export function openApiDocument(registry: WorkflowRegistry): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const workflowIds = registry.list().map((d) => d.id);
   for (const op of allOperations(registry)) {
-    paths[op.path] = { ...paths[op.path], [op.method]: operationObject(op) };
+    paths[op.path] = { ...paths[op.path], [op.method]: operationObject(op, workflowIds) };
   }
   return {
     openapi: '3.1.1',
     info: {
       title: 'Steckbrief API',
       version: '1',
+      // No licence has been granted for Steckbrief: the repository carries no LICENSE file.
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       description:
         `Project profiles through the qualification pipelines of this deployment (${registry
           .list()

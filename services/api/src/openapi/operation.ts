@@ -26,6 +26,12 @@ export interface Operation {
   /** Roles allowed (403 otherwise), `user` for any authenticated caller, `public` for no authentication. */
   roles: readonly string[] | 'user' | 'public';
   body?: z.ZodType;
+  /**
+   * How the document states `body`, when the handler's schema is less precise than what is accepted in the
+   * end (e.g. an event's payload, checked by the engine against the profile's workflow): gets the body's
+   * JSON Schema and the workflows' component names, returns the documented schema.
+   */
+  documentBody?: (schema: JsonSchema, workflowIds: readonly string[]) => JsonSchema;
   /** An HTML form body (application/x-www-form-urlencoded) instead of JSON, e.g. the dashboard login. */
   form?: z.ZodObject;
   /** A multipart/form-data body (an upload), as JSON Schema: its fields are not JSON, so not a zod schema. */

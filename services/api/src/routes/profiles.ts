@@ -54,6 +54,16 @@ export const profileOperations = (registry: WorkflowRegistry): Operation[] => [
     description: '`data` may be incomplete in draft; the workflow’s ProfileData schema applies on submission.',
     roles: creatorRoles(registry),
     body: createBody,
+    // A draft may be any object; complete, it is the workflow's ProfileData.
+    documentBody: (schema, workflows) => ({
+      ...schema,
+      properties: {
+        ...(schema.properties as Record<string, unknown>),
+        data: {
+          anyOf: [...workflows.map((w) => ({ $ref: `#/components/schemas/${w}.ProfileData` })), { type: 'object' }],
+        },
+      },
+    }),
     responses: { 201: profile('Created in draft', ['ETag', 'Location']) },
   },
   {
@@ -95,6 +105,10 @@ export const profileOperations = (registry: WorkflowRegistry): Operation[] => [
       'schema <workflow>.EventRequest. 409 when the state does not allow the event, 422 when the payload or a guard fails.',
     roles: 'user',
     body: eventBody,
+    // The engine checks the event and its payload against the profile's workflow.
+    documentBody: (_schema, workflows) => ({
+      anyOf: workflows.map((w) => ({ $ref: `#/components/schemas/${w}.EventRequest` })),
+    }),
     headers: ['If-Match', 'Idempotency-Key'],
     responses: { 200: profile('The profile after the transition', ['ETag', 'Idempotent-Replayed']) },
     problems: [403, 409, 412],
