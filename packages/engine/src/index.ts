@@ -1,5 +1,7 @@
 export type { Actor, RegisteredRole } from './access.js';
 export { canSee, hasRole, ownerKeyOf, taskGroupsOf } from './access.js';
+export type { Akte, AkteAttachment, AkteDecision, AkteField, AkteHistoryEntry, AkteMail, AktePerson } from './akte.js';
+export { akteAttachmentBytes, buildAkte, verificationSummary } from './akte.js';
 export type { AttachmentStore, PostgresAttachmentStore } from './attachment-store.js';
 export { postgresAttachmentStore } from './attachment-store.js';
 export type { AttachmentType } from './attachment-types.js';
