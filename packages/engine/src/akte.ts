@@ -122,7 +122,25 @@ const SYSTEM_EVENTS: Record<string, Label> = {
   RETENTION_NOTICE: { de: 'Hinweis auf die anstehende Löschung', en: 'Notice of the coming deletion' },
   NOTE: { de: 'Interne Notiz', en: 'Internal note' },
   MIGRATE: { de: 'Auf neue Verfahrensversion umgestellt', en: 'Moved to a new workflow version' },
+  EDIT: { de: 'Angaben geändert', en: 'Data edited' },
+  DEADLINE: { de: 'Frist geändert', en: 'Due date changed' },
   ...ATTACHMENT_EVENTS,
+};
+
+/** German names of the payload fields of the engine's own entries (workflow events label their own). */
+const SYSTEM_FIELDS: Record<string, string> = {
+  fields: 'Geänderte Angaben',
+  text: 'Notiz',
+  taskId: 'Aufgabe',
+  kind: 'Art',
+  from: 'Bisher',
+  to: 'Neu',
+  attachmentId: 'Anlage',
+  fileName: 'Datei',
+  mediaType: 'Dateityp',
+  size: 'Größe (Bytes)',
+  seqs: 'Betroffene Einträge',
+  reason: 'Grund',
 };
 
 const eventLabel = (definition: WorkflowDefinition, event: string) =>
@@ -153,7 +171,7 @@ function payloadFields(spec: EventSpec | undefined, payload: unknown): AkteField
       : Array.isArray(raw)
         ? list.map(plain).join(', ')
         : plain(raw);
-    fields.push({ label: fieldSpec?.label.de ?? key, value });
+    fields.push({ label: fieldSpec?.label.de ?? (spec ? key : (SYSTEM_FIELDS[key] ?? key)), value });
   }
   return fields;
 }
