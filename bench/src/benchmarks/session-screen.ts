@@ -95,8 +95,8 @@ export const sessionScreen: Benchmark = {
     `benchmark's schema of ${PROFILES} profiles (copies of 10 profiles the engine brought into each state; about 1 000 of them ` +
     `wait in Werkstatt 4's qualification). A Werkstatt 4 session with ${AGENDA} of them on its agenda. 16 people of the WRL office ` +
     `sign in through the pages; autocannon with 16 keep-alive connections sends GET /sitzungen/{id} round robin over their ` +
-    `sessions: the agenda with its order buttons, the first 100 waiting profiles, the totals against the budget (budgetView ` +
-    `with the session), and the decision form of all ${AGENDA} items (each with the Votum's fields from the workflow ` +
+    `sessions: the agenda with its order buttons, the totals against the budget (budgetView's period figures, cached ` +
+    `for 15 s), and the decision form of all ${AGENDA} items (each with the Votum's fields from the workflow ` +
     `definition). Baseline in the same run, measured alternately: GET /api/v1/sessions/{id} (the session with its agenda as ` +
     `JSON) with the same people's bearer tokens, the session screen over one connection (one person at a time), and the ` +
     `sessions list page.`,
@@ -192,7 +192,7 @@ export const sessionScreen: Benchmark = {
       checks,
       notes: [
         `session screen / API JSON: ${ratio(screen.perSecond, api.perSecond)} × the requests per second, p99 ` +
-          `${ratio(screen.p99, api.p99)} × (the page also reads the waiting profiles and the budget, and renders ` +
+          `${ratio(screen.p99, api.p99)} × (the page also reads the budget figures and renders ` +
           `${AGENDA} decision forms).`,
       ],
     };

@@ -91,7 +91,7 @@ export function webRoutes(deps: WebDeps): Router {
     /^\/profile\/[^/]+\/notizen$/,
     /^\/aufgaben\/ansichten\/[^/]+\/loeschen$/,
     /^\/sitzungen(\/(neu|eingang|kalender))?\/?$/,
-    /^\/sitzungen\/[^/]+(\/(tagesordnung|beschluesse|protokoll|protokoll\.pdf|protokoll\.md|protokoll\/veroeffentlichen))?$/,
+    /^\/sitzungen\/[^/]+(\/(hinzufuegen|tagesordnung|beschluesse|protokoll|protokoll\.pdf|protokoll\.md|protokoll\/veroeffentlichen))?$/,
     /^\/haushalt\/?$/,
     // Each workflow's public pages, under the path its presentation names.
     ...publicPagesOf(web).flatMap(({ pages: { path } }) => [

@@ -118,8 +118,10 @@ describe('the sessions pages over HTTP', () => {
     expect(res.status).toBe(303);
     sessionId = /^\/sitzungen\/([0-9a-f-]{36})\?meldung=angelegt$/.exec(res.location ?? '')?.[1] as string;
     expect(sessionId).toBeTruthy();
-    const page = await wrl.request(res.location as string);
-    expect(page.text).toContain('Die Sitzung wurde angelegt.');
+    const created = await wrl.request(res.location as string);
+    expect(created.text).toContain('Die Sitzung wurde angelegt.');
+    expect(created.text).toContain(`href="/sitzungen/${sessionId}/hinzufuegen"`);
+    const page = await wrl.request(`/sitzungen/${sessionId}/hinzufuegen`);
     expect(page.text).toContain('Radweg Spremberg');
     expect(page.text).toContain('Klinikum Forst');
     // Another Werkstatt's profile does not wait for this session.
@@ -182,6 +184,7 @@ describe('the sessions pages over HTTP', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('Beschlüsse erfassen');
     expect(page.text).not.toContain('Wartende Steckbriefe');
+    expect((await member.request(`/sitzungen/${sessionId}/hinzufuegen`)).status).toBe(404);
     const csrf = await member.csrf(`/sitzungen/${sessionId}`);
     const refused = await member.request(`/sitzungen/${sessionId}/tagesordnung`, {
       method: 'POST',

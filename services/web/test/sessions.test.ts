@@ -150,6 +150,8 @@ describe('the WRL office’s sessions in the browser', () => {
     await wrl.getByRole('button', { name: 'Sitzung anlegen' }).click();
     await wrl.waitForURL(/\/sitzungen\/[0-9a-f-]{36}\?meldung=angelegt/);
     expect(await mainText(wrl)).toContain('Die Sitzung wurde angelegt.');
+    await expectAccessible(wrl);
+    await wrl.getByRole('link', { name: 'Wartende Steckbriefe auf die Tagesordnung setzen' }).click();
     expect(await wrl.getByRole('table', { name: 'Wartende Steckbriefe' }).locator('tbody tr').count()).toBe(4);
     await expectAccessible(wrl);
   });
@@ -376,6 +378,7 @@ describe('the WRL office’s sessions in the browser', () => {
     await noJs.getByLabel('Jahr', { exact: true }).fill(String(date.getUTCFullYear()));
     await noJs.getByRole('button', { name: 'Sitzung anlegen' }).click();
     await noJs.waitForURL(/meldung=angelegt/);
+    await noJs.getByRole('link', { name: 'Wartende Steckbriefe auf die Tagesordnung setzen' }).click();
     await noJs.getByLabel('Ohne Skript auswählen', { exact: true }).check();
     await noJs.getByRole('button', { name: 'Ausgewählte auf die Tagesordnung setzen' }).click();
     await noJs.waitForURL(/meldung=tagesordnung/);

@@ -395,7 +395,7 @@ function AgendaTable({
 function CandidateTable({ candidates }: { candidates: Candidate[] }) {
   return (
     <div class="kern-table-responsive">
-      <table class="kern-table" aria-labelledby="wartend">
+      <table class="kern-table" aria-label="Wartende Steckbriefe">
         <thead class="kern-table__header">
           <tr class="kern-table__row">
             <th scope="col" class="kern-table__header">
@@ -487,7 +487,6 @@ export function SessionPage({
   ctx,
   session,
   canPlan,
-  candidates,
   budget,
   decisionItems,
   sent,
@@ -496,14 +495,10 @@ export function SessionPage({
   notice,
   preselect,
   decisionLabel,
-  candidatesLimit = null,
 }: {
   ctx: PageContext;
-  /** How many waiting profiles the page lists at most. */
-  candidatesLimit?: number | null;
   session: SessionView;
   canPlan: boolean;
-  candidates: Candidate[];
   budget: BudgetTotals | null;
   decisionItems: DecisionItem[];
   sent: Map<string, ItemDecision>;
@@ -580,33 +575,11 @@ export function SessionPage({
             ) : (
               <p class="kern-body">Noch keine Punkte auf der Tagesordnung.</p>
             )}
-            <h3 class="kern-heading-small" id="wartend">
-              Wartende Steckbriefe
-            </h3>
-            {candidates.length ? (
-              <>
-                <p class="kern-body">
-                  Steckbriefe, über die diese Sitzung entscheiden kann und die auf keiner anderen Tagesordnung stehen,
-                  am längsten wartende zuerst
-                  {candidatesLimit !== null && candidates.length >= candidatesLimit
-                    ? ` (die ersten ${candidatesLimit})`
-                    : ''}
-                  .
-                </p>
-                <CandidateTable candidates={candidates} />
-                <button
-                  type="submit"
-                  name="aktion"
-                  value="hinzufuegen"
-                  class="kern-btn kern-btn--secondary"
-                  id="hinzufuegen"
-                >
-                  <span class="kern-label">Ausgewählte auf die Tagesordnung setzen</span>
-                </button>
-              </>
-            ) : (
-              <p class="kern-body">Keine Steckbriefe warten auf diese Sitzung.</p>
-            )}
+            <p class="kern-body">
+              <a class="kern-link" href={`/sitzungen/${session.id}/hinzufuegen`}>
+                Wartende Steckbriefe auf die Tagesordnung setzen
+              </a>
+            </p>
           </form>
         ) : session.agenda.length ? (
           <AgendaTable session={session} canPlan={false} decisionLabel={decisionLabel} />
@@ -662,6 +635,49 @@ export function SessionPage({
           </form>
         </section>
       ) : null}
+    </Layout>
+  );
+}
+
+/** The waiting profiles of a session, to put on its agenda (the office). */
+export function AddToAgendaPage({
+  ctx,
+  session,
+  candidates,
+  limit,
+  errors,
+}: {
+  ctx: PageContext;
+  session: SessionView;
+  candidates: Candidate[];
+  /** How many waiting profiles the page lists at most. */
+  limit: number;
+  errors: FieldError[];
+}) {
+  return (
+    <Layout title={`Tagesordnung ergänzen: ${session.title}`} ctx={ctx} hasErrors={errors.length > 0}>
+      <ErrorSummary errors={errors} />
+      <a class="kern-link" href={`/sitzungen/${session.id}`}>
+        Zurück zur Sitzung
+      </a>
+      <h1 class="kern-heading-large">
+        <span class="kern-body kern-body--large">{session.title}</span> Wartende Steckbriefe
+      </h1>
+      {candidates.length ? (
+        <form method="post" action={`/sitzungen/${session.id}/tagesordnung`} class="kern-stack">
+          <CsrfField token={ctx.csrfToken} />
+          <p class="kern-body" id="wartend">
+            Steckbriefe, über die diese Sitzung entscheiden kann und die auf keiner anderen Tagesordnung stehen, am
+            längsten wartende zuerst{candidates.length >= limit ? ` (die ersten ${limit})` : ''}.
+          </p>
+          <CandidateTable candidates={candidates} />
+          <button type="submit" name="aktion" value="hinzufuegen" class="kern-btn kern-btn--primary" id="hinzufuegen">
+            <span class="kern-label">Ausgewählte auf die Tagesordnung setzen</span>
+          </button>
+        </form>
+      ) : (
+        <p class="kern-body">Keine Steckbriefe warten auf diese Sitzung.</p>
+      )}
     </Layout>
   );
 }

@@ -33,6 +33,7 @@ import type { FieldError } from '../components.js';
 import { NotFoundPage } from '../pages/errors.js';
 import { NewSessionPage, type NewSessionValues, type SessionKindChoice, SessionsPage } from '../pages/sessions.js';
 import {
+  AddToAgendaPage,
   type BudgetTotals,
   type DecisionItem,
   type DecisionOutcome,
@@ -56,8 +57,8 @@ import { UUID, type Web } from '../web.js';
 
 /** The batch the WRL office takes through intake in one form: one event with one payload for many profiles. */
 const BULK_INTAKE = { state: 'intake', event: 'ACCEPT' } as const;
-/** Waiting profiles listed on a session page; the longest waiting first. */
-export const CANDIDATES_SHOWN = 100;
+/** Waiting profiles listed to put on an agenda; the longest waiting first. */
+export const CANDIDATES_SHOWN = 200;
 /** How old the period figures on a session page may be. */
 const BUDGET_TTL_MS = 15_000;
 
@@ -422,17 +423,13 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     status = 200,
   ) => {
     const canPlan = isSessionManager(definition, actor);
-    const [candidates, budget] = await Promise.all([
-      canPlan ? agendaCandidates(db, definition, session, CANDIDATES_SHOWN) : Promise.resolve([]),
-      budgetTotals(actor, session, definition),
-    ]);
+    const budget = await budgetTotals(actor, session, definition);
     send(
       res,
       <SessionPage
         ctx={ctxOf(res)}
         session={session}
         canPlan={canPlan}
-        candidates={candidates}
         budget={budget}
         decisionItems={decisionItemsOf(definition, actor, session)}
         sent={extra.sent ?? new Map()}
@@ -441,14 +438,13 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
         notice={extra.notice ?? null}
         preselect={extra.preselect ?? ''}
         decisionLabel={decisionLabelOf(definition)}
-        candidatesLimit={CANDIDATES_SHOWN}
       />,
       status,
     );
   };
 
   const NOTICES: Record<string, string> = {
-    angelegt: 'Die Sitzung wurde angelegt. Setzen Sie jetzt die wartenden Steckbriefe auf die Tagesordnung.',
+    angelegt: 'Die Sitzung wurde angelegt. Setzen Sie jetzt wartende Steckbriefe auf die Tagesordnung.',
     tagesordnung: 'Die Tagesordnung wurde gespeichert.',
     beschlossen: 'Alle erfassten Beschlüsse wurden gespeichert.',
   };
@@ -463,6 +459,35 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
       notice,
       preselect: definition.events[preselect] ? preselect : '',
     });
+  });
+
+  const renderAdd = async (
+    res: Response,
+    session: SessionView,
+    definition: WorkflowDefinition,
+    errors: FieldError[] = [],
+    status = 200,
+  ) => {
+    const candidates = await agendaCandidates(db, definition, session, CANDIDATES_SHOWN);
+    send(
+      res,
+      <AddToAgendaPage
+        ctx={ctxOf(res)}
+        session={session}
+        candidates={candidates}
+        limit={CANDIDATES_SHOWN}
+        errors={errors}
+      />,
+      status,
+    );
+  };
+
+  pages.get('/sitzungen/:id/hinzufuegen', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    const { session, definition } = await sessionOf(actor, req.params.id);
+    if (!isSessionManager(definition, actor)) return notFound(res);
+    await renderAdd(res, session, definition);
   });
 
   pages.post('/sitzungen/:id/tagesordnung', async (req, res) => {
@@ -507,6 +532,7 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
         if (!err.issues.length) agendaErrors.push({ field: 'tagesordnung', message: germanMessage(err.message) });
       }
     }
+    if (action === 'hinzufuegen') return renderAdd(res, session, definition, agendaErrors, 422);
     await renderSession(res, actor, session, definition, { agendaErrors }, 422);
   });
 
