@@ -57,4 +57,3 @@ export const profileChangePayload = z.object({
 export type ProfileChangePayloadInput = z.input<typeof profileChangePayload>;
 /** The payload as the worker reads it (instants as Dates). */
 export type ProfileChangePayload = z.output<typeof profileChangePayload>;
-export type TaskEffect = ProfileChangePayload['tasks'][number];

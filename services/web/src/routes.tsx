@@ -2,7 +2,6 @@
 /** @jsxImportSource preact */
 import { DomainError, NotFound } from '@steckbrief/engine';
 import express, { type ErrorRequestHandler, Router } from 'express';
-import { renderDocument } from './html.js';
 import { noteRoutes } from './notes.js';
 import { FormExpiredPage, NotFoundPage, ServerErrorPage } from './pages/errors.js';
 import { attachmentRoutes, UPLOAD_PATH } from './routes/attachments.js';
@@ -103,9 +102,4 @@ export function webRoutes(deps: WebDeps): Router {
   router.use((req, res, next) => (PAGE_PATHS.some((p) => p.test(req.path)) ? pages(req, res, next) : next()));
   router.use(pageErrors);
   return router;
-}
-
-/** The page shown for an unknown path, for a host app that wants German 404 pages. */
-export function notFoundPage(): string {
-  return renderDocument(<NotFoundPage ctx={{ user: null, csrfToken: null }} />);
 }

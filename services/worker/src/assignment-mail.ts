@@ -1,13 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { ASSIGNMENT_TOPIC } from '@steckbrief/engine';
 import { messageIdFor, renderAssignment, taskLink } from '@steckbrief/notifications';
 import type { OutboxMessage } from '@steckbrief/queues';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { WorkerContext } from './context.js';
 import { deliverNow, type SendRow } from './mailer.js';
-
-export { ASSIGNMENT_TOPIC };
 
 /** Written by the engine's `assignTask` (packages/engine/src/inbox.ts, `writeAssignmentNotice`). */
 const assignmentPayload = z.object({
