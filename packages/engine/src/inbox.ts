@@ -421,14 +421,26 @@ export async function inboxViewCounts(
   actor: Actor,
   q: Omit<InboxQuery, 'view'>,
 ): Promise<Record<InboxView, number>> {
+  return (await inboxSummary(deps, actor, q)).counts;
+}
+
+/**
+ * The inbox's figures in one statement: how many tasks each view holds under the filters, and the
+ * stages that have open tasks under the other filters (the stage filter's choices).
+ */
+export async function inboxSummary(
+  deps: EngineDeps,
+  actor: Actor,
+  q: Omit<InboxQuery, 'view'>,
+): Promise<{ counts: Record<InboxView, number>; stages: string[] }> {
+  const none = { counts: { mine: 0, group: 0, unassigned: 0, done: 0 }, stages: [] };
   const groups = taskGroupsOf(deps.registry.roles, actor);
-  if (!groups.length || !actor.userId) return { mine: 0, group: 0, unassigned: 0, done: 0 };
+  if (!groups.length || !actor.userId) return none;
   const at = (deps.now ?? (() => new Date()))();
   // The tasks alone, read from the group index (`tasks_group_idx`, all statuses) without visiting the
   // table; the profile only for a scope filter. Joining every task of the group with its profile made
   // this the inbox page's most expensive statement (a MIL reviewer at 100 000 profiles, see docs/benchmarks.md).
   const conditions = [inGroups(groups)];
-  if (q.state) conditions.push(sql<SqlBool>`t.state = ${q.state}`);
   if (q.overdue) conditions.push(sql<SqlBool>`t.due_at < ${at}`);
   if (q.dueBefore) conditions.push(sql<SqlBool>`t.due_at < ${q.dueBefore}`);
   if (q.scope && Object.keys(q.scope).length) {
@@ -437,24 +449,32 @@ export async function inboxViewCounts(
       sql<SqlBool>`exists (select 1 from profiles p where p.id = t.profile_id and p.scope @> ${match}::jsonb)`,
     );
   }
+  // The stage filter applies to the counts, not to the list of stages.
+  const stage = q.state ? sql<SqlBool>`t.state = ${q.state}` : sql<SqlBool>`true`;
   const [row] = await executePrepared(
     deps.db,
     deps.db
       .selectFrom('tasks as t')
       .select([
-        sql<string>`count(*) filter (where t.status = 'open' and t.claimed_by = ${actor.userId})`.as('mine'),
-        sql<string>`count(*) filter (where t.status = 'open')`.as('group'),
-        sql<string>`count(*) filter (where t.status = 'open' and t.claimed_by is null)`.as('unassigned'),
-        sql<string>`count(*) filter (where t.status = 'done')`.as('done'),
+        sql<string>`count(*) filter (where ${stage} and t.status = 'open' and t.claimed_by = ${actor.userId})`.as(
+          'mine',
+        ),
+        sql<string>`count(*) filter (where ${stage} and t.status = 'open')`.as('group'),
+        sql<string>`count(*) filter (where ${stage} and t.status = 'open' and t.claimed_by is null)`.as('unassigned'),
+        sql<string>`count(*) filter (where ${stage} and t.status = 'done')`.as('done'),
+        sql<string[] | null>`array_agg(distinct t.state) filter (where t.status = 'open')`.as('stages'),
       ])
       .where(sql<SqlBool>`${sql.join(conditions, sql` and `)}`),
   );
-  if (!row) return { mine: 0, group: 0, unassigned: 0, done: 0 };
+  if (!row) return none;
   return {
-    mine: Number(row.mine),
-    group: Number(row.group),
-    unassigned: Number(row.unassigned),
-    done: Number(row.done),
+    counts: {
+      mine: Number(row.mine),
+      group: Number(row.group),
+      unassigned: Number(row.unassigned),
+      done: Number(row.done),
+    },
+    stages: row.stages ?? [],
   };
 }
 

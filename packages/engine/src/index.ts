@@ -81,6 +81,7 @@ export {
   INBOX_SORTS,
   INBOX_VIEWS,
   inboxPage,
+  inboxSummary,
   inboxViewCounts,
   isPlausibleYear,
   listTasks,

@@ -13,7 +13,7 @@ import {
   type InboxRow,
   InvalidEvent,
   inboxPage,
-  inboxViewCounts,
+  inboxSummary,
   mayWriteNotes,
   NOTE_EVENT,
   NotFound,
@@ -24,7 +24,6 @@ import {
   scopeAttributes,
   scopeValueOf,
   taskColleagues,
-  taskCounts,
   taskGroupsOf,
   ValidationFailed,
 } from '@steckbrief/engine';
@@ -168,7 +167,7 @@ export function taskRoutes(pages: Router, web: Web): void {
     if (!actor) return;
     const params = parseInboxParams(req.query as Record<string, unknown>, attributeNames);
     const query = engineQuery(params);
-    const [page, counts, open, notice, saved] = await Promise.all([
+    const [page, summary, notice, saved] = await Promise.all([
       inboxPage(engine, actor, {
         ...query,
         view: params.view,
@@ -177,14 +176,14 @@ export function taskRoutes(pages: Router, web: Web): void {
         // The view's number comes with the counts per view (same filters), in one statement.
         total: false,
       }),
-      inboxViewCounts(engine, actor, query),
-      taskCounts(engine, actor),
+      inboxSummary(engine, actor, query),
       noticeOf(actor, req.query as Record<string, unknown>),
       listSavedViews(web.db, actor.userId ?? ''),
     ]);
-    const stages = [...new Set([...Object.keys(open.byState), ...(params.state ? [params.state] : [])])].map(
-      (s): [string, string] => [s, stateLabel(s)],
-    );
+    const { counts } = summary;
+    const stages = [...new Set([...summary.stages, ...(params.state ? [params.state] : [])])]
+      .map((s): [string, string] => [s, stateLabel(s)])
+      .sort((a, b) => a[1].localeCompare(b[1], 'de'));
     send(
       res,
       <InboxPage
