@@ -348,11 +348,12 @@ describe('the sessions pages over HTTP', () => {
     expect(bad.status).toBe(200);
   });
 
-  it('creates a calendar feed address and shows it once', async () => {
+  it('creates a calendar feed address and shows it only in the answer to the button', async () => {
     const csrf = await wrl.csrf('/sitzungen');
     const res = await wrl.request('/sitzungen/kalender', { method: 'POST', form: { _csrf: csrf } });
-    expect(res.status).toBe(303);
-    const page = await wrl.request(res.location as string);
-    expect(page.text).toMatch(new RegExp(`${env.url}/calendar/[A-Za-z0-9_-]{32}\\.ics`));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.text).toMatch(new RegExp(`${env.url}/calendar/[A-Za-z0-9_-]{32}\\.ics`));
+    expect((await wrl.request('/sitzungen')).text).not.toContain('/calendar/');
   });
 });

@@ -109,9 +109,8 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
       };
     });
 
-  pages.get('/sitzungen', async (req, res) => {
-    const actor = sessionUser(req, res);
-    if (!actor) return;
+  /** The sessions list; `calendarUrl` only in the answer that made a new feed address (never in a URL). */
+  const renderList = async (req: Request, res: Response, actor: Actor, calendarUrl: string | null) => {
     const today = berlinToday(now());
     const month =
       typeof req.query.monat === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(req.query.monat)
@@ -123,10 +122,6 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
       sessions.map((s) => s.id),
     );
     const managed = managedDefinitions(actor);
-    const calendarUrl =
-      typeof req.query.kalender === 'string' && /^[A-Za-z0-9_-]{20,64}$/.test(req.query.kalender)
-        ? new URL(`/calendar/${req.query.kalender}.ics`, publicUrl).toString()
-        : null;
     send(
       res,
       <SessionsPage
@@ -141,9 +136,16 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
         notice={null}
       />,
     );
+  };
+
+  pages.get('/sitzungen', async (req, res) => {
+    const actor = sessionUser(req, res);
+    if (!actor) return;
+    await renderList(req, res, actor, null);
   });
 
-  // A new secret feed address replaces the old one; shown once on the page it redirects to.
+  // A new secret feed address replaces the old one. It is shown once, in this answer (no-store), and
+  // never put into a URL, where it would stay in the browser's history.
   pages.post('/sitzungen/kalender', async (req, res) => {
     const actor = sessionUser(req, res);
     if (!actor?.userId) return;
@@ -153,9 +155,7 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
       .values({ user_id: actor.userId, token_hash: hashToken(token) })
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ token_hash: hashToken(token) }))
       .execute();
-    // Not stored anywhere else and not logged: the address is the credential.
-    res.set('Cache-Control', 'no-store');
-    res.redirect(303, `/sitzungen?kalender=${token}#abo-titel`);
+    await renderList(req, res, actor, new URL(`/calendar/${token}.ics`, publicUrl).toString());
   });
 
   const newSessionDefinition = (actor: Actor) => managedDefinitions(actor).find((d) => d.sessions) ?? null;
