@@ -5,6 +5,7 @@ import { ATTACHMENT_EVENTS, ATTACHMENT_KINDS, type AttachmentDeps } from './atta
 import { BROKEN_REASONS_DE, type VerifyResult, verifyHistory } from './audit.js';
 import type { EventSpec, Label, WorkflowDefinition } from './definition.js';
 import { Forbidden, NotFound } from './errors.js';
+import { noticeCausePrefix } from './keys.js';
 import type { WorkflowRegistry } from './registry.js';
 import { isUuid } from './store.js';
 import type { EngineDeps } from './transition.js';
@@ -370,7 +371,7 @@ export async function buildAkte(deps: EngineDeps, actor: Actor, profileId: strin
     left join tasks as t on t.profile_id = ${profileId}::uuid
       and split_part(m.cause, ':', 1) in ('reminder', 'escalation', 'assign')
       and split_part(m.cause, ':', 2) = t.id::text
-    where starts_with(m.cause, ${`notify:${profileId}:`}) or t.id is not null
+    where starts_with(m.cause, ${noticeCausePrefix(profileId)}) or t.id is not null
     order by m.created_at, m.id`.execute(db);
   const mails: AkteMail[] = mailRows.rows.map((m) => ({
     createdAt: new Date(m.created_at).toISOString(),

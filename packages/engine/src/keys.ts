@@ -79,5 +79,11 @@ export const escalationCause = (taskId: string, due: Date) => `escalation:${task
 
 export const signinCause = (codeId: string) => `signin:${codeId}`;
 
+/** The start every notice cause of one profile shares (ids are UUIDs: no LIKE wildcard in them). */
+export const noticeCausePrefix = (profileId: string) => `notify:${profileId}:`;
+
+/** LIKE patterns of every reminder and escalation cause of one task. */
+export const timerCausePatterns = (taskId: string) => [`reminder:${taskId}:%`, `escalation:${taskId}:%`];
+
 /** One per reassignment (`unique` a fresh UUID): a task handed on twice gets two mails. */
 export const assignmentCause = (taskId: string, unique: string) => `assign:${taskId}:${unique}`;

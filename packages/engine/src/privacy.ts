@@ -1,5 +1,6 @@
 import type { Database, Db } from '@steckbrief/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { ownerKey } from './keys.js';
 import type { StoredSnapshot } from './machine.js';
 import type { WorkflowRegistry } from './registry.js';
 import { appendRedaction, REDACTED, RETENTION_EVENTS, redactJson, retentionOf } from './retention.js';
@@ -107,7 +108,7 @@ export async function exportPerson(deps: PrivacyDeps, email: string): Promise<Pr
         .where('id', '=', id)
         .executeTakeFirst()
     : undefined;
-  const ownerKeys = [`user:${id}`];
+  const ownerKeys = [ownerKey({ organisation: null, userId: id })];
   const [
     apiTokens,
     calendar,

@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { AttachmentStore } from './attachment-store.js';
 import type { WorkflowDefinition } from './definition.js';
 import { NotFound } from './errors.js';
+import { noticeCausePrefix, ownerScope, timerCausePatterns } from './keys.js';
 import type { StoredSnapshot } from './machine.js';
 import type { WorkflowRegistry } from './registry.js';
 import { DEFAULT_RETENTION, REDACTED, type RetentionPeriod, type RetentionSpec } from './retention-spec.js';
@@ -322,7 +323,7 @@ async function notifyDraftDeletion(
       payload: { deleteAt: deleteAt.toISOString() },
     },
     notices: [
-      { template: 'draft_deletion', role: definition.creatorRoles[0] ?? 'applicant', scope: `owner:${c.owner_key}` },
+      { template: 'draft_deletion', role: definition.creatorRoles[0] ?? 'applicant', scope: ownerScope(c.owner_key) },
     ],
   });
   if (!written) throw new Error(`profile ${c.id} changed under its lock`);
@@ -356,8 +357,8 @@ export async function deleteProfile(
     .deleteFrom('mail_deliveries')
     .where((eb) =>
       eb.or([
-        eb('cause', 'like', `notify:${c.id}:%`),
-        ...taskIds.flatMap((t) => [eb('cause', 'like', `reminder:${t}:%`), eb('cause', 'like', `escalation:${t}:%`)]),
+        eb('cause', 'like', `${noticeCausePrefix(c.id)}%`),
+        ...taskIds.flatMap((t) => timerCausePatterns(t).map((pattern) => eb('cause', 'like', pattern))),
       ]),
     )
     .execute();
@@ -442,7 +443,7 @@ export async function removePersonalData(
   const mails = await trx
     .updateTable('mail_deliveries')
     .set({ text_body: '', html_body: '' })
-    .where('cause', 'like', `notify:${id}:%`)
+    .where('cause', 'like', `${noticeCausePrefix(id)}%`)
     .where('text_body', '!=', '')
     .executeTakeFirst();
   if (mails.numUpdatedRows > 0n) fields.add('mail_deliveries.body');
