@@ -415,6 +415,9 @@ export async function inboxPage(
   };
 }
 
+/** Done tasks are counted up to this many; a view with more shows "1000+". */
+export const INBOX_DONE_COUNT_LIMIT = 1000;
+
 /** How many tasks each view holds under the same filters: the counts beside the views' names. */
 export async function inboxViewCounts(
   deps: EngineDeps,
@@ -451,20 +454,22 @@ export async function inboxSummary(
   }
   // The stage filter applies to the counts, not to the list of stages.
   const stage = q.state ? sql<SqlBool>`t.state = ${q.state}` : sql<SqlBool>`true`;
+  const where = sql<SqlBool>`${sql.join(conditions, sql` and `)}`;
+  // Done tasks pile up (the office's group holds four per profile): counted only up to a limit.
+  const done = sql<string>`(select count(*) from (select 1 from tasks t where ${where} and ${stage} and t.status = 'done' limit ${INBOX_DONE_COUNT_LIMIT}) d)`;
   const [row] = await executePrepared(
     deps.db,
     deps.db
       .selectFrom('tasks as t')
       .select([
-        sql<string>`count(*) filter (where ${stage} and t.status = 'open' and t.claimed_by = ${actor.userId})`.as(
-          'mine',
-        ),
-        sql<string>`count(*) filter (where ${stage} and t.status = 'open')`.as('group'),
-        sql<string>`count(*) filter (where ${stage} and t.status = 'open' and t.claimed_by is null)`.as('unassigned'),
-        sql<string>`count(*) filter (where ${stage} and t.status = 'done')`.as('done'),
-        sql<string[] | null>`array_agg(distinct t.state) filter (where t.status = 'open')`.as('stages'),
+        sql<string>`count(*) filter (where ${stage} and t.claimed_by = ${actor.userId})`.as('mine'),
+        sql<string>`count(*) filter (where ${stage})`.as('group'),
+        sql<string>`count(*) filter (where ${stage} and t.claimed_by is null)`.as('unassigned'),
+        done.as('done'),
+        sql<string[] | null>`array_agg(distinct t.state)`.as('stages'),
       ])
-      .where(sql<SqlBool>`${sql.join(conditions, sql` and `)}`),
+      .where(where)
+      .where('t.status', '=', 'open'),
   );
   if (!row) return none;
   return {

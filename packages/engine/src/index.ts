@@ -78,6 +78,7 @@ export {
   assignTask,
   claimTask,
   getTask,
+  INBOX_DONE_COUNT_LIMIT,
   INBOX_SORTS,
   INBOX_VIEWS,
   inboxPage,

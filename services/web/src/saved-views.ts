@@ -1,4 +1,4 @@
-import type { Db } from '@steckbrief/db';
+import { type Db, queryPrepared } from '@steckbrief/db';
 import { sql } from 'kysely';
 import { type InboxParams, inboxHref, parseInboxParams } from './inbox-query.js';
 
@@ -26,12 +26,12 @@ export function normalisedInboxHref(address: unknown, scopeNames: readonly strin
 
 /** The user's saved views, by name. */
 export async function listSavedViews(db: Db, userId: string): Promise<SavedView[]> {
-  const rows = await db
-    .selectFrom('saved_views')
-    .select(['id', 'name', 'query'])
-    .where('user_id', '=', userId)
-    .orderBy(sql`lower(name)`)
-    .execute();
+  // On every inbox page: a named prepared statement, planned once per connection.
+  const rows = await queryPrepared<{ id: string; name: string; query: string }>(
+    db,
+    'select id, name, query from saved_views where user_id = $1 order by lower(name)',
+    [userId],
+  );
   return rows.map((r) => ({ id: r.id, name: r.name, href: r.query }));
 }
 

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
-import { INBOX_VIEWS, type InboxRow, type InboxSort, type InboxView } from '@steckbrief/engine';
+import { INBOX_DONE_COUNT_LIMIT, INBOX_VIEWS, type InboxRow, type InboxSort, type InboxView } from '@steckbrief/engine';
 import { CsrfField, Layout, type PageContext, StatusTag } from '../components.js';
 import { formatDate } from '../format.js';
 import { type InboxParams, inboxHref, SORT_SLUGS, VIEW_LABELS, VIEW_SLUGS } from '../inbox-query.js';
@@ -20,6 +20,9 @@ export interface InboxNotice {
 }
 
 export const PAGE_SIZE = 25;
+
+/** A view's number; done tasks are counted only up to a limit (`INBOX_DONE_COUNT_LIMIT`). */
+const countText = (n: number) => (n >= INBOX_DONE_COUNT_LIMIT ? `${INBOX_DONE_COUNT_LIMIT}+` : String(n));
 
 function SortHeader({ params, sort, label }: { params: InboxParams; sort: InboxSort; label: string }) {
   const current = (params.sort ?? 'due') === sort && !(params.view === 'done' && !params.sort);
@@ -201,7 +204,7 @@ export function InboxPage({
                 href={inboxHref(params, { view, page: 1, sort: null, descending: false })}
                 aria-current={view === params.view ? 'page' : undefined}
               >
-                {VIEW_LABELS[view]} <span class="inbox__count">({counts[view]})</span>
+                {VIEW_LABELS[view]} <span class="inbox__count">({countText(counts[view])})</span>
               </a>
             </li>
           ))}
@@ -217,7 +220,7 @@ export function InboxPage({
         <div class="kern-table-responsive">
           <table class="kern-table">
             <caption class="kern-title">
-              {VIEW_LABELS[params.view]}: {total} {total === 1 ? 'Aufgabe' : 'Aufgaben'}
+              {VIEW_LABELS[params.view]}: {countText(total)} {total === 1 ? 'Aufgabe' : 'Aufgaben'}
               {pages > 1 ? `, Seite ${params.page} von ${pages}` : ''}
             </caption>
             <thead class="kern-table__head">
