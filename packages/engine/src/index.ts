@@ -48,18 +48,18 @@ export type {
   WorkflowDefinition,
   WorkflowMigration,
 } from './definition.js';
-export { definitionProblems, initialStateOf, machineEdges, noticeProblems } from './definition-checks.js';
 export {
   DefinitionError,
   defineWorkflow,
-  MIGRATION_NOTICE_TEMPLATE,
   describePayload,
+  MIGRATION_NOTICE_TEMPLATE,
   machineEventTypes,
   machineStateIds,
   payloadEnumerations,
   roleLabels,
   scopeValueLabel,
 } from './definition.js';
+export { definitionProblems, initialStateOf, machineEdges, noticeProblems } from './definition-checks.js';
 export * from './errors.js';
 export type { SchemaMode } from './field-schemas.js';
 export { fieldSchemas, submitIssuesOf, toCents } from './field-schemas.js';
@@ -109,10 +109,10 @@ export {
   transitionCause,
 } from './keys.js';
 export { eventsHandledIn } from './machine.js';
-export type { MigrationInput, MigrationOutcome, MigrationPlan, MigrationReport, TaskMove } from './migrate.js';
-export { MIGRATE_EVENT, migrateProfiles, migrationDefinitions, planMigration } from './migrate.js';
 export { mergePatch } from './merge-patch.js';
 export { mermaidDiagram } from './mermaid.js';
+export type { MigrationInput, MigrationOutcome, MigrationPlan, MigrationReport, TaskMove } from './migrate.js';
+export { MIGRATE_EVENT, migrateProfiles, migrationDefinitions, planMigration } from './migrate.js';
 export type { ProfileChangePayload, ProfileChangePayloadInput } from './outbox-payload.js';
 export { profileChangePayload } from './outbox-payload.js';
 export type {
@@ -124,6 +124,8 @@ export type {
   PublicPresentation,
   WorkflowPresentation,
 } from './presentation.js';
+export type { ErasureReport, PrivacyDeps, PrivacyExport } from './privacy.js';
+export { erasedEmail, erasePerson, exportPerson } from './privacy.js';
 export type { HistoryItem, ListFilters, ProfileSummary, ProfileSummaryWithNextTask } from './profiles.js';
 export {
   createProfile,
@@ -141,8 +143,6 @@ export {
   publishMinutes,
   unpublishMinutes,
 } from './published-minutes.js';
-export type { ErasureReport, PrivacyDeps, PrivacyExport } from './privacy.js';
-export { erasedEmail, erasePerson, exportPerson } from './privacy.js';
 export type { DeadlineOverrides, RegistryOptions, WorkflowRegistry } from './registry.js';
 export { createRegistry, SYSTEM_ROLES } from './registry.js';
 export type {
