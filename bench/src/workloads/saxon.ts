@@ -1,5 +1,5 @@
 import type { Db, RoleGrant } from '@steckbrief/db';
-import { type Actor, applyEvent, createProfile, type EngineDeps } from '@steckbrief/engine';
+import { type Actor, applyEvent, createProfile, type EngineDeps, ownerScope } from '@steckbrief/engine';
 import { exampleProposal, SCORING } from '@steckbrief/workflow-sachsen-strukturentwicklung';
 import type pg from 'pg';
 import { closedLoop } from '../lib/measure.js';
@@ -136,7 +136,7 @@ export async function rawSetAside(pool: pg.Pool, actor: Actor, profileId: string
             {
               cause: `raw:notify:${profileId}:${seq}`,
               template: 'session_result',
-              recipients: { role: 'applicant', scope: `owner:${p.owner_key}` },
+              recipients: { role: 'applicant', scope: ownerScope(p.owner_key) },
             },
           ],
           tasks: [],

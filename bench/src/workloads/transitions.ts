@@ -1,4 +1,4 @@
-import { type Actor, applyEvent, type EngineDeps } from '@steckbrief/engine';
+import { type Actor, applyEvent, type EngineDeps, ownerScope } from '@steckbrief/engine';
 import pg from 'pg';
 import type { BenchContext } from '../lib/types.js';
 
@@ -75,7 +75,7 @@ export async function rawDefer(pool: pg.Pool, actor: Actor, profileId: string): 
             {
               cause: `raw:notify:${profileId}:${seq}`,
               template: 'session_result',
-              recipients: { role: 'applicant', scope: `owner:${p.owner_key}` },
+              recipients: { role: 'applicant', scope: ownerScope(p.owner_key) },
             },
           ],
           tasks: [],
