@@ -10,7 +10,7 @@ import * as m009 from './migrations/009_minutes_published.js';
 import * as m010 from './migrations/010_history_chain.js';
 import * as m011 from './migrations/011_privacy.js';
 import * as m012 from './migrations/012_oidc_views_notes.js';
-import * as m014 from './migrations/014_outbox_contract.js';
+import * as m013 from './migrations/013_outbox_contract.js';
 
 /** Migrations are imported statically so a bundled service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -25,7 +25,7 @@ const migrations: Record<string, Migration> = {
   '010_history_chain': m010,
   '011_privacy': m011,
   '012_oidc_views_notes': m012,
-  '014_outbox_contract': m014,
+  '013_outbox_contract': m013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing.js';
-import { up } from './014_outbox_contract.js';
+import { up } from './013_outbox_contract.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -72,7 +72,7 @@ async function profileWithTasks() {
 const payloadOf = async (cause: string) =>
   t.db.selectFrom('outbox').select(['topic', 'payload']).where('cause', '=', cause).executeTakeFirstOrThrow();
 
-describe('migration 014', () => {
+describe('migration 013', () => {
   it('rewrites unprocessed rows of the earlier shapes into transition rows of the outbox contract, and leaves processed rows', async () => {
     const { profileId, open, closed } = await profileWithTasks();
     const notice = `notify:${profileId}:2:task_assigned:wrl:`;

@@ -16,7 +16,7 @@ import { type Kysely, sql } from 'kysely';
  *   (the worker marks it "no handler"): there is nothing left to plan for it.
  *
  * packages/db cannot import the engine (the engine builds on it): the shapes written here are those of
- * `profileChangePayload`, and 014_outbox_contract.test.ts states them in full.
+ * `profileChangePayload`, and 013_outbox_contract.test.ts states them in full.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
