@@ -31,6 +31,20 @@ export interface WorkflowPresentation {
   revisionState: string;
   /** What anyone may read without signing in; absent: the workflow publishes nothing. */
   public?: PublicPresentation;
+  /**
+   * A batch the session managers take several profiles through with one event and one payload (e.g. intake
+   * into one group); absent: the workflow offers none. The engine still checks each profile's transition.
+   */
+  batch?: BatchPresentation;
+}
+
+export interface BatchPresentation {
+  /** The state whose profiles are offered. */
+  state: string;
+  /** The event sent to each chosen profile, with the one payload entered for all. */
+  event: string;
+  /** The link to the batch page and its heading. */
+  title: string;
 }
 
 export type PresentationTone = 'info' | 'success' | 'warning' | 'danger';
@@ -123,6 +137,10 @@ export function presentationProblems(
   }
   if (!events.includes(presentation.withdrawEvent))
     problems.push(`presentation withdraws with unknown event "${presentation.withdrawEvent}"`);
+  if (presentation.batch && !states.includes(presentation.batch.state))
+    problems.push(`presentation batches from unknown state "${presentation.batch.state}"`);
+  if (presentation.batch && !events.includes(presentation.batch.event))
+    problems.push(`presentation batches with unknown event "${presentation.batch.event}"`);
   if (!states.includes(presentation.revisionState))
     problems.push(`presentation names unknown revision state "${presentation.revisionState}"`);
   const ids = presentation.sections.map((s) => s.id);

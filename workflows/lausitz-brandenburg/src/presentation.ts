@@ -334,6 +334,8 @@ export const PRESENTATION: WorkflowPresentation = {
     'Mit dem Einreichen senden Sie den Steckbrief an die Geschäftsstelle der WRL. Danach können Sie ihn nur noch ändern, wenn eine Überarbeitung angefordert wird.',
   withdrawEvent: 'WITHDRAW',
   revisionState: 'revision',
+  // The WRL office accepts several submitted profiles into one Werkstatt in one form.
+  batch: { state: 'intake', event: 'ACCEPT', title: 'Eingangsprüfung: mehrere Steckbriefe annehmen' },
   public: {
     path: 'werkstaetten',
     attribute: 'werkstatt',
