@@ -96,8 +96,8 @@ export const sessionScreen: Benchmark = {
     `wait in Werkstatt 4's qualification). A Werkstatt 4 session with ${AGENDA} of them on its agenda. 16 people of the WRL office ` +
     `sign in through the pages; autocannon with 16 keep-alive connections sends GET /sitzungen/{id} round robin over their ` +
     `sessions: the agenda with its order buttons, the totals against the budget (budgetView's period figures, cached ` +
-    `for 15 s), and the decision form of all ${AGENDA} items (each with the Votum's fields from the workflow ` +
-    `definition). Baseline in the same run, measured alternately: GET /api/v1/sessions/{id} (the session with its agenda as ` +
+    `for 15 s), and the decision table of all ${AGENDA} items (one choice per item, labelled from the workflow ` +
+    `definition; the chosen decisions' fields are asked on a second page, not measured here). Baseline in the same run, measured alternately: GET /api/v1/sessions/{id} (the session with its agenda as ` +
     `JSON) with the same people's bearer tokens, the session screen over one connection (one person at a time), and the ` +
     `sessions list page.`,
   async run(ctx: BenchContext): Promise<BenchResult> {
@@ -143,7 +143,7 @@ export const sessionScreen: Benchmark = {
       headers: { cookie: people[0]?.cookie ?? '' },
     });
     const html = await page.text();
-    const items = (html.match(/<fieldset class="kern-fieldset session-decision"/g) ?? []).length;
+    const items = (html.match(/<select[^>]* id="top\d+-entscheidung"/g) ?? []).length;
     if (page.status !== 200 || items !== AGENDA)
       throw new Error(`session page answered ${page.status} with ${items} decision items`);
     ctx.log(`session-screen: ${people.length} sessions, page ${(html.length / 1024).toFixed(0)} KB`);
@@ -161,7 +161,7 @@ export const sessionScreen: Benchmark = {
         path: `/api/v1/sessions/${session.id}`,
         headers: { authorization: `Bearer ${apiSession().token}` },
       })),
-      getVariant(`web GET /sitzungen/{id} (${AGENDA}-item agenda with decision form)`, server, callers, () => ({
+      getVariant(`web GET /sitzungen/{id} (${AGENDA}-item agenda with decision table)`, server, callers, () => ({
         path: `/sitzungen/${session.id}`,
         headers: { cookie: webSession().cookie },
       })),
@@ -193,7 +193,7 @@ export const sessionScreen: Benchmark = {
       notes: [
         `session screen / API JSON: ${ratio(screen.perSecond, api.perSecond)} × the requests per second, p99 ` +
           `${ratio(screen.p99, api.p99)} × (the page also reads the budget figures and renders ` +
-          `${AGENDA} decision forms).`,
+          `the decision table of ${AGENDA} items).`,
       ],
     };
   },

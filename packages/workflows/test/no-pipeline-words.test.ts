@@ -12,11 +12,10 @@ import { WORKFLOWS } from '../src/index.js';
  * of the known pipelines, whole words, any case.
  *
  * Not scanned, on purpose:
- * - The web pages other engineers are building right now (the sessions and budget pages and their read
- *   models, saved views): they name their groups in Werkstatt words in comments and German text and are to be
- *   made generic (from the definitions' labels and presentations) by their owners; remove each entry then. The
- *   rest of `services/web/src` is scanned: the question pages, task forms and public pages come from the
- *   definitions' `presentation`.
+ * - The web pages other engineers are building right now (saved views): they are to be made generic (from
+ *   the definitions' labels and presentations) by their owners; remove the entry then. The rest of
+ *   `services/web/src` is scanned: the question pages, task forms, public pages, sessions and budget pages
+ *   come from the definitions' labels and `presentation`.
  * - `services/cli/src/seed*.ts`: Brandenburg's demo data. Moving it next to the workflow needs a demo-data hook
  *   in the definition, which is a later step.
  * - `packages/workflows/src`: the deployment list names its workflows.
@@ -28,7 +27,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 const EXCLUDED = [
   /^services\/cli\/src\/seed[^/]*\.ts$/,
-  /^services\/web\/src\/(pages\/|routes\/)?(sessions?|sessions-[a-z]+|session-data|budget|budget-chart|saved-views)\.tsx?$/,
+  /^services\/web\/src\/(pages\/|routes\/)?saved-views\.tsx?$/,
   /^packages\/workflows\/src\//,
   /^packages\/db\/src\/migrations\//,
   /\.test\.ts$/,

@@ -1,7 +1,8 @@
 /**
- * Screenshots of the WRL office's pages for the README (docs/screenshots/): the sessions list with its
- * calendar, a session with agenda, totals and decisions (one of them refused, kept in the form), and the
- * budget page. The same set-up as the browser tests (own schema, SMTP sink, the real worker), then Chromium.
+ * Screenshots of the session pages for the README (docs/screenshots/): the sessions list with its
+ * calendar, a session with agenda, totals and a decision chosen per item (`sitzung`), the details step for the
+ * chosen items (`sitzung-angaben`), its result with one decision refused and kept in the form
+ * (`sitzung-beschluesse`), the budget page and the minutes. The same set-up as the browser tests (own schema, SMTP sink, the real worker), then Chromium.
  * Run: pnpm --filter @steckbrief/web exec tsx scripts/session-screenshots.ts
  */
 import { mkdir } from 'node:fs/promises';
@@ -103,12 +104,16 @@ try {
   await shot('sitzungen');
   await page.goto(`${env.url}/sitzungen/${session.id}`);
   // Two decisions, one of them missing its reason: the other is saved, the refused one stays in the form.
+  const choose = (n: number, label: string) =>
+    page.getByLabel(`Entscheidung zu TOP ${n}`, { exact: true }).selectOption({ label });
+  await choose(2, 'Votum abgeben: Weitere Qualifizierung nötig');
+  await choose(3, 'Votum abgeben: Negatives Votum');
+  await shot('sitzung');
+  await page.getByRole('button', { name: 'Weiter zu den Angaben' }).click();
+  await page.waitForURL(/\/beschluesse$/);
   const top = (n: number) => page.getByRole('group', { name: new RegExp(`^TOP ${n}:`) });
-  await top(2).getByLabel('Votum abgeben').check();
-  await top(2).getByLabel('Weitere Qualifizierung nötig').check();
   await top(2).getByLabel('Begründung').fill('Bitte Betriebskonzept und Folgekosten ergänzen.');
-  await top(3).getByLabel('Votum abgeben').check();
-  await top(3).getByLabel('Negatives Votum').check();
+  await shot('sitzung-angaben');
   await page.getByRole('button', { name: 'Beschlüsse speichern' }).click();
   await page.locator('.error-summary').waitFor();
   await shot('sitzung-beschluesse');

@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 
 /**
- * What the WRL office's pages read besides the engine's own views: agenda counts for the sessions list,
+ * What the session managers' pages read besides the engine's own views: agenda counts for the sessions list,
  * the profiles waiting for a session, and who may plan or join sessions. Every rule stays the engine's:
  * these only choose what to show, and each action goes through the engine again.
  */
@@ -129,7 +129,7 @@ export function decisionEvents(definition: WorkflowDefinition, actor: Actor, sta
   return out;
 }
 
-/** The values a scope attribute may take, with their labels (e.g. the five Werkstätten). */
+/** The values a scope attribute may take, with their labels (e.g. the groups sessions are held in). */
 export function scopeChoices(registry: WorkflowRegistry, attribute: string): Array<[string, string]> {
   const found = scopeAttributes(registry).find((a) => a.name === attribute);
   if (!found) return [];
@@ -154,5 +154,6 @@ export function scopeChoices(registry: WorkflowRegistry, attribute: string): Arr
   return [];
 }
 
-/** Today in Berlin, 'YYYY-MM-DD'. */
-export const berlinToday = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(now);
+const berlinDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' });
+/** Today in Berlin, 'YYYY-MM-DD' (one formatter for all calls: building one costs about a millisecond). */
+export const berlinToday = (now: Date) => berlinDay.format(now);

@@ -132,7 +132,7 @@ describe('the sessions pages over HTTP', () => {
   });
 
   it('builds the agenda: adds waiting profiles, moves one up, removes one, with totals against the budget', async () => {
-    const csrf = await wrl.csrf(`/sitzungen/${sessionId}`);
+    const csrf = await wrl.csrf(`/sitzungen/${sessionId}/hinzufuegen`);
     const none = await wrl.request(`/sitzungen/${sessionId}/tagesordnung`, {
       method: 'POST',
       form: { _csrf: csrf, aktion: 'hinzufuegen' },
@@ -159,10 +159,11 @@ describe('the sessions pages over HTTP', () => {
     expect(page.text).toContain('6.000.000\u00a0€ (3 Projekte)');
     expect(page.text).toContain('Budget der Förderperiode 2020-2026');
 
-    await wrl.request(`/sitzungen/${sessionId}/tagesordnung`, {
+    const moved = await wrl.request(`/sitzungen/${sessionId}/tagesordnung`, {
       method: 'POST',
       form: { _csrf: csrf, aktion: `hoch:${waiting[2]}` },
     });
+    expect(moved.location).toBe(`/sitzungen/${sessionId}/hinzufuegen?meldung=tagesordnung#tagesordnung`);
     expect((await getSession(env.deps, actor, sessionId)).agenda.map((a) => a.profileId)).toEqual([
       waiting[0],
       waiting[2],
@@ -199,6 +200,34 @@ describe('the sessions pages over HTTP', () => {
     expect((await other.request('/sitzungen/not-a-session')).status).toBe(404);
   });
 
+  it('asks on the details step only the fields of each chosen decision, and goes back to the choices kept', async () => {
+    const csrf = await wrl.csrf(`/sitzungen/${sessionId}`);
+    const [first, second] = [waiting[0] as string, waiting[2] as string];
+    const form = {
+      _csrf: csrf,
+      [`${first}.entscheidung`]: 'VOTE:positive',
+      [`${second}.entscheidung`]: 'VOTE:negative',
+    };
+    const details = await wrl.request(`/sitzungen/${sessionId}/beschluesse`, {
+      method: 'POST',
+      form: { ...form, schritt: 'angaben' },
+    });
+    expect(details.status).toBe(200);
+    expect(details.text).toContain('Entscheidung: <strong>Votum abgeben: Positives Votum</strong>');
+    expect(details.text).toContain('id="top1-vote-leadMinistry"');
+    expect(details.text).not.toContain('id="top1-vote-reason"');
+    expect(details.text).toContain('id="top2-vote-reason"');
+    expect(details.text).not.toContain('id="top2-vote-leadMinistry"');
+    expect(details.text).toContain(`name="${first}.entscheidung" value="VOTE:positive"`);
+    const back = await wrl.request(`/sitzungen/${sessionId}/beschluesse`, {
+      method: 'POST',
+      form: { ...form, schritt: 'auswahl' },
+    });
+    expect(back.status).toBe(200);
+    expect(back.text).toContain('<option value="VOTE:negative" selected>Votum abgeben: Negatives Votum</option>');
+    expect(await stateOf(first)).toBe('qualification');
+  });
+
   it('applies the valid decisions of a batch and keeps the invalid one in the form with its error', async () => {
     const csrf = await wrl.csrf(`/sitzungen/${sessionId}`);
     const [first, second] = [waiting[0] as string, waiting[2] as string];
@@ -206,18 +235,17 @@ describe('the sessions pages over HTTP', () => {
       method: 'POST',
       form: {
         _csrf: csrf,
-        [`${first}.entscheidung`]: 'VOTE',
-        [`${first}.VOTE.votum`]: 'positive',
+        schritt: 'speichern',
+        [`${first}.entscheidung`]: 'VOTE:positive',
         [`${first}.VOTE.leadMinistry`]: 'MIL',
         [`${first}.VOTE.ministries`]: 'MIL',
-        [`${second}.entscheidung`]: 'VOTE',
-        [`${second}.VOTE.votum`]: 'negative',
+        [`${second}.entscheidung`]: 'VOTE:negative',
         [`${second}.VOTE.reason`]: '',
       },
     });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Ergebnis je Tagesordnungspunkt');
-    expect(res.text).toContain('Votum abgeben gespeichert, jetzt „Ressortabstimmung“.');
+    expect(res.text).toContain('Votum abgeben: Positives Votum gespeichert, jetzt „Ressortabstimmung“.');
     expect(res.text).toMatch(/href="#top2-vote-reason">TOP 2: /);
     expect(await stateOf(first)).toBe('ministry_review');
     expect(await stateOf(second)).toBe('qualification');
@@ -227,13 +255,16 @@ describe('the sessions pages over HTTP', () => {
     const csrf = await wrl.csrf(`/sitzungen/${sessionId}`);
     const res = await wrl.request(`/sitzungen/${sessionId}/beschluesse`, {
       method: 'POST',
-      form: { _csrf: csrf, [`${waiting[2]}.entscheidung`]: 'CONFIRM' },
+      form: { _csrf: csrf, schritt: 'angaben', [`${waiting[2]}.entscheidung`]: 'CONFIRM' },
     });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Wählen Sie eine der angebotenen Entscheidungen aus.');
-    const empty = await wrl.request(`/sitzungen/${sessionId}/beschluesse`, { method: 'POST', form: { _csrf: csrf } });
+    const empty = await wrl.request(`/sitzungen/${sessionId}/beschluesse`, {
+      method: 'POST',
+      form: { _csrf: csrf, schritt: 'angaben' },
+    });
     expect(empty.status).toBe(422);
-    expect(empty.text).toContain('Erfassen Sie mindestens eine Entscheidung.');
+    expect(empty.text).toContain('Wählen Sie für mindestens einen Punkt eine Entscheidung.');
   });
 
   it('serves the minutes as a page, Markdown and PDF to the office and the session’s members only', async () => {

@@ -151,24 +151,25 @@ describe('the WRL office’s sessions in the browser', () => {
     await wrl.waitForURL(/\/sitzungen\/[0-9a-f-]{36}\?meldung=angelegt/);
     expect(await mainText(wrl)).toContain('Die Sitzung wurde angelegt.');
     await expectAccessible(wrl);
-    await wrl.getByRole('link', { name: 'Wartende Steckbriefe auf die Tagesordnung setzen' }).click();
+    await wrl.getByRole('link', { name: /^Tagesordnung bearbeiten/ }).click();
     expect(await wrl.getByRole('table', { name: 'Wartende Steckbriefe' }).locator('tbody tr').count()).toBe(4);
     await expectAccessible(wrl);
   });
 
-  it('builds the agenda from the waiting profiles and orders it, with the totals against the budget, passing axe', async () => {
+  it('builds the agenda from the waiting profiles and orders it on the planning page, with the totals against the budget, passing axe', async () => {
     for (const title of titles) await wrl.getByLabel(`${title} auswählen`).check();
     await wrl.getByRole('button', { name: 'Ausgewählte auf die Tagesordnung setzen' }).click();
     await wrl.waitForURL(/meldung=tagesordnung/);
     const agenda = wrl.getByRole('table', { name: 'Tagesordnung' });
     expect(await agenda.locator('tbody th').allTextContents()).toEqual(titles);
+    await wrl.getByRole('link', { name: /^Tagesordnung bearbeiten/ }).click();
     await wrl.getByRole('button', { name: /^Nach oben\W+Klinikum Forst/ }).click();
-    expect(await agenda.locator('tbody th').allTextContents()).toEqual([
-      'Radweg Spremberg',
-      'Klinikum Forst',
-      'Bahnhof Guben',
-      'Sporthalle Burg',
-    ]);
+    await wrl.waitForURL(/hinzufuegen\?meldung=tagesordnung/);
+    const reordered = ['Radweg Spremberg', 'Klinikum Forst', 'Bahnhof Guben', 'Sporthalle Burg'];
+    expect(await agenda.locator('tbody th').allTextContents()).toEqual(reordered);
+    await expectAccessible(wrl);
+    await wrl.getByRole('link', { name: 'Zurück zur Sitzung' }).click();
+    expect(await agenda.locator('tbody th').allTextContents()).toEqual(reordered);
     expect(await mainText(wrl)).toContain('Beantragt auf dieser Tagesordnung (offen)');
     expect(await mainText(wrl)).toContain('44.000.000\u00a0€ (4 Projekte)');
     expect(await mainText(wrl)).toContain('Budget der Förderperiode');
@@ -178,20 +179,23 @@ describe('the WRL office’s sessions in the browser', () => {
   it('records four decisions in one screen: three are applied, the invalid one stays in the form with its error, passing axe', async () => {
     const sessionPath = new URL(wrl.url()).pathname;
     const top = (n: number) => wrl.getByRole('group', { name: new RegExp(`^TOP ${n}:`) });
+    const choose = (n: number, label: string) =>
+      wrl.getByLabel(`Entscheidung zu TOP ${n}`, { exact: true }).selectOption({ label });
+    // One choice per item on the session page; the fields each decision needs on the next page.
+    await choose(1, 'Votum abgeben: Positives Votum');
+    await choose(2, 'Votum abgeben: Weitere Qualifizierung nötig');
+    await choose(3, 'Votum abgeben: Negatives Votum');
+    await choose(4, 'Votum abgeben: Negatives Votum');
+    await wrl.getByRole('button', { name: 'Weiter zu den Angaben' }).click();
+    await wrl.waitForURL(/\/beschluesse$/);
+    expect(await wrl.getByRole('group', { name: /^TOP \d:/ }).count()).toBe(4);
+    await expectAccessible(wrl);
     // TOP 1: positive Votum with the lead ministry.
-    await top(1).getByLabel('Votum abgeben').check();
-    await top(1).getByLabel('Positives Votum').check();
     await top(1).getByLabel('Federführendes Ressort').selectOption('MIL');
     // TOP 2: further qualification with a reason.
-    await top(2).getByLabel('Votum abgeben').check();
-    await top(2).getByLabel('Weitere Qualifizierung nötig').check();
     await top(2).getByLabel('Begründung').fill('Bitte Kosten und Zeitplan genauer belegen.');
     // TOP 3: negative Votum without the reason it needs (invalid).
-    await top(3).getByLabel('Votum abgeben').check();
-    await top(3).getByLabel('Negatives Votum').check();
     // TOP 4: negative Votum with a reason.
-    await top(4).getByLabel('Votum abgeben').check();
-    await top(4).getByLabel('Negatives Votum').check();
     await top(4).getByLabel('Begründung').fill('Kein Bezug zum Strukturwandel.');
     await wrl.getByRole('button', { name: 'Beschlüsse speichern' }).click();
 
@@ -208,7 +212,7 @@ describe('the WRL office’s sessions in the browser', () => {
     expect(await stateOf(ids[1] as string)).toBe('qualification');
     // Only the failed item is still in the form, with what was chosen and its message on the field.
     expect(await wrl.getByRole('group', { name: /^TOP \d:/ }).count()).toBe(1);
-    expect(await top(3).getByLabel('Negatives Votum').isChecked()).toBe(true);
+    expect(await top(3).textContent()).toContain('Entscheidung: Votum abgeben: Negatives Votum');
     expect(
       await top(3)
         .getByText(/Begründung: Bitte/)
@@ -281,11 +285,16 @@ describe('the WRL office’s sessions in the browser', () => {
     await imag.getByRole('link', { name: 'IMAG Dezember' }).click();
     await imag.getByLabel('Für alle offenen Punkte vorauswählen').selectOption({ label: 'Bestätigen' });
     await imag.getByRole('button', { name: 'Vorauswahl übernehmen' }).click();
+    for (let n = 1; n <= 17; n++) {
+      expect(await imag.getByLabel(`Entscheidung zu TOP ${n}`, { exact: true }).inputValue()).toBe('CONFIRM');
+    }
+    await imag.getByRole('button', { name: 'Weiter zu den Angaben' }).click();
+    await imag.waitForURL(/\/beschluesse$/);
     const groups = imag.getByRole('group', { name: /^TOP \d+:/ });
     expect(await groups.count()).toBe(17);
     for (let n = 1; n <= 17; n++) {
       const group = imag.getByRole('group', { name: new RegExp(`^TOP ${n}:`) });
-      expect(await group.getByLabel('Bestätigen').isChecked()).toBe(true);
+      expect(await group.textContent()).toContain('Entscheidung: Bestätigen');
       await group.getByLabel('Priorität (optional)').fill(String(n));
     }
     await expectAccessible(imag);
@@ -311,16 +320,19 @@ describe('the WRL office’s sessions in the browser', () => {
     });
     await setAgenda(env.deps, office, session.id, [id]);
     await wrl.goto(`${env.url}/sitzungen/${session.id}`);
+    const choice = wrl.getByLabel('Entscheidung zu TOP 1', { exact: true });
     await tabTo(wrl, /Heute nicht entscheiden/);
     await wrl.keyboard.press('ArrowDown');
-    expect(await wrl.getByLabel('Votum abgeben').isChecked()).toBe(true);
-    await tabTo(wrl, /Positives Votum/);
+    expect(await choice.inputValue()).toBe('VOTE:positive');
     await wrl.keyboard.press('ArrowDown');
     await wrl.keyboard.press('ArrowDown');
-    expect(await wrl.getByLabel('Negatives Votum').isChecked()).toBe(true);
-    await tabTo(wrl, /Beschlüsse speichern/);
+    expect(await choice.inputValue()).toBe('VOTE:negative');
+    await tabTo(wrl, /Weiter zu den Angaben/);
     await wrl.keyboard.press('Enter');
     await wrl.waitForURL(/\/beschluesse$/);
+    await tabTo(wrl, /Beschlüsse speichern/);
+    await wrl.keyboard.press('Enter');
+    await wrl.waitForSelector('.error-summary');
     expect(await wrl.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
     await wrl.keyboard.press('Tab');
     expect(await wrl.evaluate(() => document.activeElement?.textContent)).toMatch(/^TOP 1: Begründung/);
@@ -378,13 +390,16 @@ describe('the WRL office’s sessions in the browser', () => {
     await noJs.getByLabel('Jahr', { exact: true }).fill(String(date.getUTCFullYear()));
     await noJs.getByRole('button', { name: 'Sitzung anlegen' }).click();
     await noJs.waitForURL(/meldung=angelegt/);
-    await noJs.getByRole('link', { name: 'Wartende Steckbriefe auf die Tagesordnung setzen' }).click();
+    await noJs.getByRole('link', { name: /^Tagesordnung bearbeiten/ }).click();
     await noJs.getByLabel('Ohne Skript auswählen', { exact: true }).check();
     await noJs.getByRole('button', { name: 'Ausgewählte auf die Tagesordnung setzen' }).click();
     await noJs.waitForURL(/meldung=tagesordnung/);
+    await noJs
+      .getByLabel('Entscheidung zu TOP 1', { exact: true })
+      .selectOption({ label: 'Votum abgeben: Positives Votum' });
+    await noJs.getByRole('button', { name: 'Weiter zu den Angaben' }).click();
+    await noJs.waitForURL(/\/beschluesse$/);
     const top1 = noJs.getByRole('group', { name: /^TOP 1:/ });
-    await top1.getByLabel('Votum abgeben').check();
-    await top1.getByLabel('Positives Votum').check();
     await top1.getByLabel('Federführendes Ressort').selectOption('MWAE');
     await noJs.getByRole('button', { name: 'Beschlüsse speichern' }).click();
     await noJs.waitForURL(/meldung=beschlossen/);

@@ -25,6 +25,7 @@ const count = (n: number) => `${formatNumber(n)} ${n === 1 ? 'Projekt' : 'Projek
 export function BudgetPage({
   ctx,
   workflowLabel,
+  groupLabel,
   periods,
   period,
   rows,
@@ -36,9 +37,11 @@ export function BudgetPage({
 }: {
   ctx: PageContext;
   workflowLabel: string;
+  /** What one group is called (the label of the role scoped by the budget's `groupBy`), e.g. in `je …`. */
+  groupLabel: string;
   periods: Period[];
   period: Period | null;
-  /** One row per group (Werkstatt), the total first. */
+  /** One row per group (the values of the definition's `budget.groupBy`), the total first. */
   rows: BudgetRow[];
   total: BudgetRow | null;
   sessions: SessionHeader[];
@@ -67,7 +70,7 @@ export function BudgetPage({
       <h1 class="kern-heading-large">{title}</h1>
       <p class="kern-body">
         {workflowLabel}: bestätigte Förderung, Förderung der Steckbriefe im Verfahren und was die Tagesordnung einer
-        Sitzung binden würde, je Werkstatt.
+        Sitzung binden würde, je {groupLabel}.
       </p>
       <form method="get" action="/haushalt" class="inbox__filters" aria-labelledby="auswahl-titel">
         <h2 class="kern-heading-small" id="auswahl-titel">
@@ -148,16 +151,16 @@ export function BudgetPage({
               ]}
             />
           </section>
-          <section aria-labelledby="je-werkstatt">
-            <h2 class="kern-heading-medium" id="je-werkstatt">
-              Je Werkstatt
+          <section aria-labelledby="je-gruppe">
+            <h2 class="kern-heading-medium" id="je-gruppe">
+              Je {groupLabel}
             </h2>
             <div class="kern-row">
               <div class="kern-col-12 kern-col-7-lg">
                 <BarChart
                   id="haushalt-diagramm"
-                  title={`Förderung je Werkstatt, Förderperiode ${period.id}`}
-                  description={`Balkendiagramm: je Werkstatt und insgesamt die bestätigte Förderung, die Förderung im Verfahren${withAgenda ? ' und was die Tagesordnung der gewählten Sitzung binden würde' : ''}. Insgesamt bestätigt ${formatCents(total.committedCents)}, im Verfahren ${formatCents(total.pendingCents)}${withAgenda && total.agendaCents !== null ? `, Tagesordnung ${formatCents(total.agendaCents)}` : ''}. Die genauen Beträge stehen in der Tabelle.`}
+                  title={`Förderung je ${groupLabel}, Förderperiode ${period.id}`}
+                  description={`Balkendiagramm: je ${groupLabel} und insgesamt die bestätigte Förderung, die Förderung im Verfahren${withAgenda ? ' und was die Tagesordnung der gewählten Sitzung binden würde' : ''}. Insgesamt bestätigt ${formatCents(total.committedCents)}, im Verfahren ${formatCents(total.pendingCents)}${withAgenda && total.agendaCents !== null ? `, Tagesordnung ${formatCents(total.agendaCents)}` : ''}. Die genauen Beträge stehen in der Tabelle.`}
                   series={series}
                   groups={groups}
                 />
@@ -165,11 +168,11 @@ export function BudgetPage({
               <div class="kern-col-12 kern-col-5-lg">
                 <div class="kern-table-responsive">
                   <table class="kern-table kern-table--small">
-                    <caption class="kern-title">Beträge je Werkstatt</caption>
+                    <caption class="kern-title">Beträge je {groupLabel}</caption>
                     <thead class="kern-table__header">
                       <tr class="kern-table__row">
                         <th scope="col" class="kern-table__header">
-                          Werkstatt
+                          {groupLabel}
                         </th>
                         <th scope="col" class="kern-table__header kern-table__header--numeric">
                           Bestätigt

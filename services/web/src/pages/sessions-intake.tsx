@@ -15,7 +15,7 @@ export interface BulkOutcome {
 const titleOf = (t: string | null) => t || 'Steckbrief ohne Titel';
 
 /**
- * Several profiles through one event with one payload (the WRL office accepts a batch into one Werkstatt):
+ * Several profiles through one event with one payload (e.g. a batch accepted into one group):
  * a table to pick them, the event's own fields once, one button. Each profile is its own transition.
  */
 export function BulkEventPage({

@@ -147,7 +147,8 @@ export function MinutesPage({
             Veröffentlichen
           </h2>
           <p class="kern-body">
-            Veröffentlichte Protokolle von Werkstattsitzungen stehen auf der öffentlichen Seite der Werkstatt.
+            Veröffentlichte Protokolle stehen auf den öffentlichen Seiten, bei Sitzungen einer Gruppe auf der Seite
+            dieser Gruppe.
           </p>
           <a class="kern-btn kern-btn--primary" href={`/sitzungen/${id}/protokoll/veroeffentlichen`}>
             <span class="kern-label">Protokoll veröffentlichen</span>

@@ -40,7 +40,7 @@ const WEEKDAYS: Array<[string, string]> = [
   ['So', 'Sonntag'],
 ];
 
-/** "Werkstattsitzung – Werkstatt 4: Mobilität" or "IMAG-Sitzung". */
+/** The session kind's label with the label of its scope value (or the value), when it is held per one. */
 export const sessionKindText = (s: SessionHeader) =>
   s.scopeLabel
     ? `${s.kindLabel.de} – ${s.scopeLabel.de}`
@@ -227,7 +227,7 @@ export function SessionsPage({
   today,
   month,
   canPlan,
-  canIntake,
+  batchLink,
   calendarUrl,
   notice,
 }: {
@@ -237,7 +237,8 @@ export function SessionsPage({
   today: string;
   month: string;
   canPlan: boolean;
-  canIntake: boolean;
+  /** The text of the link to the workflow's batch page (from its presentation), if the caller may use it. */
+  batchLink: string | null;
   /** The calendar feed's address, shown once right after it was made. */
   calendarUrl: string | null;
   notice: string | null;
@@ -254,8 +255,8 @@ export function SessionsPage({
         </div>
       ) : null}
       <h1 class="kern-heading-large">Sitzungen</h1>
-      <p class="kern-body">Werkstatt- und IMAG-Sitzungen mit Tagesordnung, Beschlüssen und Ergebnisprotokoll.</p>
-      {canPlan || canIntake ? (
+      <p class="kern-body">Sitzungen mit Tagesordnung, Beschlüssen und Ergebnisprotokoll.</p>
+      {canPlan || batchLink ? (
         <ul class="kern-list kern-list--horizontal">
           {canPlan ? (
             <li>
@@ -264,10 +265,10 @@ export function SessionsPage({
               </a>
             </li>
           ) : null}
-          {canIntake ? (
+          {batchLink ? (
             <li>
               <a class="kern-link" href="/sitzungen/eingang">
-                Eingangsprüfung: mehrere Steckbriefe annehmen
+                {batchLink}
               </a>
             </li>
           ) : null}

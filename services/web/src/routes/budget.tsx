@@ -8,7 +8,7 @@ import { berlinToday, scopeChoices, seesBudget } from '../session-data.js';
 import { UUID, type Web } from '../web.js';
 
 /**
- * The budget page: per funding period and group (Werkstatt) what is confirmed, what is in the pipeline,
+ * The budget page: per funding period and group (the definition's `budget.groupBy`) what is confirmed, what is in the pipeline,
  * and what a session's agenda would commit, as an SVG chart with a table beside it. The figures are the
  * engine's `budgetView`, which also decides who may see them (roles that see every profile).
  */
@@ -44,7 +44,7 @@ export function budgetRoutes(pages: Router, web: Web, fundingPeriods: readonly F
     const isCurrent = period !== null && today >= period.from && today <= period.to;
     const groupBy = definition.budget.groupBy;
     const labels = new Map(groupBy ? scopeChoices(registry, groupBy) : []);
-    // A session held per group value commits only in that group; any other (the IMAG's) only in the total.
+    // A session held per group value commits only in that group; any other only in the total.
     const sessionGroup =
       session && groupBy && definition.sessions?.[session.kind]?.scopeAttribute === groupBy ? session.scopeValue : null;
     const batch = view.batch && isCurrent ? view.batch : null;
@@ -55,7 +55,7 @@ export function budgetRoutes(pages: Router, web: Web, fundingPeriods: readonly F
           const g = period.groups[key];
           const mine = batch && sessionGroup === key;
           return {
-            label: key ? (labels.get(key) ?? key) : 'Noch keiner Werkstatt zugeordnet',
+            label: key ? (labels.get(key) ?? key) : 'Noch nicht zugeordnet',
             committedCents: g?.committedCents ?? 0,
             committedCount: g?.committedCount ?? 0,
             pendingCents: g?.pendingCents ?? 0,
@@ -81,6 +81,10 @@ export function budgetRoutes(pages: Router, web: Web, fundingPeriods: readonly F
       <BudgetPage
         ctx={ctxOf(res)}
         workflowLabel={definition.label.de}
+        groupLabel={
+          Object.values(definition.roles).find((r) => r.scope.kind === 'attribute' && r.scope.attribute === groupBy)
+            ?.label.de ?? 'Gruppe'
+        }
         periods={view.periods}
         period={period}
         rows={rows}

@@ -26,6 +26,7 @@ import {
   toIssues,
   ValidationFailed,
   type WorkflowDefinition,
+  type WorkflowPresentation,
 } from '@steckbrief/engine';
 import { minutesMarkdown, minutesPdf } from '@steckbrief/minutes';
 import type { Request, Response, Router } from 'express';
@@ -35,8 +36,11 @@ import { NewSessionPage, type NewSessionValues, type SessionKindChoice, Sessions
 import {
   AddToAgendaPage,
   type BudgetTotals,
+  type DecisionChoice,
+  DecisionDetailsPage,
   type DecisionItem,
   type DecisionOutcome,
+  decisionName,
   type ItemDecision,
   SessionPage,
 } from '../pages/sessions-detail.js';
@@ -52,11 +56,15 @@ import {
   scopeChoices,
   seesSessions,
 } from '../session-data.js';
-import { type EventForm, eventForm, type FormBody, formErrors, payloadOf, typedValues } from '../task-forms.js';
+import { eventForm, type FormBody, formErrors, payloadOf, typedValues } from '../task-forms.js';
 import { UUID, type Web } from '../web.js';
 
-/** The batch the WRL office takes through intake in one form: one event with one payload for many profiles. */
-const BULK_INTAKE = { state: 'intake', event: 'ACCEPT' } as const;
+/** The batch a workflow's presentation declares (one event, one payload, many profiles), if it is complete. */
+type BatchPresentation = NonNullable<WorkflowPresentation['batch']>;
+const batchOf = (d: WorkflowDefinition): BatchPresentation | null => {
+  const batch = d.presentation?.batch;
+  return batch && d.events[batch.event] && d.states[batch.state] ? batch : null;
+};
 /** Waiting profiles listed to put on an agenda; the longest waiting first. */
 export const CANDIDATES_SHOWN = 200;
 /** How old the period figures on a session page may be. */
@@ -74,7 +82,7 @@ function calendarDate(day: string, month: string, year: string): string | null {
 }
 
 /**
- * The WRL office's sessions: list and calendar, planning a session, the agenda from the waiting profiles,
+ * The session managers' pages: list and calendar, planning a session, the agenda from the waiting profiles,
  * recording decisions as one batch (each its own transition), the minutes and their publication, and
  * the intake batch. Every page asks the engine, which checks role and scope; what a caller may not see is 404.
  */
@@ -131,7 +139,7 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
         today={today}
         month={month}
         canPlan={managed.length > 0}
-        canIntake={managed.some((d) => d.events[BULK_INTAKE.event] && d.states[BULK_INTAKE.state])}
+        batchLink={managed.map(batchOf).find((b) => b !== null)?.title ?? null}
         calendarUrl={calendarUrl}
         notice={null}
       />,
@@ -220,15 +228,18 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     }
   });
 
-  // --- The intake batch: accept several profiles into one Werkstatt in one form ---
+  // --- The batch the presentation declares: several profiles through one event with one payload ---
 
-  const intakeDefinition = (actor: Actor) =>
-    managedDefinitions(actor).find((d) => d.events[BULK_INTAKE.event] && d.states[BULK_INTAKE.state]) ?? null;
+  const intakeDefinition = (actor: Actor) => {
+    const definition = managedDefinitions(actor).find((d) => batchOf(d));
+    const batch = definition && batchOf(definition);
+    return definition && batch ? { definition, batch } : null;
+  };
 
   const renderIntake = async (
     res: Response,
     actor: Actor,
-    definition: WorkflowDefinition,
+    { definition, batch }: { definition: WorkflowDefinition; batch: BatchPresentation },
     extra: {
       selected?: string[];
       values?: Record<string, string | string[]>;
@@ -237,14 +248,14 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     } = {},
     status = 200,
   ) => {
-    const { items } = await listProfiles(engine, actor, { state: BULK_INTAKE.state, limit: 100 });
+    const { items } = await listProfiles(engine, actor, { state: batch.state, limit: 100 });
     send(
       res,
       <BulkEventPage
         ctx={ctxOf(res)}
-        title="Eingangsprüfung: mehrere Steckbriefe annehmen"
-        stateLabel={definition.states[BULK_INTAKE.state]?.de ?? BULK_INTAKE.state}
-        form={eventForm(definition, BULK_INTAKE.event)}
+        title={batch.title}
+        stateLabel={definition.states[batch.state]?.de ?? batch.state}
+        form={eventForm(definition, batch.event)}
         profiles={items.filter((p) => p.workflow === definition.id)}
         selected={extra.selected ?? []}
         values={extra.values ?? {}}
@@ -258,34 +269,35 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
   pages.get('/sitzungen/eingang', async (req, res) => {
     const actor = sessionUser(req, res);
     if (!actor) return;
-    const definition = intakeDefinition(actor);
-    if (!definition) return notFound(res);
-    await renderIntake(res, actor, definition);
+    const found = intakeDefinition(actor);
+    if (!found) return notFound(res);
+    await renderIntake(res, actor, found);
   });
 
   pages.post('/sitzungen/eingang', async (req, res) => {
     const actor = sessionUser(req, res);
     if (!actor) return;
-    const definition = intakeDefinition(actor);
-    if (!definition) return notFound(res);
+    const found = intakeDefinition(actor);
+    if (!found) return notFound(res);
+    const { definition, batch } = found;
     const body = req.body as FormBody;
-    const form = eventForm(definition, BULK_INTAKE.event);
+    const form = eventForm(definition, batch.event);
     const selected = list(body.auswahl).filter((id) => UUID.test(id));
     const values = typedValues(form, body);
     const payload = payloadOf(form, body);
     const errors = new Map<string, string>();
     if (!selected.length) errors.set('auswahl', 'Wählen Sie mindestens einen Steckbrief aus.');
     // The event's own schema decides whether the shared payload is valid, once for all.
-    const schema = definition.events[BULK_INTAKE.event]?.payload;
+    const schema = definition.events[batch.event]?.payload;
     const parsed = schema?.safeParse(payload, { error: bilingualErrors });
     if (parsed && !parsed.success) {
       for (const [k, v] of formErrors(form, toIssues(parsed.error, 'payload'), 'Ungültige Angaben.')) errors.set(k, v);
     }
-    if (errors.size) return renderIntake(res, actor, definition, { selected, values, errors }, 422);
+    if (errors.size) return renderIntake(res, actor, found, { selected, values, errors }, 422);
     const outcomes: BulkOutcome[] = [];
     for (const profileId of selected) {
       try {
-        const { profile } = await applyEvent(engine, actor, { profileId, type: BULK_INTAKE.event, payload });
+        const { profile } = await applyEvent(engine, actor, { profileId, type: batch.event, payload });
         outcomes.push({
           profileId,
           title: typeof profile.data.title === 'string' ? profile.data.title : null,
@@ -301,7 +313,7 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     await renderIntake(
       res,
       actor,
-      definition,
+      found,
       {
         selected: failed.map((o) => o.profileId),
         values: failed.length ? values : {},
@@ -381,29 +393,42 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     }
   };
 
-  /** An event's form depends only on the definition: built once per definition version and event. */
-  const forms = new Map<string, EventForm>();
-  const formOf = (definition: WorkflowDefinition, type: string) => {
+  /**
+   * An event's decision choices depend only on the definition: built once per definition version and event.
+   * An event whose payload has alternatives (a discriminated union) offers one choice per alternative.
+   */
+  const choiceCache = new Map<string, DecisionChoice[]>();
+  const choicesOf = (definition: WorkflowDefinition, type: string): DecisionChoice[] => {
     const key = `${definition.id}@${definition.version}:${type}`;
-    let form = forms.get(key);
-    if (!form) {
-      form = eventForm(definition, type);
-      forms.set(key, form);
+    let choices = choiceCache.get(key);
+    if (!choices) {
+      const form = eventForm(definition, type);
+      const discriminator = form.fields.find((f) => f.name === form.discriminator);
+      choices = discriminator
+        ? discriminator.options.map(([value, label]) => ({
+            value: `${type}:${value}`,
+            label: `${form.label}: ${label}`,
+            form,
+            alternative: value,
+            fields: form.fields.filter((f) => f !== discriminator && (!f.when || f.when.values.includes(value))),
+          }))
+        : [{ value: type, label: form.label, form, fields: form.fields }];
+      choiceCache.set(key, choices);
     }
-    return form;
+    return choices;
   };
 
   const decisionItemsOf = (definition: WorkflowDefinition, actor: Actor, session: SessionView): DecisionItem[] => {
-    const cache = new Map<string, EventForm[]>();
+    const cache = new Map<string, DecisionChoice[]>();
     const out: DecisionItem[] = [];
     for (const item of session.agenda) {
       if (item.decision) continue;
-      let forms = cache.get(item.state);
-      if (!forms) {
-        forms = decisionEvents(definition, actor, item.state).map((t) => formOf(definition, t));
-        cache.set(item.state, forms);
+      let choices = cache.get(item.state);
+      if (!choices) {
+        choices = decisionEvents(definition, actor, item.state).flatMap((t) => choicesOf(definition, t));
+        cache.set(item.state, choices);
       }
-      if (forms.length) out.push({ item, forms });
+      if (choices.length) out.push({ item, choices });
     }
     return out;
   };
@@ -415,8 +440,6 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     definition: WorkflowDefinition,
     extra: {
       sent?: Map<string, ItemDecision>;
-      outcomes?: DecisionOutcome[];
-      agendaErrors?: FieldError[];
       notice?: string | null;
       preselect?: string;
     } = {},
@@ -433,8 +456,6 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
         budget={budget}
         decisionItems={decisionItemsOf(definition, actor, session)}
         sent={extra.sent ?? new Map()}
-        outcomes={extra.outcomes ?? []}
-        agendaErrors={extra.agendaErrors ?? []}
         notice={extra.notice ?? null}
         preselect={extra.preselect ?? ''}
         decisionLabel={decisionLabelOf(definition)}
@@ -455,10 +476,7 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     const { session, definition } = await sessionOf(actor, req.params.id);
     const preselect = typeof req.query.vorauswahl === 'string' ? req.query.vorauswahl : '';
     const notice = typeof req.query.meldung === 'string' ? (NOTICES[req.query.meldung] ?? null) : null;
-    await renderSession(res, actor, session, definition, {
-      notice,
-      preselect: definition.events[preselect] ? preselect : '',
-    });
+    await renderSession(res, actor, session, definition, { notice, preselect });
   });
 
   const renderAdd = async (
@@ -467,6 +485,7 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     definition: WorkflowDefinition,
     errors: FieldError[] = [],
     status = 200,
+    notice: string | null = null,
   ) => {
     const candidates = await agendaCandidates(db, definition, session, CANDIDATES_SHOWN);
     send(
@@ -477,6 +496,8 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
         candidates={candidates}
         limit={CANDIDATES_SHOWN}
         errors={errors}
+        notice={notice}
+        decisionLabel={decisionLabelOf(definition)}
       />,
       status,
     );
@@ -487,7 +508,8 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     if (!actor) return;
     const { session, definition } = await sessionOf(actor, req.params.id);
     if (!isSessionManager(definition, actor)) return notFound(res);
-    await renderAdd(res, session, definition);
+    const notice = req.query.meldung === 'tagesordnung' ? (NOTICES.tagesordnung ?? null) : null;
+    await renderAdd(res, session, definition, [], 200, notice);
   });
 
   pages.post('/sitzungen/:id/tagesordnung', async (req, res) => {
@@ -518,7 +540,13 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     if (!agendaErrors.length) {
       try {
         await setAgenda(engine, actor, session.id, next);
-        return res.redirect(303, `/sitzungen/${session.id}?meldung=tagesordnung#tagesordnung`);
+        // Adding completes the agenda for the session page; ordering and removing go on on the planning page.
+        return res.redirect(
+          303,
+          action === 'hinzufuegen'
+            ? `/sitzungen/${session.id}?meldung=tagesordnung#tagesordnung`
+            : `/sitzungen/${session.id}/hinzufuegen?meldung=tagesordnung#tagesordnung`,
+        );
       } catch (err) {
         if (!(err instanceof ValidationFailed)) throw err;
         for (const issue of err.issues) {
@@ -532,10 +560,12 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
         if (!err.issues.length) agendaErrors.push({ field: 'tagesordnung', message: germanMessage(err.message) });
       }
     }
-    if (action === 'hinzufuegen') return renderAdd(res, session, definition, agendaErrors, 422);
-    await renderSession(res, actor, session, definition, { agendaErrors }, 422);
+    await renderAdd(res, session, definition, agendaErrors, 422);
   });
 
+  // Recording decisions takes two steps in one form's worth of work: the session page chooses a decision per
+  // item (`schritt=angaben`); the details page asks only the chosen items' fields and saves them
+  // (`schritt=speichern`), or goes back to the choices (`schritt=auswahl`). Each item is its own transition.
   pages.post('/sitzungen/:id/beschluesse', async (req, res) => {
     const actor = sessionUser(req, res);
     if (!actor) return;
@@ -543,88 +573,95 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
     const items = decisionItemsOf(definition, actor, session);
     if (!items.length) return notFound(res);
     const body = req.body as FormBody;
+    const step = text(body.schritt);
     const sent = new Map<string, ItemDecision>();
-    const decisions: Array<{ profileId: string; type: string; payload: Record<string, unknown> }> = [];
-    const forms = new Map<string, EventForm>();
-    for (const { item, forms: offered } of items) {
-      const type = text(body[`${item.profileId}.entscheidung`]);
-      if (!type) continue;
-      const form = offered.find((f) => f.type === type);
-      if (!form) {
+    const chosen: Array<{ entry: DecisionItem; choice: DecisionChoice; own: FormBody }> = [];
+    for (const entry of items) {
+      const { item, choices } = entry;
+      const value = text(body[decisionName(item.profileId)]);
+      if (!value) continue;
+      const choice = choices.find((c) => c.value === value);
+      if (!choice) {
         sent.set(item.profileId, {
-          event: '',
+          choice: '',
           values: {},
           errors: new Map([['', 'Wählen Sie eine der angebotenen Entscheidungen aus.']]),
         });
         continue;
       }
+      const { form } = choice;
       const own: FormBody = Object.fromEntries(
-        form.fields.map((f) => [f.name, body[`${item.profileId}.${type}.${f.name}`]]),
+        choice.fields.map((f) => [f.name, body[decisionName(item.profileId, form.type, f.name)]]),
       );
-      forms.set(item.profileId, form);
-      sent.set(item.profileId, { event: type, values: typedValues(form, own), errors: new Map() });
-      const payload = payloadOf(form, own);
+      if (form.discriminator && choice.alternative !== undefined) own[form.discriminator] = choice.alternative;
+      sent.set(item.profileId, {
+        choice: value,
+        values: step === 'speichern' ? typedValues(form, own) : {},
+        errors: new Map(),
+      });
+      chosen.push({ entry, choice, own });
+    }
+    const invalid = [...sent.values()].some((d) => d.errors.size);
+    if (step !== 'speichern' || invalid || !chosen.length) {
+      if (!chosen.length && !invalid) {
+        const first = items[0] as DecisionItem;
+        sent.set(first.item.profileId, {
+          choice: '',
+          values: {},
+          errors: new Map([['', 'Wählen Sie für mindestens einen Punkt eine Entscheidung.']]),
+        });
+      }
+      const back = step === 'auswahl' || invalid || !chosen.length;
+      if (back) return renderSession(res, actor, session, definition, { sent }, step === 'auswahl' ? 200 : 422);
+      return send(
+        res,
+        <DecisionDetailsPage
+          ctx={ctxOf(res)}
+          session={session}
+          items={chosen.map((c) => c.entry)}
+          sent={sent}
+          outcomes={[]}
+        />,
+      );
+    }
+    const decisions = chosen.map(({ entry, choice, own }) => {
+      const payload = payloadOf(choice.form, own);
       // An optional choice of several left empty is left out (the schema may want at least one when given).
-      for (const f of form.fields) {
+      for (const f of choice.form.fields) {
         const v = payload[f.name];
         if (f.kind === 'checkboxes' && f.optional && Array.isArray(v) && v.length === 0) delete payload[f.name];
       }
-      decisions.push({ profileId: item.profileId, type, payload });
-    }
-    if (!decisions.length && !sent.size) {
-      const first = items[0] as DecisionItem;
-      sent.set(first.item.profileId, {
-        event: '',
-        values: {},
-        errors: new Map([['', 'Erfassen Sie mindestens eine Entscheidung.']]),
-      });
-      return renderSession(res, actor, session, definition, { sent }, 422);
-    }
-    const { results } = decisions.length ? await applyDecisions(engine, actor, session.id, decisions) : { results: [] };
-    const byId = new Map(session.agenda.map((a) => [a.profileId, a]));
+      return { profileId: entry.item.profileId, type: choice.form.type, payload };
+    });
+    const { results } = await applyDecisions(engine, actor, session.id, decisions);
+    const byId = new Map(chosen.map((c) => [c.entry.item.profileId, c]));
     const outcomes: DecisionOutcome[] = [];
     for (const r of results) {
-      const item = byId.get(r.profileId) as AgendaItem;
-      const form = forms.get(r.profileId) as EventForm;
+      const found = byId.get(r.profileId);
+      if (!found) continue;
+      const { entry, choice } = found;
+      const base = { profileId: r.profileId, position: entry.item.position, title: entry.item.title };
       if (r.status === 'applied') {
         sent.delete(r.profileId);
-        outcomes.push({
-          profileId: r.profileId,
-          position: item.position,
-          title: item.title,
-          applied: true,
-          text: `${form.label} gespeichert${r.state ? `, jetzt „${definition.states[r.state]?.de ?? r.state}“` : ''}.`,
-        });
+        const to = r.state ? `, jetzt „${definition.states[r.state]?.de ?? r.state}“` : '';
+        outcomes.push({ ...base, applied: true, text: `${choice.label} gespeichert${to}.` });
       } else {
-        const errors = formErrors(form, r.problem?.errors ?? [], r.problem?.detail ?? 'Nicht gespeichert.');
+        const errors = formErrors(choice.form, r.problem?.errors ?? [], r.problem?.detail ?? 'Nicht gespeichert.');
         const mine = sent.get(r.profileId);
         if (mine) mine.errors = errors;
-        outcomes.push({
-          profileId: r.profileId,
-          position: item.position,
-          title: item.title,
-          applied: false,
-          text: [...errors.values()].join(' '),
-        });
+        outcomes.push({ ...base, applied: false, text: [...errors.values()].join(' ') });
       }
-    }
-    for (const [pid, d] of sent) {
-      if (d.event || !d.errors.size) continue;
-      const item = byId.get(pid) as AgendaItem;
-      outcomes.push({
-        profileId: pid,
-        position: item.position,
-        title: item.title,
-        applied: false,
-        text: [...d.errors.values()].join(' '),
-      });
     }
     outcomes.sort((a, b) => a.position - b.position);
     if (!outcomes.some((o) => !o.applied)) {
       return res.redirect(303, `/sitzungen/${session.id}?meldung=beschlossen#tagesordnung`);
     }
-    const fresh = await getSession(engine, actor, session.id);
-    await renderSession(res, actor, fresh, definition, { sent, outcomes }, 422);
+    const failed = chosen.map((c) => c.entry).filter((e) => sent.has(e.item.profileId));
+    send(
+      res,
+      <DecisionDetailsPage ctx={ctxOf(res)} session={session} items={failed} sent={sent} outcomes={outcomes} />,
+      422,
+    );
   });
 
   const minutesOf = async (actor: Actor, id: string) => {
