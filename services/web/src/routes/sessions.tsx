@@ -347,17 +347,38 @@ export function sessionRoutes(pages: Router, web: Web, fundingPeriods: readonly 
 
   /**
    * The period figures (committed and pending per funding period) take the engine a scan of the history;
-   * a planning screen shows them up to BUDGET_TTL_MS old, per workflow. Who may see them is asked anew on
-   * every request (`budgetView` decides; its answer is only cached for callers it accepted).
+   * a planning screen shows them cached per workflow for callers who see every profile. Figures older than
+   * BUDGET_TTL_MS are still shown (up to twice that age) while one refresh runs in the background; older ones
+   * are waited for. Concurrent requests share the one refresh instead of each scanning. Callers who do not
+   * see every profile ask `budgetView` themselves (it decides, and refuses them).
    */
   const periodFigures = new Map<string, { at: number; view: BudgetView }>();
+  const refreshing = new Map<string, Promise<BudgetView>>();
+  const refreshPeriods = (actor: Actor, definition: WorkflowDefinition): Promise<BudgetView> => {
+    let running = refreshing.get(definition.id);
+    if (!running) {
+      running = budgetView(engine, actor, { workflow: definition.id, periods: [...fundingPeriods] })
+        .then((view) => {
+          periodFigures.set(definition.id, { at: now().getTime(), view });
+          return view;
+        })
+        .finally(() => refreshing.delete(definition.id));
+      refreshing.set(definition.id, running);
+    }
+    return running;
+  };
   const periodView = async (actor: Actor, definition: WorkflowDefinition) => {
-    const cached = periodFigures.get(definition.id);
     const seesAll = actor.grants.some((g) => definition.roles[g.role]?.scope.kind === 'all');
-    if (cached && seesAll && now().getTime() - cached.at < BUDGET_TTL_MS) return cached.view;
-    const view = await budgetView(engine, actor, { workflow: definition.id, periods: [...fundingPeriods] });
-    periodFigures.set(definition.id, { at: now().getTime(), view });
-    return view;
+    if (!seesAll) return budgetView(engine, actor, { workflow: definition.id, periods: [...fundingPeriods] });
+    const cached = periodFigures.get(definition.id);
+    const age = cached ? now().getTime() - cached.at : Number.POSITIVE_INFINITY;
+    if (cached && age < BUDGET_TTL_MS) return cached.view;
+    if (cached && age < 2 * BUDGET_TTL_MS) {
+      // A failed refresh leaves the old figures; the next request tries again.
+      refreshPeriods(actor, definition).catch(() => undefined);
+      return cached.view;
+    }
+    return refreshPeriods(actor, definition);
   };
 
   const budgetTotals = async (
