@@ -379,6 +379,26 @@ describe('the sessions pages over HTTP', () => {
     expect(bad.status).toBe(200);
   });
 
+  it('shows the period figures up to 15 s old, once more while one refresh runs, then the refreshed ones', async () => {
+    const confirmedEuros = async () => {
+      const page = await wrl.request(`/sitzungen/${sessionId}`);
+      const value = /Davon bereits bestätigt<\/dt><dd[^>]*>([^<]+)</.exec(page.text)?.[1] ?? '';
+      return Number(value.replace(/\D/g, ''));
+    };
+    env.clock.advance(31_000);
+    const before = await confirmedEuros();
+    const id = await inQualification('Bestätigt zwischendurch', 4, 5_000_000);
+    await env.send(env.people.wrl, id, 'VOTE', { votum: 'positive', leadMinistry: 'MIL', ministries: ['MIL'] });
+    await env.send(env.people.ministry, id, 'STATEMENT', { opinion: 'endorse', text: 'Befürwortet.' });
+    await env.send(env.people.commissioner, id, 'APPROVE');
+    await env.send(env.people.imag, id, 'CONFIRM', { priority: 1 });
+    expect(await stateOf(id)).toBe('confirmed');
+    expect(await confirmedEuros()).toBe(before);
+    env.clock.advance(20_000);
+    expect(await confirmedEuros()).toBe(before);
+    await vi.waitFor(async () => expect(await confirmedEuros()).toBe(before + 5_000_000), { timeout: 10_000 });
+  });
+
   it('creates a calendar feed address and shows it only in the answer to the button', async () => {
     const csrf = await wrl.csrf('/sitzungen');
     const res = await wrl.request('/sitzungen/kalender', { method: 'POST', form: { _csrf: csrf } });
