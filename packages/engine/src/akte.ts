@@ -30,7 +30,7 @@ export interface AkteField {
 export interface AktePerson {
   id: string;
   name: string;
-  /** The user's roles today, as German labels with their scope (e.g. "Ressort (MIL)"). */
+  /** The user's roles today, as German labels with their scope (role label, then the scope value in brackets). */
   roles: string[];
 }
 

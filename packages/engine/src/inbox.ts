@@ -442,7 +442,7 @@ export async function inboxSummary(
   const at = (deps.now ?? (() => new Date()))();
   // The tasks alone, read from the group index (`tasks_group_idx`, all statuses) without visiting the
   // table; the profile only for a scope filter. Joining every task of the group with its profile made
-  // this the inbox page's most expensive statement (a MIL reviewer at 100 000 profiles, see docs/benchmarks.md).
+  // this the inbox page's most expensive statement (a reviewer of one scope at 100 000 profiles, see docs/benchmarks.md).
   const conditions = [inGroups(groups)];
   if (q.overdue) conditions.push(sql<SqlBool>`t.due_at < ${at}`);
   if (q.dueBefore) conditions.push(sql<SqlBool>`t.due_at < ${q.dueBefore}`);

@@ -33,7 +33,7 @@ export function ownerKey(owner: { organisation: string | null; userId: string | 
 /** The group scope of a profile's owner: the role's users of that organisation, or that user. */
 export const ownerScope = (key: string) => `owner:${key}`;
 
-/** The group scope of an attribute grant, e.g. `ministry:MIL`. */
+/** The group scope of an attribute grant, `<attribute>:<value>`. */
 export const attributeScope = (attribute: string, value: string | number) => `${attribute}:${value}`;
 
 /** A group scope as written on tasks and notices, read back. */

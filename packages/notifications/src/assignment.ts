@@ -37,13 +37,17 @@ export function renderAssignment(input: AssignmentInput): RenderedMail {
   const lines = {
     de: [
       name ? `Guten Tag ${name},` : 'Guten Tag,',
-      `${by ?? 'Die Geschäftsstelle'} hat Ihnen die Aufgabe „${input.task.de}“ zu ${project.de} zugewiesen.`,
+      by
+        ? `${by} hat Ihnen die Aufgabe „${input.task.de}“ zu ${project.de} zugewiesen.`
+        : `Ihnen wurde die Aufgabe „${input.task.de}“ zu ${project.de} zugewiesen.`,
       due.de,
       'Sie finden die Aufgabe hier:',
     ],
     en: [
       name ? `Hello ${name},` : 'Hello,',
-      `${by ?? 'The office'} assigned the task "${input.task.en}" for ${project.en} to you.`,
+      by
+        ? `${by} assigned the task "${input.task.en}" for ${project.en} to you.`
+        : `The task "${input.task.en}" for ${project.en} was assigned to you.`,
       due.en,
       'You find the task here:',
     ],

@@ -205,8 +205,8 @@ describe('tasks and visibility along the pipeline', () => {
     ]);
     // The Werkstatt's Votum task is done; the office's agenda task is no longer needed.
     expect(write.closeTasks).toEqual([
-      { id: 'task-qualification:agenda', status: 'cancelled' },
-      { id: 'task-qualification:votum', status: 'done' },
+      { id: 'task-qualification:agenda', kind: 'plan_agenda', status: 'cancelled' },
+      { id: 'task-qualification:votum', kind: 'werkstatt_votum', status: 'done' },
     ]);
   });
 
@@ -215,14 +215,14 @@ describe('tasks and visibility along the pipeline', () => {
     const statement = { opinion: 'endorse', text: 'Einverstanden' };
     const first = send(start, ministry('MWAE'), 'STATEMENT', statement);
     expect(first.state).toBe('ministry_review');
-    expect(first.closeTasks).toEqual([{ id: 'task-ministry_review:MWAE', status: 'done' }]);
+    expect(first.closeTasks).toEqual([{ id: 'task-ministry_review:MWAE', kind: 'ministry_statement', status: 'done' }]);
     expect(first.openTasks).toEqual([]);
 
     const afterFirst = after(start, ministry('MWAE'), 'STATEMENT', statement);
     expect(afterFirst.openTasks.map((t) => t.id)).toEqual(['task-ministry_review:MIL']);
     const last = send(afterFirst, ministry('MIL'), 'STATEMENT', statement);
     expect(last.state).toBe('commissioner_approval');
-    expect(last.closeTasks).toEqual([{ id: 'task-ministry_review:MIL', status: 'done' }]);
+    expect(last.closeTasks).toEqual([{ id: 'task-ministry_review:MIL', kind: 'ministry_statement', status: 'done' }]);
     expect(last.openTasks.map((t) => [t.kind, t.assignee_role])).toEqual([['commissioner_approval', 'commissioner']]);
   });
 
@@ -235,11 +235,7 @@ describe('tasks and visibility along the pipeline', () => {
 });
 
 describe('notices', () => {
-  const noticesOf = (write: ReturnType<typeof send>) =>
-    (
-      (write.outbox[0]?.payload as { notices?: Array<{ template: string; recipients: { role: string } }> })?.notices ??
-      []
-    ).map((n) => `${n.template} ${n.recipients.role}`);
+  const noticesOf = (write: ReturnType<typeof send>) => write.notices.map((n) => `${n.template} ${n.role}`);
 
   it('tells the applicant of a state change and the WRL office of its new task on SUBMIT', () => {
     expect(noticesOf(send(profile('draft'), applicant, 'SUBMIT'))).toEqual([

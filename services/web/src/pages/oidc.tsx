@@ -8,7 +8,7 @@ const TEXTS: Record<OidcRefusal | 'unavailable', { title: string; lines: string[
     title: 'Für dieses Dienstkonto gibt es keinen Zugang zu Steckbrief',
     lines: [
       'Sie haben sich beim Anmeldeportal angemeldet, aber Steckbrief kennt kein Benutzerkonto mit Ihrer E-Mail-Adresse. Ein Konto wird bei der Anmeldung nicht angelegt.',
-      'Wenden Sie sich an die Geschäftsstelle der Wirtschaftsregion Lausitz, damit sie Ihnen einen Zugang einrichtet. Nennen Sie dabei die E-Mail-Adresse Ihres Dienstkontos.',
+      'Wenden Sie sich an die Stelle, die Ihnen Aufgaben in Steckbrief zuweist (oder an den im Impressum genannten Betreiber), damit sie Ihnen einen Zugang einrichtet. Nennen Sie dabei die E-Mail-Adresse Ihres Dienstkontos.',
     ],
   },
   unverified: {
