@@ -129,13 +129,13 @@ export const configSchema = z.object({
   /** How long one worker owns a send; a crashed worker's mail is retried by another after this. */
   MAIL_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
   /**
-   * How the "delivered" mark of a sent mail commits (decision 007). `async` (default): without waiting
-   * for the WAL flush, so the next mail's send slot is free one round trip after the SMTP answer; a
-   * PostgreSQL crash or failover (not a restart or stop) can lose the marks of its last ~0.6 s, and those
-   * mails go out once more with the same Message-ID after their lease. `sync`: durable before the slot
-   * is free; slower, never re-sends after a database crash.
+   * How the "delivered" mark of a sent mail commits (decision 007). `sync` (default): durable before the
+   * mail's send slot is free, so a database crash re-sends nothing. `async`: without waiting for the WAL
+   * flush (faster when PostgreSQL's disk is slow or busy); a PostgreSQL crash or failover (not a restart
+   * or stop) can then lose the marks of its last ~0.6 s, and those mails go out once more with the same
+   * Message-ID after their lease.
    */
-  MAIL_MARK_COMMIT: z.enum(['async', 'sync']).default('async'),
+  MAIL_MARK_COMMIT: z.enum(['async', 'sync']).default('sync'),
   /** Reminders before a task's due date, e.g. `7d,1d` (units d, h, m, s). */
   REMINDER_OFFSETS: durationList.default([7 * DAY_MS, DAY_MS]),
   /** How often the worker rebuilds from PostgreSQL what Redis should hold (also done at start). */

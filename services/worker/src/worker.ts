@@ -32,7 +32,7 @@ export interface WorkerOptions {
   mailAttempts: number;
   mailBackoffMs: number;
   mailLeaseMs: number;
-  /** MAIL_MARK_COMMIT; `async` (the configuration's default) when not given. */
+  /** MAIL_MARK_COMMIT; `sync` (the configuration's default) when not given. */
   mailMarkCommit?: MarkCommit;
   reminderOffsets: number[];
   reconcileIntervalMs: number;
@@ -79,7 +79,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     slots: createSendSlots(o.transport.connections ?? DEFAULT_SMTP_CONNECTIONS),
     from: o.mailFrom,
     leaseMs: o.mailLeaseMs,
-    markCommit: o.mailMarkCommit ?? 'async',
+    markCommit: o.mailMarkCommit ?? 'sync',
     maxAttempts: o.mailAttempts,
     backoffMs: o.mailBackoffMs,
     logger,
