@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, executePrepared } from '@steckbrief/db';
+import { type Db, executePrepared, queryPrepared } from '@steckbrief/db';
 import { type SqlBool, sql } from 'kysely';
 import { type Actor, canSee, hasRole, seesOnlyAsOwner, taskGroupsOf } from './access.js';
 import { roleLabels } from './definition.js';
@@ -372,6 +372,32 @@ const SORT_COLUMNS = {
   created: sql`t.created_at`,
 } as const;
 
+/** The statement of one page of an inbox view: its rows in the view's order. */
+function pageQuery(deps: EngineDeps, actor: Actor, groups: Array<[string, string]>, q: InboxQuery, at: Date) {
+  const base = inView(inboxBase(deps, groups, q, at), q.view, actor);
+  const direction = q.descending ? sql`desc` : sql`asc`;
+  const ordered =
+    q.view === 'done' && !q.sort
+      ? base.orderBy(sql`t.closed_at desc nulls last`)
+      : base
+          .orderBy(sql`${SORT_COLUMNS[q.sort ?? 'due']} ${direction} nulls last`)
+          .orderBy(sql`t.due_at asc nulls last`);
+  const rows = ordered
+    .select(['u.name as claimed_by_name', 't.closed_at'])
+    .orderBy('t.id')
+    .limit(Math.min(Math.max(q.limit ?? 25, 1), 500))
+    .offset(Math.max(q.offset ?? 0, 0));
+  return { base, rows };
+}
+
+type PageRow = Awaited<ReturnType<ReturnType<typeof pageQuery>['rows']['execute']>>[number];
+
+const toInboxRow = (deps: EngineDeps, r: PageRow, at: Date): InboxRow => ({
+  ...toInboxTask(deps, r, at),
+  claimedByName: r.claimed_by_name ?? null,
+  closedAt: r.closed_at?.toISOString() ?? null,
+});
+
 /**
  * One page of an inbox view with the number of its tasks. Due date earliest first by default; done
  * tasks most recently closed first. Empty values sort last in either direction.
@@ -384,35 +410,14 @@ export async function inboxPage(
   const groups = taskGroupsOf(deps.registry.roles, actor);
   if (!groups.length || !actor.userId) return { items: [], total: 0 };
   const at = (deps.now ?? (() => new Date()))();
-  const base = inView(inboxBase(deps, groups, q, at), q.view, actor);
-  const direction = q.descending ? sql`desc` : sql`asc`;
-  const ordered =
-    q.view === 'done' && !q.sort
-      ? base.orderBy(sql`t.closed_at desc nulls last`)
-      : base
-          .orderBy(sql`${SORT_COLUMNS[q.sort ?? 'due']} ${direction} nulls last`)
-          .orderBy(sql`t.due_at asc nulls last`);
+  const { base, rows: query } = pageQuery(deps, actor, groups, q, at);
   const [rows, count] = await Promise.all([
-    executePrepared(
-      deps.db,
-      ordered
-        .select(['u.name as claimed_by_name', 't.closed_at'])
-        .orderBy('t.id')
-        .limit(Math.min(Math.max(q.limit ?? 25, 1), 500))
-        .offset(Math.max(q.offset ?? 0, 0)),
-    ),
+    executePrepared(deps.db, query),
     q.total === false
       ? { n: '-1' }
       : base.clearSelect().select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return {
-    items: rows.map((r) => ({
-      ...toInboxTask(deps, r, at),
-      claimedByName: r.claimed_by_name ?? null,
-      closedAt: r.closed_at?.toISOString() ?? null,
-    })),
-    total: Number(count.n),
-  };
+  return { items: rows.map((r) => toInboxRow(deps, r, at)), total: Number(count.n) };
 }
 
 /** Done tasks are counted up to this many; a view with more shows "1000+". */
@@ -427,19 +432,14 @@ export async function inboxViewCounts(
   return (await inboxSummary(deps, actor, q)).counts;
 }
 
-/**
- * The inbox's figures in one statement: how many tasks each view holds under the filters, and the
- * stages that have open tasks under the other filters (the stage filter's choices).
- */
-export async function inboxSummary(
+/** The counts per view and the stages with open tasks, as one statement of one row (see `inboxSummary`). */
+function summaryQuery(
   deps: EngineDeps,
-  actor: Actor,
+  actor: Actor & { userId: string },
+  groups: Array<[string, string]>,
   q: Omit<InboxQuery, 'view'>,
-): Promise<{ counts: Record<InboxView, number>; stages: string[] }> {
-  const none = { counts: { mine: 0, group: 0, unassigned: 0, done: 0 }, stages: [] };
-  const groups = taskGroupsOf(deps.registry.roles, actor);
-  if (!groups.length || !actor.userId) return none;
-  const at = (deps.now ?? (() => new Date()))();
+  at: Date,
+) {
   // The tasks alone, read from the group index (`tasks_group_idx`, all statuses) without visiting the
   // table; the profile only for a scope filter. Joining every task of the group with its profile made
   // this the inbox page's most expensive statement (a reviewer of one scope at 100 000 profiles, see docs/benchmarks.md).
@@ -457,29 +457,84 @@ export async function inboxSummary(
   const where = sql<SqlBool>`${sql.join(conditions, sql` and `)}`;
   // Done tasks pile up (the office's group holds four per profile): counted only up to a limit.
   const done = sql<string>`(select count(*) from (select 1 from tasks t where ${where} and ${stage} and t.status = 'done' limit ${INBOX_DONE_COUNT_LIMIT}) d)`;
-  const [row] = await executePrepared(
+  return deps.db
+    .selectFrom('tasks as t')
+    .select([
+      sql<string>`count(*) filter (where ${stage} and t.claimed_by = ${actor.userId})`.as('mine'),
+      sql<string>`count(*) filter (where ${stage})`.as('group'),
+      sql<string>`count(*) filter (where ${stage} and t.claimed_by is null)`.as('unassigned'),
+      done.as('done'),
+      sql<string[] | null>`array_agg(distinct t.state)`.as('stages'),
+    ])
+    .where(where)
+    .where('t.status', '=', 'open');
+}
+
+type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['execute']>>[number];
+
+const NO_SUMMARY = (): InboxSummary => ({ counts: { mine: 0, group: 0, unassigned: 0, done: 0 }, stages: [] });
+
+const toSummary = (row: SummaryRow): InboxSummary => ({
+  counts: {
+    mine: Number(row.mine),
+    group: Number(row.group),
+    unassigned: Number(row.unassigned),
+    done: Number(row.done),
+  },
+  stages: row.stages ?? [],
+});
+
+/** How many tasks each view holds under the filters, and the stages with open tasks (the stage filter's choices). */
+export interface InboxSummary {
+  counts: Record<InboxView, number>;
+  stages: string[];
+}
+
+/**
+ * The inbox's figures in one statement: how many tasks each view holds under the filters, and the
+ * stages that have open tasks under the other filters (the stage filter's choices).
+ */
+export async function inboxSummary(deps: EngineDeps, actor: Actor, q: Omit<InboxQuery, 'view'>): Promise<InboxSummary> {
+  const groups = taskGroupsOf(deps.registry.roles, actor);
+  const { userId } = actor;
+  if (!groups.length || !userId) return NO_SUMMARY();
+  const at = (deps.now ?? (() => new Date()))();
+  const [row] = await executePrepared(deps.db, summaryQuery(deps, { ...actor, userId }, groups, q, at));
+  return row ? toSummary(row) : NO_SUMMARY();
+}
+
+/**
+ * One page of an inbox view and the inbox's figures (`inboxPage` without the total, and `inboxSummary`),
+ * read in one statement: the page's rows joined laterally to the one row of figures. One round trip less
+ * per inbox page than running the two (a statement cost the page about as much CPU in the application
+ * and in PostgreSQL as reading the rows, docs/benchmarks.md).
+ */
+export async function inboxPageWithSummary(
+  deps: EngineDeps,
+  actor: Actor,
+  q: InboxQuery,
+): Promise<{ items: InboxRow[] } & InboxSummary> {
+  const groups = taskGroupsOf(deps.registry.roles, actor);
+  const { userId } = actor;
+  if (!groups.length || !userId) return { items: [], ...NO_SUMMARY() };
+  const at = (deps.now ?? (() => new Date()))();
+  const summary = summaryQuery(deps, { ...actor, userId }, groups, q, at).compile();
+  const page = pageQuery(deps, actor, groups, q, at).rows.compile();
+  // The page's parameters follow the summary's: `$n` renumbered (Kysely writes values only as `$n`).
+  const shift = summary.parameters.length;
+  const pageSql = page.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
+  // `ordinal` keeps the page's order through the join (the rows arrive sorted from its limit).
+  const text = `select s.*, r.* from (${summary.sql}) s left join lateral (select x.*, row_number() over () as ordinal from (${pageSql}) x) r on true order by r.ordinal`;
+  const rows = await queryPrepared<SummaryRow & ((PageRow & { ordinal: string }) | { [K in keyof PageRow]: null })>(
     deps.db,
-    deps.db
-      .selectFrom('tasks as t')
-      .select([
-        sql<string>`count(*) filter (where ${stage} and t.claimed_by = ${actor.userId})`.as('mine'),
-        sql<string>`count(*) filter (where ${stage})`.as('group'),
-        sql<string>`count(*) filter (where ${stage} and t.claimed_by is null)`.as('unassigned'),
-        done.as('done'),
-        sql<string[] | null>`array_agg(distinct t.state)`.as('stages'),
-      ])
-      .where(where)
-      .where('t.status', '=', 'open'),
+    text,
+    [...summary.parameters, ...page.parameters],
   );
-  if (!row) return none;
+  const [first] = rows;
+  if (!first) return { items: [], ...NO_SUMMARY() };
   return {
-    counts: {
-      mine: Number(row.mine),
-      group: Number(row.group),
-      unassigned: Number(row.unassigned),
-      done: Number(row.done),
-    },
-    stages: row.stages ?? [],
+    items: rows.flatMap((r) => (r.id === null ? [] : [toInboxRow(deps, r as PageRow, at)])),
+    ...toSummary(first),
   };
 }
 

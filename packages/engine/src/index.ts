@@ -82,6 +82,7 @@ export {
   INBOX_SORTS,
   INBOX_VIEWS,
   inboxPage,
+  inboxPageWithSummary,
   inboxSummary,
   inboxViewCounts,
   isPlausibleYear,

@@ -24,15 +24,32 @@ export function normalisedInboxHref(address: unknown, scopeNames: readonly strin
   return inboxHref(params, { page: 1 });
 }
 
+/**
+ * Each user's saved views as last read, for a few seconds: the inbox page lists them on every request,
+ * and the statement cost a round trip per page (a seventh of the page's CPU, docs/benchmarks.md). Saving
+ * or deleting a view in this process drops the user's entry at once; another process of the same
+ * deployment sees the change after at most `SAVED_VIEWS_TTL_MS`. Bounded: a full cache starts over.
+ */
+export const SAVED_VIEWS_TTL_MS = 5_000;
+const SAVED_VIEWS_CACHE_SIZE = 10_000;
+const savedViewsCache = new Map<string, { at: number; views: SavedView[] }>();
+const forget = (userId: string) => savedViewsCache.delete(userId);
+
 /** The user's saved views, by name. */
 export async function listSavedViews(db: Db, userId: string): Promise<SavedView[]> {
-  // On every inbox page: a named prepared statement, planned once per connection.
+  const cached = savedViewsCache.get(userId);
+  const now = Date.now();
+  if (cached && now - cached.at < SAVED_VIEWS_TTL_MS) return cached.views;
+  // A named prepared statement, planned once per connection.
   const rows = await queryPrepared<{ id: string; name: string; query: string }>(
     db,
     'select id, name, query from saved_views where user_id = $1 order by lower(name)',
     [userId],
   );
-  return rows.map((r) => ({ id: r.id, name: r.name, href: r.query }));
+  const views = rows.map((r) => ({ id: r.id, name: r.name, href: r.query }));
+  if (savedViewsCache.size >= SAVED_VIEWS_CACHE_SIZE) savedViewsCache.clear();
+  savedViewsCache.set(userId, { at: now, views });
+  return views;
 }
 
 export type SaveOutcome = { ok: true } | { ok: false; message: string };
@@ -49,7 +66,8 @@ export async function saveView(
   if (!name) return { ok: false, message: 'Geben Sie einen Namen für die Ansicht ein' };
   if (name.length > NAME_MAX_LENGTH)
     return { ok: false, message: `Der Name darf höchstens ${NAME_MAX_LENGTH} Zeichen lang sein` };
-  return db.transaction().execute(async (trx) => {
+  forget(input.userId);
+  const outcome = await db.transaction().execute(async (trx) => {
     // One user's saves one after another, so the limit holds under concurrent requests.
     await sql`select pg_advisory_xact_lock(hashtext(${`saved_views:${input.userId}`}))`.execute(trx);
     const replaced = await trx
@@ -77,16 +95,21 @@ export async function saveView(
       .execute();
     return { ok: true } as const;
   });
+  // Again after the commit: a page read meanwhile may have cached the views as they were before.
+  forget(input.userId);
+  return outcome;
 }
 
 /** Delete one of the user's saved views; another user's view (or an unknown id) is left alone: false. */
 export async function deleteView(db: Db, userId: string, id: string): Promise<boolean> {
   if (!UUID.test(id)) return false;
+  forget(userId);
   const gone = await db
     .deleteFrom('saved_views')
     .where('id', '=', id)
     .where('user_id', '=', userId)
     .returning('id')
     .executeTakeFirst();
+  forget(userId);
   return gone !== undefined;
 }

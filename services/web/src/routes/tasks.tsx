@@ -13,7 +13,7 @@ import {
   type InboxRow,
   InvalidEvent,
   inboxPage,
-  inboxSummary,
+  inboxPageWithSummary,
   mayWriteNotes,
   NOTE_EVENT,
   NotFound,
@@ -167,16 +167,14 @@ export function taskRoutes(pages: Router, web: Web): void {
     if (!actor) return;
     const params = parseInboxParams(req.query as Record<string, unknown>, attributeNames);
     const query = engineQuery(params);
-    const [page, summary, notice, saved] = await Promise.all([
-      inboxPage(engine, actor, {
+    const [summary, notice, saved] = await Promise.all([
+      // The page's rows with the counts per view (the view's number among them) in one statement.
+      inboxPageWithSummary(engine, actor, {
         ...query,
         view: params.view,
         limit: PAGE_SIZE,
         offset: (params.page - 1) * PAGE_SIZE,
-        // The view's number comes with the counts per view (same filters), in one statement.
-        total: false,
       }),
-      inboxSummary(engine, actor, query),
       noticeOf(actor, req.query as Record<string, unknown>),
       listSavedViews(web.db, actor.userId ?? ''),
     ]);
@@ -189,7 +187,7 @@ export function taskRoutes(pages: Router, web: Web): void {
       <InboxPage
         ctx={ctxOf(res)}
         params={params}
-        rows={page.items}
+        rows={summary.items}
         total={counts[params.view]}
         counts={counts}
         filters={filterChoices(actor)}
