@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, executePrepared, queryPrepared } from '@steckbrief/db';
+import { type Db, executePrepared } from '@steckbrief/db';
 import { type SqlBool, sql } from 'kysely';
 import { type Actor, canSee, hasRole, seesOnlyAsOwner, taskGroupsOf } from './access.js';
 import { roleLabels } from './definition.js';
@@ -376,18 +376,16 @@ const SORT_COLUMNS = {
 function pageQuery(deps: EngineDeps, actor: Actor, groups: Array<[string, string]>, q: InboxQuery, at: Date) {
   const base = inView(inboxBase(deps, groups, q, at), q.view, actor);
   const direction = q.descending ? sql`desc` : sql`asc`;
-  const ordered =
+  const order =
     q.view === 'done' && !q.sort
-      ? base.orderBy(sql`t.closed_at desc nulls last`)
-      : base
-          .orderBy(sql`${SORT_COLUMNS[q.sort ?? 'due']} ${direction} nulls last`)
-          .orderBy(sql`t.due_at asc nulls last`);
-  const rows = ordered
+      ? sql`t.closed_at desc nulls last, t.id`
+      : sql`${SORT_COLUMNS[q.sort ?? 'due']} ${direction} nulls last, t.due_at asc nulls last, t.id`;
+  const rows = base
+    .orderBy(order)
     .select(['u.name as claimed_by_name', 't.closed_at'])
-    .orderBy('t.id')
     .limit(Math.min(Math.max(q.limit ?? 25, 1), 500))
     .offset(Math.max(q.offset ?? 0, 0));
-  return { base, rows };
+  return { base, rows, order };
 }
 
 type PageRow = Awaited<ReturnType<ReturnType<typeof pageQuery>['rows']['execute']>>[number];
@@ -518,18 +516,19 @@ export async function inboxPageWithSummary(
   const { userId } = actor;
   if (!groups.length || !userId) return { items: [], ...NO_SUMMARY() };
   const at = (deps.now ?? (() => new Date()))();
-  const summary = summaryQuery(deps, { ...actor, userId }, groups, q, at).compile();
-  const page = pageQuery(deps, actor, groups, q, at).rows.compile();
-  // The page's parameters follow the summary's: `$n` renumbered (Kysely writes values only as `$n`).
-  const shift = summary.parameters.length;
-  const pageSql = page.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
-  // `ordinal` keeps the page's order through the join (the rows arrive sorted from its limit).
-  const text = `select s.*, r.* from (${summary.sql}) s left join lateral (select x.*, row_number() over () as ordinal from (${pageSql}) x) r on true order by r.ordinal`;
-  const rows = await queryPrepared<SummaryRow & ((PageRow & { ordinal: string }) | { [K in keyof PageRow]: null })>(
-    deps.db,
-    text,
-    [...summary.parameters, ...page.parameters],
-  );
+  // Composed by Kysely, which numbers the parameters of both parts. The page's own order is carried as
+  // `ordinal` (its ORDER BY repeated in the window), since a join does not keep a subquery's order.
+  const summary = summaryQuery(deps, { ...actor, userId }, groups, q, at);
+  const { rows: page, order } = pageQuery(deps, actor, groups, q, at);
+  const query = deps.db
+    .selectFrom(summary.as('s'))
+    .leftJoinLateral(page.select(sql<string>`row_number() over (order by ${order})`.as('ordinal')).as('r'), (join) =>
+      join.onTrue(),
+    )
+    .selectAll('s')
+    .selectAll('r')
+    .orderBy('r.ordinal');
+  const rows = await executePrepared(deps.db, query);
   const [first] = rows;
   if (!first) return { items: [], ...NO_SUMMARY() };
   return {
