@@ -1,4 +1,4 @@
-import { createRegistry, type DeadlineOverrides, type WorkflowRegistry } from '@steckbrief/engine';
+import { createRegistry, type DeadlineOverrides, DefinitionError, type WorkflowRegistry } from '@steckbrief/engine';
 import { NOTICE_KINDS } from '@steckbrief/notifications';
 import { lausitzBrandenburg } from '@steckbrief/workflow-lausitz-brandenburg';
 import { lausitzBrandenburgV2 } from '@steckbrief/workflow-lausitz-brandenburg/v2';
@@ -35,4 +35,13 @@ export function buildRegistry(
     defaultVersions: { ...NEW_PROFILE_VERSIONS, ...versions },
     noticeTemplates: NOTICE_KINDS,
   });
+}
+
+/**
+ * A definition or configuration that stops the start, as one line for stderr (the process then exits 1):
+ * what is wrong and where to look. Undefined for any other error, which is a real crash.
+ */
+export function describeDefinitionError(error: unknown): string | undefined {
+  if (!(error instanceof DefinitionError)) return undefined;
+  return `Steckbrief cannot start: ${error.message} (check WORKFLOW_VERSIONS and WORKFLOW_DEADLINES, or the workflow definition)`;
 }

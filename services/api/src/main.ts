@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { loadConfigOrExit, privateLogOptions } from '@steckbrief/config';
 import { createDb, describeConnectionError, ensureDatabase, migrateToLatest } from '@steckbrief/db';
 import { createQueues } from '@steckbrief/queues';
-import { buildRegistry } from '@steckbrief/workflows';
+import { buildRegistry, describeDefinitionError } from '@steckbrief/workflows';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { pino } from 'pino';
@@ -26,6 +26,18 @@ process.on('unhandledRejection', (err) => {
   logger.fatal({ err }, 'unhandled promise rejection; exiting');
   process.exit(1);
 });
+
+// The workflow definitions and their configuration, checked before anything connects: a bad one is one line.
+const registry = (() => {
+  try {
+    return buildRegistry(cfg.WORKFLOW_DEADLINES, cfg.WORKFLOW_VERSIONS);
+  } catch (error) {
+    const line = describeDefinitionError(error);
+    if (!line) throw error;
+    console.error(line);
+    process.exit(1);
+  }
+})();
 
 /** PostgreSQL unusable at start: one line naming DATABASE_URL on stderr, exit 1; anything else is a real crash. */
 function exitIfUnreachable(error: unknown): void {
@@ -84,7 +96,7 @@ if (cfg.adminTokenIsDevDefault) {
 const app = createApp({
   db,
   redis,
-  registry: buildRegistry(cfg.WORKFLOW_DEADLINES, cfg.WORKFLOW_VERSIONS),
+  registry,
   logger,
   adminToken: cfg.ADMIN_TOKEN,
   publicUrl: cfg.PUBLIC_URL,

@@ -109,3 +109,22 @@ describe('start without its services', () => {
     expectOneLine(stderr, 'DATABASE_URL');
   }, 45_000);
 });
+
+describe('start with a workflow configuration that does not fit the definitions', () => {
+  it.each([
+    ['API', 'services/api/src/main.ts'],
+    ['worker', 'services/worker/src/main.ts'],
+  ])(
+    'the %s exits non-zero with one line naming the workflow, the version and WORKFLOW_VERSIONS',
+    async (_, entry) => {
+      const { code, stderr } = await runEntry(entry, { WORKFLOW_VERSIONS: '{"lausitz-brandenburg":9}' });
+      expect(code).not.toBe(0);
+      const lines = stderr.trim().split('\n');
+      expect(lines, stderr).toHaveLength(1);
+      expect(lines[0]).toContain('lausitz-brandenburg@9');
+      expect(lines[0]).toContain('WORKFLOW_VERSIONS');
+      expect(stderr).not.toMatch(/^\s+at /m);
+    },
+    45_000,
+  );
+});

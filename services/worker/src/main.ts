@@ -1,6 +1,6 @@
 import { describeRedisError, loadConfigOrExit, privateLogOptions } from '@steckbrief/config';
 import { createDb, describeConnectionError } from '@steckbrief/db';
-import { buildRegistry } from '@steckbrief/workflows';
+import { buildRegistry, describeDefinitionError } from '@steckbrief/workflows';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { pino } from 'pino';
@@ -40,6 +40,15 @@ async function exitWith(line: string | undefined, error: unknown): Promise<never
   await db.destroy().catch(() => undefined);
   process.exit(1);
 }
+
+// The workflow definitions and their configuration, checked before anything else: a bad one is one line.
+const registry = await (async () => {
+  try {
+    return buildRegistry(cfg.WORKFLOW_DEADLINES ?? {}, cfg.WORKFLOW_VERSIONS);
+  } catch (error) {
+    return exitWith(describeDefinitionError(error), error);
+  }
+})();
 
 try {
   await sql`select 1`.execute(db);
@@ -105,7 +114,7 @@ const worker = await startWorker({
   schema: cfg.DATABASE_SCHEMA,
   redisUrl: cfg.REDIS_URL,
   redisPrefix: `${cfg.REDIS_PREFIX}:bull`,
-  registry: buildRegistry(cfg.WORKFLOW_DEADLINES ?? {}, cfg.WORKFLOW_VERSIONS),
+  registry,
   transport: createSmtpTransport(cfg.SMTP_URL, cfg.SMTP_POOL_SIZE),
   logger,
   publicUrl: cfg.PUBLIC_URL,
