@@ -188,6 +188,19 @@ export function ErrorSummary({ errors }: { errors: FieldError[] }) {
   );
 }
 
+/** A field's error under its label (`<id>-fehler`, for the field's `aria-describedby`). */
+export function ErrorMessage({ id, error }: { id: string; error?: string | undefined }) {
+  return error ? (
+    <p class="kern-error" id={`${id}-fehler`}>
+      <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
+      <span class="kern-body">
+        <span class="kern-sr-only">Fehler: </span>
+        {error}
+      </span>
+    </p>
+  ) : null;
+}
+
 export function TextInput({
   id,
   name,
@@ -222,15 +235,7 @@ export function TextInput({
           {hint}
         </div>
       ) : null}
-      {error ? (
-        <p class="kern-error" id={`${id}-fehler`}>
-          <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
-          <span class="kern-body">
-            <span class="kern-sr-only">Fehler: </span>
-            {error}
-          </span>
-        </p>
-      ) : null}
+      <ErrorMessage id={id} error={error} />
       <input
         type={type as 'text'}
         class={`kern-form-input__input${error ? ' kern-form-input__input--error' : ''}${width === 'short' ? ' kern-form-input__input--width-4' : ''}`}

@@ -1,6 +1,14 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
-import { CsrfField, ErrorSummary, type FieldError, Layout, type PageContext, SubmitButton } from '../components.js';
+import {
+  CsrfField,
+  ErrorMessage,
+  ErrorSummary,
+  type FieldError,
+  Layout,
+  type PageContext,
+  SubmitButton,
+} from '../components.js';
 import type { Children } from '../html.js';
 import type { FieldSpec } from '../presentation.js';
 import { fieldId, type SectionField, type SectionSpec } from '../sections.js';
@@ -12,19 +20,6 @@ export interface FieldView {
   options: Array<[string, string]>;
   value: string | [string, string, string];
   error?: string;
-}
-
-function ErrorMessage({ id, error }: { id: string; error?: string }) {
-  if (!error) return null;
-  return (
-    <p class="kern-error" id={`${id}-fehler`}>
-      <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
-      <span class="kern-body">
-        <span class="kern-sr-only">Fehler: </span>
-        {error}
-      </span>
-    </p>
-  );
 }
 
 function Hint({ id, hint }: { id: string; hint?: string }) {

@@ -4,6 +4,7 @@ import type { AgendaItem, SessionView } from '@steckbrief/engine';
 import {
   CsrfField,
   DescriptionList,
+  ErrorMessage,
   ErrorSummary,
   type FieldError,
   Layout,
@@ -12,6 +13,7 @@ import {
   SubmitButton,
 } from '../components.js';
 import { formatCents, formatDate } from '../format.js';
+import { PayloadFieldInput } from '../payload-field.js';
 import type { Candidate } from '../session-data.js';
 import type { EventForm, PayloadField } from '../task-forms.js';
 import { sessionKindText } from './sessions.js';
@@ -70,129 +72,6 @@ export interface DecisionItem {
   choices: DecisionChoice[];
 }
 
-function ErrorText({ id, error }: { id: string; error?: string }) {
-  return error ? (
-    <p class="kern-error" id={`${id}-fehler`}>
-      <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
-      <span class="kern-body">
-        <span class="kern-sr-only">Fehler: </span>
-        {error}
-      </span>
-    </p>
-  ) : null;
-}
-
-/** One payload field of one item's decision, labelled by the workflow definition. */
-function DecisionField({
-  id,
-  name,
-  field,
-  value,
-  error,
-}: {
-  id: string;
-  name: string;
-  field: PayloadField;
-  value: string | string[];
-  error?: string;
-}) {
-  const hint = field.hint;
-  const described =
-    [hint ? `${id}-hinweis` : null, error ? `${id}-fehler` : null].filter(Boolean).join(' ') || undefined;
-  const label = (
-    <>
-      {field.label}
-      {field.optional ? <span class="kern-label__optional"> (optional)</span> : null}
-    </>
-  );
-  const hintEl = hint ? (
-    <div class="kern-hint" id={`${id}-hinweis`}>
-      {hint}
-    </div>
-  ) : null;
-  if (field.kind === 'radios' || field.kind === 'checkboxes') {
-    const type = field.kind === 'radios' ? 'radio' : 'checkbox';
-    const chosen = Array.isArray(value) ? value : [value];
-    return (
-      <fieldset class={`kern-fieldset${error ? ' kern-fieldset--error' : ''}`} aria-describedby={described}>
-        <legend class="kern-label">{label}</legend>
-        {hintEl}
-        <ErrorText id={id} error={error} />
-        <div class="kern-fieldset__body">
-          {field.options.map(([v, l], i) => (
-            <div class="kern-form-check" key={v}>
-              <input
-                class={`kern-form-check__${type}${error ? ` kern-form-check__${type}--error` : ''}`}
-                type={type}
-                id={i === 0 ? id : `${id}-${v}`}
-                name={name}
-                value={v}
-                checked={chosen.includes(v)}
-              />
-              <label class="kern-label" for={i === 0 ? id : `${id}-${v}`}>
-                {l}
-              </label>
-            </div>
-          ))}
-        </div>
-      </fieldset>
-    );
-  }
-  const text = Array.isArray(value) ? (value[0] ?? '') : value;
-  const inputClass = `kern-form-input__input${error ? ' kern-form-input__input--error' : ''}`;
-  return (
-    <div class={`kern-form-input${error ? ' kern-form-input--error' : ''}`}>
-      <label class="kern-label" for={id}>
-        {label}
-      </label>
-      {hintEl}
-      <ErrorText id={id} error={error} />
-      {field.kind === 'select' ? (
-        <div class="kern-form-input__select-wrapper">
-          <select
-            class={`kern-form-input__select${error ? ' kern-form-input__select--error' : ''}`}
-            id={id}
-            name={name}
-            aria-describedby={described}
-            aria-invalid={error ? true : undefined}
-          >
-            <option value="" selected={!text}>
-              Bitte wählen
-            </option>
-            {field.options.map(([v, l]) => (
-              <option value={v} selected={v === text} key={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </div>
-      ) : field.kind === 'textarea' || field.kind === 'json' ? (
-        <textarea
-          class={inputClass}
-          rows={3}
-          id={id}
-          name={name}
-          aria-describedby={described}
-          aria-invalid={error ? true : undefined}
-        >
-          {text}
-        </textarea>
-      ) : (
-        <input
-          class={`${inputClass}${field.kind === 'integer' || field.kind === 'number' ? ' kern-form-input__input--width-4' : ''}`}
-          type="text"
-          inputMode={field.kind === 'integer' ? 'numeric' : field.kind === 'number' ? 'decimal' : undefined}
-          id={id}
-          name={name}
-          value={text}
-          aria-describedby={described}
-          aria-invalid={error ? true : undefined}
-        />
-      )}
-    </div>
-  );
-}
-
 /** The errors of the sent decisions for the summary, each linking to its field (or the item's choice). */
 export function decisionSummaryErrors(items: DecisionItem[], sent: Map<string, ItemDecision>): FieldError[] {
   const out: FieldError[] = [];
@@ -242,7 +121,7 @@ function AgendaRow({
         <label class="kern-label kern-sr-only" for={id}>
           Entscheidung zu TOP {item.position}
         </label>
-        <ErrorText id={id} error={error} />
+        <ErrorMessage id={id} error={error} />
         <div class="kern-form-input__select-wrapper">
           <select
             class={`kern-form-input__select${error ? ' kern-form-input__select--error' : ''}`}
@@ -305,16 +184,18 @@ function ItemDetailsFieldset({ entry, sent }: { entry: DecisionItem; sent: ItemD
         <p class="kern-body" id={choiceId} tabIndex={-1}>
           Entscheidung: <strong>{choice.label}</strong>
         </p>
-        <ErrorText id={choiceId} error={itemError.length ? itemError.join(' ') : undefined} />
+        <ErrorMessage id={choiceId} error={itemError.length ? itemError.join(' ') : undefined} />
         {choice.fields.length ? (
           choice.fields.map((field) => (
-            <DecisionField
+            <PayloadFieldInput
               key={field.name}
               id={decisionId(item.position, choice.form.type, field.name)}
               name={decisionName(item.profileId, choice.form.type, field.name)}
               field={field}
               value={sent.values[field.name] ?? (field.kind === 'checkboxes' ? [] : '')}
               error={sent.errors.get(field.name)}
+              hint={field.hint}
+              rows={3}
             />
           ))
         ) : (

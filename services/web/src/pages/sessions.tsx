@@ -3,6 +3,7 @@
 import type { SessionView } from '@steckbrief/engine';
 import {
   CsrfField,
+  ErrorMessage,
   ErrorSummary,
   type FieldError,
   Layout,
@@ -329,18 +330,6 @@ export interface SessionKindChoice {
   scope: { attribute: string; label: string; options: Array<[string, string]> } | null;
 }
 
-function ErrorText({ id, error }: { id: string; error?: string }) {
-  return error ? (
-    <p class="kern-error" id={`${id}-fehler`}>
-      <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
-      <span class="kern-body">
-        <span class="kern-sr-only">Fehler: </span>
-        {error}
-      </span>
-    </p>
-  ) : null;
-}
-
 export function NewSessionPage({
   ctx,
   kinds,
@@ -371,7 +360,7 @@ export function NewSessionPage({
           aria-describedby={kindError ? 'sitzung-art-fehler' : undefined}
         >
           <legend class="kern-label">Art der Sitzung</legend>
-          <ErrorText id="sitzung-art" error={kindError} />
+          <ErrorMessage id="sitzung-art" error={kindError} />
           <div class="kern-fieldset__body">
             {kinds.map((k, i) => (
               <div class="kern-form-check" key={k.value}>
@@ -403,7 +392,7 @@ export function NewSessionPage({
                 .join(' oder ')}
               .
             </div>
-            <ErrorText id="sitzung-zuordnung" error={scopeError} />
+            <ErrorMessage id="sitzung-zuordnung" error={scopeError} />
             <div class="kern-form-input__select-wrapper">
               <select
                 class={`kern-form-input__select${scopeError ? ' kern-form-input__select--error' : ''}`}
@@ -432,7 +421,7 @@ export function NewSessionPage({
           <div class="kern-hint" id="sitzung-datum-hinweis">
             Zum Beispiel 15 1 2027
           </div>
-          <ErrorText id="sitzung-datum" error={dateError} />
+          <ErrorMessage id="sitzung-datum" error={dateError} />
           <div class="date-input">
             {(
               [

@@ -4,6 +4,7 @@ import type { HistoryItem, InboxRow, ProfileView, WorkflowDefinition } from '@st
 import {
   CsrfField,
   DescriptionList,
+  ErrorMessage,
   ErrorSummary,
   type FieldError,
   Layout,
@@ -12,6 +13,7 @@ import {
 } from '../components.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { NoteForm } from '../notes.js';
+import { PayloadFieldInput } from '../payload-field.js';
 import { valueAt, type WorkflowPresentation } from '../presentation.js';
 import { type EventForm, fieldDomId, type PayloadField } from '../task-forms.js';
 import { entryLabel, FieldValue, Timeline } from './profile.js';
@@ -23,18 +25,6 @@ const SUMMARY_FIELDS = 10;
 
 const titleOf = (profile: ProfileView) =>
   typeof profile.data.title === 'string' && profile.data.title ? profile.data.title : 'Steckbrief ohne Titel';
-
-function Message({ id, error }: { id: string; error?: string }) {
-  return error ? (
-    <p class="kern-error" id={`${id}-fehler`}>
-      <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
-      <span class="kern-body">
-        <span class="kern-sr-only">Fehler: </span>
-        {error}
-      </span>
-    </p>
-  ) : null;
-}
 
 function whenHint(form: EventForm, field: PayloadField): string | undefined {
   if (!field.when) return undefined;
@@ -54,101 +44,17 @@ function Field({
   value: string | string[];
   error?: string;
 }) {
-  const id = fieldDomId(form, field.name);
   const hint = [field.hint, whenHint(form, field)].filter(Boolean).join(' ') || undefined;
-  const described =
-    [hint ? `${id}-hinweis` : null, error ? `${id}-fehler` : null].filter(Boolean).join(' ') || undefined;
-  const label = (
-    <>
-      {field.label}
-      {field.optional ? <span class="kern-label__optional"> (optional)</span> : null}
-    </>
-  );
-  const hintEl = hint ? (
-    <div class="kern-hint" id={`${id}-hinweis`}>
-      {hint}
-    </div>
-  ) : null;
-  if (field.kind === 'radios' || field.kind === 'checkboxes') {
-    const type = field.kind === 'radios' ? 'radio' : 'checkbox';
-    const chosen = Array.isArray(value) ? value : [value];
-    return (
-      <fieldset class={`kern-fieldset${error ? ' kern-fieldset--error' : ''}`} aria-describedby={described}>
-        <legend class="kern-label">{label}</legend>
-        {hintEl}
-        <Message id={id} error={error} />
-        <div class="kern-fieldset__body">
-          {field.options.map(([v, l], i) => (
-            <div class="kern-form-check" key={v}>
-              <input
-                class={`kern-form-check__${type}${error ? ` kern-form-check__${type}--error` : ''}`}
-                type={type}
-                id={i === 0 ? id : `${id}-${v}`}
-                name={field.name}
-                value={v}
-                checked={chosen.includes(v)}
-              />
-              <label class="kern-label" for={i === 0 ? id : `${id}-${v}`}>
-                {l}
-              </label>
-            </div>
-          ))}
-        </div>
-      </fieldset>
-    );
-  }
-  const text = Array.isArray(value) ? (value[0] ?? '') : value;
-  const inputClass = `kern-form-input__input${error ? ' kern-form-input__input--error' : ''}`;
   return (
-    <div class={`kern-form-input${error ? ' kern-form-input--error' : ''}`}>
-      <label class="kern-label" for={id}>
-        {label}
-      </label>
-      {hintEl}
-      <Message id={id} error={error} />
-      {field.kind === 'select' ? (
-        <div class="kern-form-input__select-wrapper">
-          <select
-            class={`kern-form-input__select${error ? ' kern-form-input__select--error' : ''}`}
-            id={id}
-            name={field.name}
-            aria-describedby={described}
-            aria-invalid={error ? true : undefined}
-          >
-            <option value="" selected={!text}>
-              Bitte wählen
-            </option>
-            {field.options.map(([v, l]) => (
-              <option value={v} selected={v === text} key={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </div>
-      ) : field.kind === 'textarea' || field.kind === 'json' ? (
-        <textarea
-          class={inputClass}
-          rows={6}
-          id={id}
-          name={field.name}
-          aria-describedby={described}
-          aria-invalid={error ? true : undefined}
-        >
-          {text}
-        </textarea>
-      ) : (
-        <input
-          class={`${inputClass}${field.kind === 'integer' || field.kind === 'number' ? ' kern-form-input__input--width-4' : ''}`}
-          type="text"
-          inputMode={field.kind === 'integer' ? 'numeric' : field.kind === 'number' ? 'decimal' : undefined}
-          id={id}
-          name={field.name}
-          value={text}
-          aria-describedby={described}
-          aria-invalid={error ? true : undefined}
-        />
-      )}
-    </div>
+    <PayloadFieldInput
+      id={fieldDomId(form, field.name)}
+      name={field.name}
+      field={field}
+      value={value}
+      error={error}
+      hint={hint}
+      rows={6}
+    />
   );
 }
 
@@ -187,7 +93,7 @@ function EventFormView({
         <input type="hidden" name="event" value={form.type} />
         <input type="hidden" name="version" value={String(version)} />
         <input type="hidden" name="zurueck" value={returnTo} />
-        {formError ? <Message id={`${form.type.toLowerCase()}-formular`} error={formError} /> : null}
+        {formError ? <ErrorMessage id={`${form.type.toLowerCase()}-formular`} error={formError} /> : null}
         {form.fields.map((field) => (
           <Field
             key={field.name}
@@ -317,7 +223,7 @@ export function TaskPage({
             <label class="kern-label" for="zuweisen-an">
               Aufgabe zuweisen an
             </label>
-            <Message id="zuweisen-an" error={assign.error} />
+            <ErrorMessage id="zuweisen-an" error={assign.error} />
             <div class="kern-form-input__select-wrapper">
               <select
                 class={`kern-form-input__select${assign.error ? ' kern-form-input__select--error' : ''}`}
