@@ -1,91 +1,16 @@
-import { fork } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { issueToken } from '@steckbrief/api';
-import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import { createTestDatabase } from '@steckbrief/db/testing';
 import { createSession, type EngineDeps, setAgenda } from '@steckbrief/engine';
 import { buildRegistry } from '@steckbrief/workflows';
-import autocannon from 'autocannon';
-import type { Sample } from '../lib/measure.js';
 import { stats } from '../lib/measure.js';
 import type { BenchContext, Benchmark, BenchResult, Check, ResultRow } from '../lib/types.js';
 import type { Variant } from '../workloads/variants.js';
 import { addUser, PROFILES, populate, signIn } from '../workloads/web.js';
 import { interleaved } from './transitions.js';
+import { httpVariant, startServer } from './web.js';
 
-const SERVER = fileURLToPath(new URL('../lib/http-server.ts', import.meta.url));
 /** Items on the measured session's agenda. */
 const AGENDA = 40;
-
-/** The real API process (which serves the web pages too) on its own schema; resolves with its URL and pid. */
-async function startServer(ctx: BenchContext, database: TestDatabase): Promise<{ url: string; pid: number }> {
-  const child = fork(SERVER, [], {
-    env: {
-      ...process.env,
-      BENCH_DATABASE_URL: database.url,
-      BENCH_SCHEMA: database.schema,
-      BENCH_POOL_MAX: String(ctx.options.callers),
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { port: number }).port));
-    child.once('exit', (code) => reject(new Error(`API server exited with ${code}`)));
-  });
-  ctx.defer(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send('stop');
-      }),
-  );
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid as number };
-}
-
-/** GET requests with autocannon over `connections` keep-alive connections; only 200s count as samples. */
-function getVariant(
-  name: string,
-  server: { url: string; pid: number },
-  connections: number,
-  next: () => { path: string; headers: Record<string, string> },
-): Variant {
-  return {
-    name,
-    appPid: server.pid,
-    run: (ms) =>
-      new Promise<Sample>((resolve, reject) => {
-        const latencies: number[] = [];
-        let errors = 0;
-        let firstError: string | undefined;
-        const start = performance.now();
-        const instance = autocannon(
-          {
-            url: server.url,
-            connections,
-            pipelining: 1,
-            duration: ms / 1000,
-            requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, ...next() }) }],
-          },
-          (error, result) => {
-            if (error) return reject(error);
-            if (result.errors || result.timeouts) {
-              errors += result.errors + result.timeouts;
-              firstError ??= `${result.errors} socket errors, ${result.timeouts} timeouts`;
-            }
-            resolve({ ops: latencies.length, errors, firstError, elapsedMs: performance.now() - start, latencies });
-          },
-        );
-        instance.on('response', (_client, status, _bytes, responseTime) => {
-          if (status === 200) latencies.push(responseTime);
-          else {
-            errors++;
-            firstError ??= `HTTP ${status}`;
-          }
-        });
-      }),
-  };
-}
 
 export const sessionScreen: Benchmark = {
   name: 'session-screen',
@@ -157,19 +82,19 @@ export const sessionScreen: Benchmark = {
     const webList = rotation();
     const webSingle = rotation();
     const variants: Variant[] = [
-      getVariant('API JSON GET /api/v1/sessions/{id}', server, callers, () => ({
+      httpVariant('API JSON GET /api/v1/sessions/{id}', server, callers, () => ({
         path: `/api/v1/sessions/${session.id}`,
         headers: { authorization: `Bearer ${apiSession().token}` },
       })),
-      getVariant(`web GET /sitzungen/{id} (${AGENDA}-item agenda with decision table)`, server, callers, () => ({
+      httpVariant(`web GET /sitzungen/{id} (${AGENDA}-item agenda with decision table)`, server, callers, () => ({
         path: `/sitzungen/${session.id}`,
         headers: { cookie: webSession().cookie },
       })),
-      getVariant(`web GET /sitzungen/{id}, one connection (one person at a time)`, server, 1, () => ({
+      httpVariant(`web GET /sitzungen/{id}, one connection (one person at a time)`, server, 1, () => ({
         path: `/sitzungen/${session.id}`,
         headers: { cookie: webSingle().cookie },
       })),
-      getVariant('web GET /sitzungen (list and calendar)', server, callers, () => ({
+      httpVariant('web GET /sitzungen (list and calendar)', server, callers, () => ({
         path: '/sitzungen',
         headers: { cookie: webList().cookie },
       })),
