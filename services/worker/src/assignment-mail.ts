@@ -1,10 +1,10 @@
-import { performance } from 'node:perf_hooks';
 import { messageIdFor, renderAssignment, taskLink } from '@steckbrief/notifications';
 import type { OutboxMessage } from '@steckbrief/queues';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { WorkerContext } from './context.js';
-import { deliverNow, type SendRow } from './mailer.js';
+import { deliverNow } from './mailer.js';
+import { recordAndSendOne } from './single-mail.js';
 
 /** Written by the engine's `assignTask` (packages/engine/src/inbox.ts, `writeAssignmentNotice`). */
 const assignmentPayload = z.object({
@@ -77,41 +77,5 @@ export async function processAssignmentMail(ctx: WorkerContext, row: OutboxMessa
     text_body: mail.text,
     html_body: mail.html,
   };
-  // The claimed mail's lease counts from before the transaction (see `ClaimedRow`).
-  const sentAt = performance.now();
-  const claimed = await ctx.db.transaction().execute(async (trx) => {
-    const done = await trx
-      .updateTable('outbox')
-      .set({ processed_at: ctx.now(), last_error: null })
-      .where('id', '=', row.outboxId)
-      .where('processed_at', 'is', null)
-      .returning('id')
-      .executeTakeFirst();
-    if (!done) return null;
-    const recorded = await trx
-      .insertInto('mail_deliveries')
-      .values({
-        ...delivery,
-        status: 'sending',
-        attempts: 1,
-        lease_until: sql<Date>`now() + ${`${ctx.send.leaseMs} milliseconds`}::interval`,
-        lease_token: sql<string>`gen_random_uuid()`,
-      })
-      .onConflict((oc) => oc.columns(['cause', 'recipient_id']).doNothing())
-      .returning(['id', 'attempts', 'lease_token'])
-      .executeTakeFirst();
-    return recorded
-      ? [
-          {
-            ...delivery,
-            id: recorded.id,
-            attempts: recorded.attempts,
-            lease_token: recorded.lease_token as string,
-            leaseEnds: sentAt + ctx.send.leaseMs,
-          } satisfies SendRow,
-        ]
-      : [];
-  });
-  if (claimed === null) await deliverNow(ctx.send, row.cause);
-  else if (claimed.length) await deliverNow(ctx.send, row.cause, claimed);
+  await recordAndSendOne(ctx, row.outboxId, delivery);
 }

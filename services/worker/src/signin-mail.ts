@@ -1,9 +1,8 @@
-import { performance } from 'node:perf_hooks';
 import { messageIdFor, renderSigninCode } from '@steckbrief/notifications';
 import type { SigninJob } from '@steckbrief/queues';
-import { sql } from 'kysely';
 import type { WorkerContext } from './context.js';
-import { deliverNow, type SendRow } from './mailer.js';
+import { deliverNow } from './mailer.js';
+import { recordAndSendOne } from './single-mail.js';
 
 /**
  * The sign-in mail of one outbox row. As for notices, two idempotent steps: (1) one transaction marks
@@ -32,47 +31,8 @@ export async function processSigninMail(ctx: WorkerContext, row: SigninJob): Pro
     text_body: mail.text,
     html_body: mail.html,
   };
-  // The claimed mail's lease counts from before the transaction (see `ClaimedRow`).
-  const sentAt = performance.now();
-  const claimed = await ctx.db.transaction().execute(async (trx) => {
-    const done = await trx
-      .updateTable('outbox')
-      .set({
-        processed_at: ctx.now(),
-        last_error: null,
-        payload: JSON.stringify({ userId: p.userId, expiresAt: p.expiresAt.toISOString() }),
-      })
-      .where('id', '=', row.outboxId)
-      .where('processed_at', 'is', null)
-      .returning('id')
-      .executeTakeFirst();
-    if (!done) return null;
-    const recorded = await trx
-      .insertInto('mail_deliveries')
-      .values({
-        ...delivery,
-        status: 'sending',
-        attempts: 1,
-        lease_until: sql<Date>`now() + ${`${ctx.send.leaseMs} milliseconds`}::interval`,
-        lease_token: sql<string>`gen_random_uuid()`,
-      })
-      .onConflict((oc) => oc.columns(['cause', 'recipient_id']).doNothing())
-      .returning(['id', 'attempts', 'lease_token'])
-      .executeTakeFirst();
-    return recorded
-      ? [
-          {
-            ...delivery,
-            id: recorded.id,
-            attempts: recorded.attempts,
-            lease_token: recorded.lease_token as string,
-            leaseEnds: sentAt + ctx.send.leaseMs,
-          } satisfies SendRow,
-        ]
-      : [];
-  });
-  if (claimed === null) await deliverNow(ctx.send, row.cause);
-  else if (claimed.length) await deliverNow(ctx.send, row.cause, claimed);
+  // The code and link are not kept on the row once the mail holds them.
+  await recordAndSendOne(ctx, row.outboxId, delivery, { userId: p.userId, expiresAt: p.expiresAt.toISOString() });
   if (p.logIfUndelivered) {
     const state = await ctx.db
       .selectFrom('mail_deliveries')
