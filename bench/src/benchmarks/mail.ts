@@ -10,7 +10,8 @@ import { workerBenchEnv } from '../lib/worker-env.js';
 import { startWorkerProcess } from '../lib/worker-process.js';
 import { completeProfileData } from './mail-fixtures.js';
 
-const POOL = 5;
+/** Pooled SMTP connections for both variants: the worker's default SMTP_POOL_SIZE. */
+const POOL = 10;
 const CALLERS = 16;
 /** Worker processes (BENCH_MAIL_WORKERS); the figure is for one. */
 const WORKERS = Number(process.env.BENCH_MAIL_WORKERS ?? 1);

@@ -119,8 +119,11 @@ export const configSchema = z.object({
   // --- worker (services/worker) ---
   /** SMTP server for notices, e.g. smtp://user:pass@mail.example.org:587 (smtps:// for implicit TLS). Default: a local Mailpit. */
   SMTP_URL: z.url().default('smtp://127.0.0.1:1025'),
-  /** Pooled SMTP connections per worker process. */
-  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+  /**
+   * Pooled SMTP connections per worker process; also how many mails it has at once between hand-off and
+   * recorded outcome (one per connection, decision 007).
+   */
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(10),
   /** Sender of all notices; its domain also names the stable Message-IDs. */
   MAIL_FROM: z.string().min(3).default('Steckbrief <noreply@steckbrief.localhost>'),
   /** Attempts per mail before it ends in the visible `failed` state; retries back off exponentially from MAIL_BACKOFF_MS. */

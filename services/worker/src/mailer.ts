@@ -14,7 +14,7 @@ import {
   markSendFailed,
   renewLeases,
 } from './deliveries.js';
-import type { SendSlot, SendSlots } from './send-slots.js';
+import type { SendSlots } from './send-slots.js';
 
 export interface SentInfo {
   response: string;
@@ -256,16 +256,15 @@ function causeLease(deps: SendDeps, rows: SendRow[]) {
 }
 
 /**
- * Hand one row to SMTP and record its delivery, while the caller holds a send slot (`answered` once
- * the SMTP answer is in, freeing the connection): 'elsewhere' when its lease was taken over (before
- * the hand-off, or during the send: the mark is then refused), or the error of a failed send.
+ * Hand one row to SMTP and record its delivery, while the caller holds a send slot (given back once the
+ * outcome is recorded): 'elsewhere' when its lease was taken over (before the hand-off, or during the
+ * send: the mark is then refused), or the error of a failed send.
  */
 async function sendHolding(
   deps: SendDeps,
   cause: string,
   row: SendRow,
   lease: ReturnType<typeof causeLease>,
-  slot: SendSlot,
 ): Promise<'sent' | 'elsewhere' | { error: unknown }> {
   if (!(await lease.take(row))) {
     deps.logger.warn({ deliveryId: row.id, cause }, 'mail lease taken over while waiting for a connection; not sent');
@@ -281,8 +280,6 @@ async function sendHolding(
     response = info.response ?? '';
   } catch (error) {
     return { error };
-  } finally {
-    slot.answered();
   }
   // Marked as soon as this mail is accepted (batched with other sends finishing now), not after its siblings.
   if (await markDeliveredSoon(deps.db, { id: row.id, token: row.lease_token, response }, deps.markCommit))
@@ -298,8 +295,8 @@ async function sendHolding(
 /**
  * Send the recorded mails of one cause. The delivery rows decide: claim them (pending, or a crashed
  * sender's lease ran out), send each with its stable Message-ID, mark them delivered (only while this
- * sender holds the lease). Each mail waits for a free SMTP connection (`slots`), and at most two mails
- * per connection are between hand-off and their committed mark: a crash there re-sends those with
+ * sender holds the lease). Each mail waits for a send slot (`slots`: one per SMTP connection, held from
+ * hand-off to committed mark), so at most one mail per connection awaits its mark: a crash re-sends those with
  * the same Message-ID once the lease is over, the one at-least-once edge, harmless to receivers that
  * de-duplicate by Message-ID (decision 007).
  */
@@ -314,7 +311,7 @@ export async function deliverCause(deps: SendDeps, cause: string, claimed?: Send
       const slot = await deps.slots.acquire();
       let outcome: Awaited<ReturnType<typeof sendHolding>>;
       try {
-        outcome = await sendHolding(deps, cause, row, lease, slot);
+        outcome = await sendHolding(deps, cause, row, lease);
       } finally {
         slot.release();
       }

@@ -53,7 +53,7 @@ export interface RunningWorker {
 }
 
 /** Send slots for a transport that does not say how many connections it has. */
-const DEFAULT_SMTP_CONNECTIONS = 5;
+const DEFAULT_SMTP_CONNECTIONS = 10;
 
 /**
  * One worker process: the outbox relay, the three queue consumers (outbox, mail, timers) and the
@@ -75,7 +75,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     db: o.db,
     queues,
     transport: metrics.countMails(o.transport),
-    // One slot per pooled SMTP connection (SMTP_POOL_SIZE), so no mail waits in the transport's queue.
+    // One slot per pooled SMTP connection (SMTP_POOL_SIZE), held until the mail's outcome is recorded.
     slots: createSendSlots(o.transport.connections ?? DEFAULT_SMTP_CONNECTIONS),
     from: o.mailFrom,
     leaseMs: o.mailLeaseMs,
