@@ -41,8 +41,7 @@ body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
 .inbox__views a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
 .inbox__filter-fields { display: flex; flex-wrap: wrap; gap: 1rem 1.5rem; align-items: flex-end; }
 .inbox__filter-buttons { display: flex; flex-wrap: wrap; gap: 1rem 1.5rem; align-items: center; margin-top: 1rem; }
-.inbox__action { margin: 0; }
-.inbox__action .kern-btn { min-width: max-content; white-space: nowrap; }
+.kern-btn.inbox__action { min-width: max-content; white-space: nowrap; }
 .saved-views { margin: 1.5rem 0; }
 .saved-views__list { display: flex; flex-wrap: wrap; gap: 0.5rem 2rem; list-style: none; margin: 0 0 1rem; padding: 0; }
 .saved-views__item { display: flex; align-items: center; gap: 0.5rem; }

@@ -91,6 +91,26 @@ describe('the inbox over HTTP', () => {
     expect(res.status).toBe(403);
   });
 
+  it('puts every row button in one form that holds the form token once', async () => {
+    const page = await wrl.request('/aufgaben');
+    const table = /<form method="post" action="\/aufgaben">([\s\S]*?)<\/form>/.exec(page.text)?.[1] ?? '';
+    expect(table.match(/name="_csrf"/g)).toHaveLength(1);
+    expect(table.match(/name="zurueck"/g)).toHaveLength(1);
+    expect(table.match(/formaction="\/aufgaben\/[0-9a-f-]{36}\/(uebernehmen|freigeben)"/g)).toHaveLength(
+      titles(page.text).length,
+    );
+  });
+
+  it('sends the table form submitted without a row button back to its inbox address', async () => {
+    const csrf = await wrl.csrf('/aufgaben');
+    const res = await wrl.request('/aufgaben', {
+      method: 'POST',
+      form: { _csrf: csrf, zurueck: '/aufgaben?ansicht=offen' },
+    });
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/aufgaben?ansicht=offen');
+  });
+
   it('sends a return address outside the inbox back to the inbox', async () => {
     const csrf = await wrl.csrf('/aufgaben');
     const list = await wrl.request('/aufgaben?ansicht=offen');

@@ -41,22 +41,23 @@ function SortHeader({ params, sort, label }: { params: InboxParams; sort: InboxS
   );
 }
 
-function RowAction({ ctx, row, returnTo }: { ctx: PageContext; row: InboxRow; returnTo: string }) {
+/** A row's claim or release button: it submits the table's one form to its own address. */
+function RowAction({ ctx, row }: { ctx: PageContext; row: InboxRow }) {
   if (row.status !== 'open') return null;
   const mine = row.claimedBy !== null && row.claimedBy === ctx.user?.actor.userId;
   if (row.claimedBy && !mine) return null;
   const action = mine ? 'freigeben' : 'uebernehmen';
   return (
-    <form method="post" action={`/aufgaben/${row.id}/${action}`} class="inbox__action">
-      <CsrfField token={ctx.csrfToken} />
-      <input type="hidden" name="zurueck" value={returnTo} />
-      <button type="submit" class="kern-btn kern-btn--secondary kern-btn--small">
-        <span class="kern-label">
-          {mine ? 'Freigeben' : 'Übernehmen'}
-          <span class="kern-sr-only">: {row.title ?? 'Steckbrief ohne Titel'}</span>
-        </span>
-      </button>
-    </form>
+    <button
+      type="submit"
+      formaction={`/aufgaben/${row.id}/${action}`}
+      class="kern-btn kern-btn--secondary kern-btn--small inbox__action"
+    >
+      <span class="kern-label">
+        {mine ? 'Freigeben' : 'Übernehmen'}
+        <span class="kern-sr-only">: {row.title ?? 'Steckbrief ohne Titel'}</span>
+      </span>
+    </button>
   );
 }
 
@@ -217,64 +218,71 @@ export function InboxPage({
           Keine Aufgaben in dieser Ansicht{filters.length || params.state ? ' mit diesen Filtern' : ''}.
         </p>
       ) : (
-        <div class="kern-table-responsive">
-          <table class="kern-table">
-            <caption class="kern-title">
-              {VIEW_LABELS[params.view]}: {countText(total)} {total === 1 ? 'Aufgabe' : 'Aufgaben'}
-              {pages > 1 ? `, Seite ${params.page} von ${pages}` : ''}
-            </caption>
-            <thead class="kern-table__head">
-              <tr class="kern-table__row">
-                <SortHeader params={params} sort="title" label="Projekt" />
-                <SortHeader params={params} sort="sponsor" label="Träger" />
-                <SortHeader params={params} sort="state" label="Stufe" />
-                <th scope="col" class="kern-table__header">
-                  Aufgabe
-                </th>
-                <SortHeader params={params} sort="due" label="Fällig" />
-                <SortHeader params={params} sort="claimed" label="In Bearbeitung von" />
-                <th scope="col" class="kern-table__header">
-                  <span class="kern-sr-only">Aktion</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody class="kern-table__body">
-              {rows.map((row) => (
-                <tr class="kern-table__row" key={row.id}>
-                  <th scope="row" class="kern-table__cell">
-                    <a class="kern-link" href={`/aufgaben/${row.id}?zurueck=${encodeURIComponent(here)}`}>
-                      {row.title ?? 'Steckbrief ohne Titel'}
-                    </a>
+        // One form for all rows' buttons, each naming its own address (`formaction`): one CSRF field
+        // per page instead of one per row. The form has no button of its own; should a browser ever
+        // submit it to its `action`, `POST /aufgaben` only leads back to the inbox.
+        <form method="post" action="/aufgaben">
+          <CsrfField token={ctx.csrfToken} />
+          <input type="hidden" name="zurueck" value={here} />
+          <div class="kern-table-responsive">
+            <table class="kern-table">
+              <caption class="kern-title">
+                {VIEW_LABELS[params.view]}: {countText(total)} {total === 1 ? 'Aufgabe' : 'Aufgaben'}
+                {pages > 1 ? `, Seite ${params.page} von ${pages}` : ''}
+              </caption>
+              <thead class="kern-table__head">
+                <tr class="kern-table__row">
+                  <SortHeader params={params} sort="title" label="Projekt" />
+                  <SortHeader params={params} sort="sponsor" label="Träger" />
+                  <SortHeader params={params} sort="state" label="Stufe" />
+                  <th scope="col" class="kern-table__header">
+                    Aufgabe
                   </th>
-                  <td class="kern-table__cell">{row.sponsor ?? '–'}</td>
-                  <td class="kern-table__cell">{stageLabel.get(row.state) ?? row.stateLabel.de}</td>
-                  <td class="kern-table__cell">{row.label.de}</td>
-                  <td class="kern-table__cell">
-                    {row.dueAt ? <time dateTime={row.dueAt}>{formatDate(row.dueAt)}</time> : '–'}
-                    {row.overdue ? (
-                      <>
-                        {' '}
-                        <StatusTag label="Überfällig" tone="danger" />
-                      </>
-                    ) : null}
-                    {row.closedAt ? (
-                      <>
-                        <br />
-                        erledigt am <time dateTime={row.closedAt}>{formatDate(row.closedAt)}</time>
-                      </>
-                    ) : null}
-                  </td>
-                  <td class="kern-table__cell">
-                    {row.claimedBy === ctx.user?.actor.userId ? 'Ihnen' : (row.claimedByName ?? 'niemandem')}
-                  </td>
-                  <td class="kern-table__cell">
-                    <RowAction ctx={ctx} row={row} returnTo={here} />
-                  </td>
+                  <SortHeader params={params} sort="due" label="Fällig" />
+                  <SortHeader params={params} sort="claimed" label="In Bearbeitung von" />
+                  <th scope="col" class="kern-table__header">
+                    <span class="kern-sr-only">Aktion</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody class="kern-table__body">
+                {rows.map((row) => (
+                  <tr class="kern-table__row" key={row.id}>
+                    <th scope="row" class="kern-table__cell">
+                      <a class="kern-link" href={`/aufgaben/${row.id}?zurueck=${encodeURIComponent(here)}`}>
+                        {row.title ?? 'Steckbrief ohne Titel'}
+                      </a>
+                    </th>
+                    <td class="kern-table__cell">{row.sponsor ?? '–'}</td>
+                    <td class="kern-table__cell">{stageLabel.get(row.state) ?? row.stateLabel.de}</td>
+                    <td class="kern-table__cell">{row.label.de}</td>
+                    <td class="kern-table__cell">
+                      {row.dueAt ? <time dateTime={row.dueAt}>{formatDate(row.dueAt)}</time> : '–'}
+                      {row.overdue ? (
+                        <>
+                          {' '}
+                          <StatusTag label="Überfällig" tone="danger" />
+                        </>
+                      ) : null}
+                      {row.closedAt ? (
+                        <>
+                          <br />
+                          erledigt am <time dateTime={row.closedAt}>{formatDate(row.closedAt)}</time>
+                        </>
+                      ) : null}
+                    </td>
+                    <td class="kern-table__cell">
+                      {row.claimedBy === ctx.user?.actor.userId ? 'Ihnen' : (row.claimedByName ?? 'niemandem')}
+                    </td>
+                    <td class="kern-table__cell">
+                      <RowAction ctx={ctx} row={row} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </form>
       )}
       {pages > 1 ? (
         <nav aria-label="Seiten" class="inbox__pages">

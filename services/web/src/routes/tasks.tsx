@@ -206,6 +206,13 @@ export function taskRoutes(pages: Router, web: Web): void {
     return getTask(engine, actor, id);
   };
 
+  // The inbox table's form, should a browser submit it without a row button's `formaction`: nothing
+  // to do, back to the list it came from.
+  pages.post('/aufgaben', (req, res) => {
+    if (!requireUser(req, res)) return;
+    res.redirect(303, safeInboxHref((req.body as FormBody).zurueck));
+  });
+
   pages.post('/aufgaben/:id/uebernehmen', async (req, res) => {
     const actor = requireUser(req, res);
     if (!actor) return;
