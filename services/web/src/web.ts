@@ -78,6 +78,9 @@ export function createWeb(deps: WebDeps) {
     };
   };
   const send = (res: Response, page: VNode, status = 200) => {
+    const html = Buffer.from(renderDocument(page), 'utf8');
+    // `res.end`, not `res.send`: a page is `no-store`, so the ETag that `send` would hash the whole page
+    // for is never used (the page is encoded once, here).
     res
       .status(status)
       .set({
@@ -88,8 +91,9 @@ export function createWeb(deps: WebDeps) {
         // Chromium then sends `Origin: null` with our own forms, and the Origin check refuses them.)
         'Referrer-Policy': 'same-origin',
         'X-Content-Type-Options': 'nosniff',
+        'Content-Length': String(html.length),
       })
-      .send(renderDocument(page));
+      .end(html);
   };
   /** How pages show a workflow's profiles, from its definition (the profile's version when given). */
   const presentationOf = (workflow: string, version?: number) =>

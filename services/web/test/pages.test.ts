@@ -194,4 +194,15 @@ describe('public Werkstatt pages', () => {
       expect(page.text).toContain('href="/barrierefreiheit"');
     }
   });
+
+  it('sends a page with its exact length, no-store and without an ETag', async () => {
+    const res = await fetch(new URL('/impressum', env.url));
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(res.headers.get('content-length')).toBe(String(body.length));
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('etag')).toBeNull();
+    const head = await fetch(new URL('/impressum', env.url), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(body.length));
+  });
 });
