@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -86,6 +87,67 @@ export function httpVariant(
           }
         });
       }),
+  };
+}
+
+/**
+ * People rather than a load generator: `sessions` users, each on its own keep-alive connection, load a
+ * page, read it for a while (exponentially distributed, `thinkMs` on average) and load the next. How
+ * many pages per second that asks for follows from the think time and the answers' speed.
+ */
+export function sessionsVariant(
+  name: string,
+  server: { url: string; pid: number },
+  sessions: number,
+  thinkMs: number,
+  next: () => { path: string; headers: Record<string, string> },
+): Variant {
+  const { hostname, port } = new URL(server.url);
+  const agents = Array.from({ length: sessions }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
+  const get = (agent: Agent) =>
+    new Promise<number>((resolve, reject) => {
+      const { path, headers } = next();
+      const req = request({ hostname, port, path, headers, agent }, (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  return {
+    name,
+    appPid: server.pid,
+    async run(ms) {
+      const latencies: number[] = [];
+      let errors = 0;
+      let firstError: string | undefined;
+      const start = performance.now();
+      const end = start + ms;
+      const think = () => new Promise((resolve) => setTimeout(resolve, -Math.log(1 - Math.random()) * thinkMs));
+      await Promise.all(
+        agents.map(async (agent) => {
+          // Sessions start spread over one think time, not all at once.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * thinkMs));
+          while (performance.now() < end) {
+            const sent = performance.now();
+            try {
+              const status = await get(agent);
+              if (status === 200) latencies.push(performance.now() - sent);
+              else {
+                errors++;
+                firstError ??= `HTTP ${status}`;
+              }
+            } catch (error) {
+              errors++;
+              firstError ??= String(error);
+            }
+            await think();
+          }
+        }),
+      );
+      return { ops: latencies.length, errors, firstError, elapsedMs: performance.now() - start, latencies };
+    },
   };
 }
 
