@@ -11,6 +11,7 @@ import * as m010 from './migrations/010_history_chain.js';
 import * as m011 from './migrations/011_privacy.js';
 import * as m012 from './migrations/012_oidc_views_notes.js';
 import * as m013 from './migrations/013_outbox_contract.js';
+import * as m014 from './migrations/014_tasks_claimed_idx.js';
 
 /** Migrations are imported statically so a bundled service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '011_privacy': m011,
   '012_oidc_views_notes': m012,
   '013_outbox_contract': m013,
+  '014_tasks_claimed_idx': m014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,5 @@
-import { inboxSummary } from '@steckbrief/engine';
+import { poolOf } from '@steckbrief/db';
+import { inboxPageWithSummary, inboxSummary } from '@steckbrief/engine';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type HttpClient, startWebTestEnv, type WebTestEnv } from './helpers.js';
@@ -43,5 +44,48 @@ describe('the inbox summary', () => {
     const page = await wrl.request('/aufgaben?ansicht=erledigt');
     expect(page.text).toContain('Erledigt <span class="inbox__count">(1000+)</span>');
     expect(page.text).toContain('Erledigt: 1000+ Aufgaben, Seite 1 von 40');
+  });
+
+  it("reads a reviewer's claimed tasks (Meine Aufgaben) as a range of the claimed-tasks index, not every open task of the group", async () => {
+    const { db } = env.database;
+    const actor = await env.actorOf(env.people.ministry);
+    const [profile] = await db.selectFrom('profiles').select('id').limit(1).execute();
+    // 3 000 open tasks of the MIL group, two of them claimed by the reviewer.
+    await sql`insert into tasks (profile_id, workflow_id, key, kind, state, assignee_role, assignee_scope, status, due_at, created_at, claimed_by)
+      select ${profile?.id}::uuid, 'lausitz-brandenburg', 'mil:' || i, 'ministry_statement', 'ministry_review', 'ministry', 'ministry:MIL',
+             'open', now() + i * interval '1 hour', now(), case when i <= 2 then ${actor.userId}::uuid end
+      from generate_series(1, 3000) i`.execute(db);
+    await sql`analyze tasks`.execute(db);
+    const pool = poolOf(db);
+    if (!pool) throw new Error('no pool');
+    const query = pool.query.bind(pool);
+    let statement: { text: string; values: unknown[] } | undefined;
+    (pool as { query: unknown }).query = (config: { text: string; values: unknown[] }) => {
+      // The worker of the test environment shares the pool: keep the inbox's statement only.
+      if (config.text?.includes('row_number() over')) statement = config;
+      return query(config as never);
+    };
+    try {
+      const page = await inboxPageWithSummary(env.deps, actor, { view: 'mine', limit: 25, offset: 0 });
+      expect(page.items.map((t) => t.claimedBy)).toEqual([actor.userId, actor.userId]);
+    } finally {
+      (pool as { query: unknown }).query = query;
+    }
+    if (!statement) throw new Error('no statement');
+    // The plan for these values, as PostgreSQL plans the named prepared statement's executions (a generic
+    // plan, with `status` a parameter, could use no partial index and costs more).
+    const client = await pool.connect();
+    try {
+      await client.query('set plan_cache_mode = force_custom_plan');
+      await client.query({ name: 'inbox_mine', text: statement.text, values: statement.values });
+      const params = statement.values.map((v) => (v instanceof Date ? v.toISOString() : v));
+      const literal = params.map((v) => `'${String(v).replaceAll("'", "''")}'`).join(', ');
+      const { rows } = await client.query(`explain (format json) execute inbox_mine(${literal})`);
+      const plan = JSON.stringify(rows[0]);
+      expect(plan).toContain('tasks_open_claimed_due_idx');
+    } finally {
+      await client.query('reset plan_cache_mode');
+      client.release(true);
+    }
   });
 });
