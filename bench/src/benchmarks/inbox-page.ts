@@ -12,11 +12,7 @@ const PROFILES = 100_000;
 const RAW_SERVER = fileURLToPath(new URL('../lib/raw-inbox-server.ts', import.meta.url));
 
 /** The raw baseline (`lib/raw-inbox-server.ts`) around the real page's shell; resolves with its URL and pid. */
-export async function startRawServer(
-  ctx: BenchContext,
-  database: TestDatabase,
-  shell: { before: string; after: string },
-) {
+async function startRawServer(ctx: BenchContext, database: TestDatabase, shell: { before: string; after: string }) {
   const child = fork(RAW_SERVER, [], {
     env: {
       ...process.env,
@@ -43,7 +39,7 @@ export async function startRawServer(
 }
 
 /** The page split around its table body: what the raw baseline writes around its own rows. */
-export async function pageShell(url: string, cookie: string) {
+async function pageShell(url: string, cookie: string) {
   const html = await (await fetch(`${url}/aufgaben`, { headers: { cookie } })).text();
   const open = '<tbody class="kern-table__body">';
   const start = html.indexOf(open) + open.length;

@@ -11,9 +11,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDb, poolOf } from '@steckbrief/db';
-import pg from 'pg';
 import { inboxPageWithSummary } from '@steckbrief/engine';
 import { buildRegistry } from '@steckbrief/workflows';
+import pg from 'pg';
 
 const url = process.env.BENCH_DATABASE_URL as string;
 const schema = process.env.BENCH_SCHEMA as string;
