@@ -7,7 +7,9 @@ import { type Kysely, sql } from 'kysely';
  * index; docs/benchmarks.md). Only open tasks, like `tasks_open_group_due_idx`.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`create index tasks_open_claimed_due_idx on tasks (claimed_by, due_at, id) where status = 'open'`.execute(db);
+  await sql`create index tasks_open_claimed_due_idx on tasks (claimed_by, due_at, id) where status = 'open'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
