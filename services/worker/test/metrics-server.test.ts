@@ -38,7 +38,9 @@ function parseMetrics(text: string): Sample[] {
   const samples: Sample[] = [];
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$/.exec(line);
+    // prom-client writes a gauge without samples yet (the event loop lag, early on) as `Nan`; Prometheus reads
+    // NaN in any case.
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.e+-]+|NaN|Nan|[+-]Inf)$/.exec(line);
     if (!m) throw new Error(`not Prometheus text: ${line}`);
     samples.push({ name: m[1] as string, labels: m[2] ?? '', value: Number(m[3]) });
   }
