@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiKillDuringBatch,
@@ -48,7 +49,7 @@ afterAll(async () => {
       writeSection(
         'faults',
         [
-          `Produced by \`pnpm test:system:full\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC at commit \`${commit}\` (2-core machine shared with other work; ${h.load.acks.length} acknowledged changes in all).`,
+          `Produced by \`pnpm test:system:full\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC at commit \`${commit}\` (${cpus().length}-core machine; ${h.load.acks.length} acknowledged changes in all).`,
           '',
           faultTable(results),
           '',
