@@ -1,6 +1,5 @@
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import { createTestDatabase } from '@steckbrief/db/testing';
 import { stats } from '../lib/measure.js';
 import type { BenchContext, Benchmark, BenchResult, Check, ResultRow } from '../lib/types.js';
 import { addUser, signIn } from '../workloads/web.js';
@@ -10,33 +9,6 @@ import { httpVariant, sessionsVariant, startServer } from './web.js';
 
 const PROFILES = 100_000;
 const RAW_SERVER = fileURLToPath(new URL('../lib/raw-inbox-server.ts', import.meta.url));
-
-/** The raw baseline (`lib/raw-inbox-server.ts`) around the real page's shell; resolves with its URL and pid. */
-async function startRawServer(ctx: BenchContext, database: TestDatabase, shell: { before: string; after: string }) {
-  const child = fork(RAW_SERVER, [], {
-    env: {
-      ...process.env,
-      BENCH_DATABASE_URL: database.url,
-      BENCH_SCHEMA: database.schema,
-      BENCH_POOL_MAX: String(ctx.options.callers),
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { port: number }).port));
-    child.once('exit', (code) => reject(new Error(`raw server exited with ${code}`)));
-    child.send({ shell });
-  });
-  ctx.defer(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send('stop');
-      }),
-  );
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid as number };
-}
 
 /** The page split around its table body: what the raw baseline writes around its own rows. */
 async function pageShell(url: string, cookie: string) {
@@ -90,7 +62,8 @@ export const inboxPage: Benchmark = {
       return () => ({ path, headers: { cookie: cookies[n++ % cookies.length] as string } });
     };
     const real = await pageShell(server.url, cookies[0] as string);
-    const raw = await startRawServer(ctx, database, real.shell);
+    // The raw baseline around the real page's shell.
+    const raw = await startServer(ctx, database, { entry: RAW_SERVER, hello: { shell: real.shell } });
     const rawBytes = Buffer.byteLength(
       await (await fetch(`${raw.url}/aufgaben`, { headers: { cookie: cookies[0] as string } })).text(),
     );

@@ -17,9 +17,16 @@ import { interleaved } from './transitions.js';
 
 const SERVER = fileURLToPath(new URL('../lib/http-server.ts', import.meta.url));
 
-/** The real API process (which serves the web pages too) on its own schema; resolves with its URL and pid. */
-export async function startServer(ctx: BenchContext, database: TestDatabase): Promise<{ url: string; pid: number }> {
-  const child = fork(SERVER, [], {
+/**
+ * The real API process (which serves the web pages too) on its own schema, or another server entry
+ * (`entry`, sent `hello` once forked) that reports its port the same way; resolves with its URL and pid.
+ */
+export async function startServer(
+  ctx: BenchContext,
+  database: TestDatabase,
+  { entry = SERVER, hello }: { entry?: string; hello?: unknown } = {},
+): Promise<{ url: string; pid: number }> {
+  const child = fork(entry, [], {
     env: {
       ...process.env,
       BENCH_DATABASE_URL: database.url,
@@ -33,7 +40,8 @@ export async function startServer(ctx: BenchContext, database: TestDatabase): Pr
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
-    child.once('exit', (code) => reject(new Error(`API server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`server ${entry} exited with ${code}`)));
+    if (hello !== undefined) child.send(hello as object);
   });
   ctx.defer(
     () =>
