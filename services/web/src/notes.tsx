@@ -2,7 +2,7 @@
 /** @jsxImportSource preact */
 import { addNote, getProfile, NOTE_MAX_LENGTH, ValidationFailed } from '@steckbrief/engine';
 import type { Router } from 'express';
-import { CsrfField, ErrorSummary, Layout, type PageContext } from './components.js';
+import { CsrfField, ErrorMessage, ErrorSummary, Layout, type PageContext } from './components.js';
 import { UUID, type Web } from './web.js';
 
 /** Where the note form returns to: the task page or the profile page it was sent from, nothing else. */
@@ -40,15 +40,7 @@ export function NoteForm({
         <div class="kern-hint" id="notiz-text-hinweis">
           Nur für die prüfenden Stellen sichtbar, nie für den Projektträger. Höchstens {NOTE_MAX_LENGTH} Zeichen.
         </div>
-        {error ? (
-          <p class="kern-error" id="notiz-text-fehler">
-            <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
-            <span class="kern-body">
-              <span class="kern-sr-only">Fehler: </span>
-              {error}
-            </span>
-          </p>
-        ) : null}
+        <ErrorMessage id="notiz-text" error={error} />
         <textarea
           class={`kern-form-input__input${error ? ' kern-form-input__input--error' : ''}`}
           rows={4}

@@ -1,7 +1,15 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
 import type { AttachmentList } from '@steckbrief/engine';
-import { CsrfField, ErrorSummary, type FieldError, Layout, type PageContext, SubmitButton } from '../components.js';
+import {
+  CsrfField,
+  ErrorMessage,
+  ErrorSummary,
+  type FieldError,
+  Layout,
+  type PageContext,
+  SubmitButton,
+} from '../components.js';
 import { formatDateTime } from '../format.js';
 
 const MB = 1024 * 1024;
@@ -113,15 +121,7 @@ export function AttachmentsPage({
               aria-describedby={kindError ? 'art-fehler' : undefined}
             >
               <legend class="kern-label">Art der Anlage</legend>
-              {kindError ? (
-                <p class="kern-error" id="art-fehler">
-                  <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
-                  <span class="kern-body">
-                    <span class="kern-sr-only">Fehler: </span>
-                    {kindError}
-                  </span>
-                </p>
-              ) : null}
+              <ErrorMessage id="art" error={kindError} />
               <div class="kern-fieldset__body">
                 {kinds.map(([value, label], i) => (
                   <div class="kern-form-check" key={value}>
@@ -148,15 +148,7 @@ export function AttachmentsPage({
                 {Math.round(list.maxFileBytes / MB)} MB je Datei und {Math.round(list.maxTotalBytes / MB)} MB insgesamt.
                 Bisher belegt: {formatSize(list.totalBytes)}.
               </div>
-              {fileError ? (
-                <p class="kern-error" id="datei-fehler">
-                  <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
-                  <span class="kern-body">
-                    <span class="kern-sr-only">Fehler: </span>
-                    {fileError}
-                  </span>
-                </p>
-              ) : null}
+              <ErrorMessage id="datei" error={fileError} />
               <input
                 class="kern-form-input__input"
                 type="file"

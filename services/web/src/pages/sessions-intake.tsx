@@ -1,7 +1,15 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
 import type { ProfileSummary } from '@steckbrief/engine';
-import { CsrfField, ErrorSummary, type FieldError, Layout, type PageContext, StatusTag } from '../components.js';
+import {
+  CsrfField,
+  ErrorMessage,
+  ErrorSummary,
+  type FieldError,
+  Layout,
+  type PageContext,
+  StatusTag,
+} from '../components.js';
 import { formatDate } from '../format.js';
 import type { EventForm } from '../task-forms.js';
 
@@ -80,15 +88,7 @@ export function BulkEventPage({
             aria-describedby={errors.has('auswahl') ? 'auswahl-fehler' : undefined}
           >
             <legend class="kern-label">Steckbriefe</legend>
-            {errors.has('auswahl') ? (
-              <p class="kern-error" id="auswahl-fehler">
-                <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
-                <span class="kern-body">
-                  <span class="kern-sr-only">Fehler: </span>
-                  {errors.get('auswahl')}
-                </span>
-              </p>
-            ) : null}
+            <ErrorMessage id="auswahl" error={errors.get('auswahl')} />
             <div class="kern-fieldset__body">
               {profiles.map((p, i) => (
                 <div class="kern-form-check" key={p.id}>
@@ -117,15 +117,7 @@ export function BulkEventPage({
                 <label class="kern-label" for={id}>
                   {field.label}
                 </label>
-                {error ? (
-                  <p class="kern-error" id={`${id}-fehler`}>
-                    <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
-                    <span class="kern-body">
-                      <span class="kern-sr-only">Fehler: </span>
-                      {error}
-                    </span>
-                  </p>
-                ) : null}
+                <ErrorMessage id={id} error={error} />
                 {field.options.length ? (
                   <div class="kern-form-input__select-wrapper">
                     <select

@@ -1,7 +1,15 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
 import type { ProfileView } from '@steckbrief/engine';
-import { CsrfField, ErrorSummary, type FieldError, Layout, type PageContext, SubmitButton } from '../components.js';
+import {
+  CsrfField,
+  ErrorMessage,
+  ErrorSummary,
+  type FieldError,
+  Layout,
+  type PageContext,
+  SubmitButton,
+} from '../components.js';
 
 /** Withdrawing is final: it asks for confirmation on a page of its own (GOV.UK). */
 export function WithdrawPage({
@@ -39,15 +47,7 @@ export function WithdrawPage({
           <label class="kern-label" for="reason">
             Grund<span class="kern-label__optional"> (optional)</span>
           </label>
-          {error ? (
-            <p class="kern-error" id="reason-fehler">
-              <span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true" />
-              <span class="kern-body">
-                <span class="kern-sr-only">Fehler: </span>
-                {error}
-              </span>
-            </p>
-          ) : null}
+          <ErrorMessage id="reason" error={error} />
           <textarea
             class={`kern-form-input__input${error ? ' kern-form-input__input--error' : ''}`}
             id="reason"
