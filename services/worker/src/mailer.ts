@@ -14,15 +14,27 @@ import {
   markSendFailed,
   renewLeases,
 } from './deliveries.js';
-import type { SendSlots } from './send-slots.js';
+import type { SendSlot, SendSlots } from './send-slots.js';
 
 export interface SentInfo {
   response: string;
 }
 
+/** A ready-made message for the transport. */
+export interface OutgoingMessage {
+  envelope: { from: string; to: string[] };
+  raw: Buffer;
+  /**
+   * Called once the envelope and the body are on their way; the message's final dot (after which the
+   * server may accept it) is sent only when this resolves. Rejecting breaks the message off: the
+   * server discards it, and the send fails with that error.
+   */
+  beforeEnd(): Promise<void>;
+}
+
 /** What the worker needs of an SMTP client: nodemailer's pooled transport, sending ready-made messages. */
 export interface MailTransport {
-  sendMail(message: { envelope: { from: string; to: string[] }; raw: Buffer }): Promise<SentInfo>;
+  sendMail(message: OutgoingMessage): Promise<SentInfo>;
   close(): void;
   /** How many messages it sends at once (pooled connections); the worker hands it no more than that. */
   readonly connections?: number;
@@ -156,13 +168,30 @@ export function createSmtpTransport(url: string, poolSize: number): MailTranspor
   const pool = (mailer as unknown as { transporter: PoolTransport }).transporter;
   return {
     connections: poolSize,
-    sendMail({ envelope, raw }) {
+    sendMail({ envelope, raw, beforeEnd }) {
+      let end: Promise<void> | undefined;
       const message = {
         getEnvelope: () => envelope,
         messageId: () => messageIdOf(raw),
         getHeader: (key: string) => (key.toLowerCase() === 'message-id' ? messageIdOf(raw) : undefined),
-        // A fresh stream per attempt: the pool re-sends a message whose connection closed before it went out.
-        createReadStream: () => Readable.from([raw], { objectMode: false }),
+        // A fresh stream per attempt: the pool re-sends a message whose connection closed before it went
+        // out. The connection reads it once the server has answered DATA: the body goes out at once, and
+        // the stream ends (nodemailer then writes the final dot) only when `beforeEnd` allows it.
+        createReadStream: () => {
+          let read = false;
+          return new Readable({
+            read() {
+              if (read) return;
+              read = true;
+              this.push(raw);
+              end ??= beforeEnd();
+              end.then(
+                () => this.push(null),
+                (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
+              );
+            },
+          });
+        },
       };
       return new Promise<SentInfo>((resolve, reject) =>
         pool.send({ data: {}, message }, (err, info) =>
@@ -256,49 +285,67 @@ function causeLease(deps: SendDeps, rows: SendRow[]) {
 }
 
 /**
- * Hand one row to SMTP and record its delivery, while the caller holds a send slot (given back once the
- * outcome is recorded): 'elsewhere' when its lease was taken over (before the hand-off, or during the
- * send: the mark is then refused), or the error of a failed send.
+ * Hand one row to SMTP and record its delivery: 'elsewhere' when its lease was taken over (before the
+ * hand-off, or during the send: the mark is then refused), or the error of a failed send. The mail holds
+ * a connection from hand-off to the server's answer, and a completion place from its final dot to its
+ * committed mark (`SendSlots`), so a connection carries the next mail's envelope and body while this
+ * one's mark is on its way.
  */
-async function sendHolding(
+async function sendRow(
   deps: SendDeps,
   cause: string,
   row: SendRow,
   lease: ReturnType<typeof causeLease>,
 ): Promise<'sent' | 'elsewhere' | { error: unknown }> {
-  if (!(await lease.take(row))) {
-    deps.logger.warn({ deliveryId: row.id, cause }, 'mail lease taken over while waiting for a connection; not sent');
-    return 'elsewhere';
-  }
-  let response: string;
+  const connection = await deps.slots.connection();
+  let completion: Promise<SendSlot> | undefined;
   try {
-    const raw = await composeMessage(deps.from, row);
-    const info = await deps.transport.sendMail({
-      envelope: { from: envelopeAddress(deps.from), to: [row.email] },
-      raw,
-    });
-    response = info.response ?? '';
-  } catch (error) {
-    return { error };
+    if (!(await lease.take(row))) {
+      deps.logger.warn({ deliveryId: row.id, cause }, 'mail lease taken over while waiting for a connection; not sent');
+      return 'elsewhere';
+    }
+    let response: string;
+    try {
+      const raw = await composeMessage(deps.from, row);
+      const info = await deps.transport.sendMail({
+        envelope: { from: envelopeAddress(deps.from), to: [row.email] },
+        raw,
+        beforeEnd: async () => {
+          completion = deps.slots.completion();
+          await completion;
+          // Waiting for a place (the marks of earlier mails) must not outlast the lease's second half.
+          if (row.leaseEnds - performance.now() < deps.leaseMs / 2)
+            throw new Error('mail lease ran low before the message was complete; broken off, to be sent again');
+        },
+      });
+      response = info.response ?? '';
+    } catch (error) {
+      return { error };
+    } finally {
+      connection.release();
+    }
+    // Marked as soon as this mail is accepted (batched with other sends finishing now), not after its siblings.
+    if (await markDeliveredSoon(deps.db, { id: row.id, token: row.lease_token, response }, deps.markCommit))
+      return 'sent';
+    deps.onMarkRefused?.();
+    deps.logger.warn(
+      { deliveryId: row.id, cause },
+      'delivered mark refused: the lease was taken over during the send, so this mail may have gone out twice',
+    );
+    return 'elsewhere';
+  } finally {
+    connection.release();
+    // Given back once the outcome is in; a place still being waited for when the send failed, once granted.
+    void completion?.then((place) => place.release());
   }
-  // Marked as soon as this mail is accepted (batched with other sends finishing now), not after its siblings.
-  if (await markDeliveredSoon(deps.db, { id: row.id, token: row.lease_token, response }, deps.markCommit))
-    return 'sent';
-  deps.onMarkRefused?.();
-  deps.logger.warn(
-    { deliveryId: row.id, cause },
-    'delivered mark refused: the lease was taken over during the send, so this mail may have gone out twice',
-  );
-  return 'elsewhere';
 }
 
 /**
  * Send the recorded mails of one cause. The delivery rows decide: claim them (pending, or a crashed
  * sender's lease ran out), send each with its stable Message-ID, mark them delivered (only while this
- * sender holds the lease). Each mail waits for a send slot (`slots`: one per SMTP connection, held from
- * hand-off to committed mark), so at most one mail per connection awaits its mark: a crash re-sends those with
- * the same Message-ID once the lease is over, the one at-least-once edge, harmless to receivers that
- * de-duplicate by Message-ID (decision 007).
+ * sender holds the lease). At most one mail per SMTP connection is between its final dot and its
+ * committed mark (`SendSlots`): a crash re-sends those with the same Message-ID once the lease is over,
+ * the one at-least-once edge, harmless to receivers that de-duplicate by Message-ID (decision 007).
  */
 export async function deliverCause(deps: SendDeps, cause: string, claimed?: SendRow[]): Promise<CauseOutcome> {
   const rows = claimed ?? (await claimCause(deps.db, cause, deps.leaseMs));
@@ -308,13 +355,7 @@ export async function deliverCause(deps: SendDeps, cause: string, claimed?: Send
   let elsewhere = 0;
   await Promise.all(
     rows.map(async (row) => {
-      const slot = await deps.slots.acquire();
-      let outcome: Awaited<ReturnType<typeof sendHolding>>;
-      try {
-        outcome = await sendHolding(deps, cause, row, lease);
-      } finally {
-        slot.release();
-      }
+      const outcome = await sendRow(deps, cause, row, lease);
       if (outcome === 'sent') sent++;
       else if (outcome === 'elsewhere') elsewhere++;
       else {

@@ -75,7 +75,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     db: o.db,
     queues,
     transport: metrics.countMails(o.transport),
-    // One slot per pooled SMTP connection (SMTP_POOL_SIZE), held until the mail's outcome is recorded.
+    // Per pooled SMTP connection (SMTP_POOL_SIZE): one mail handed over, one between final dot and recorded outcome.
     slots: createSendSlots(o.transport.connections ?? DEFAULT_SMTP_CONNECTIONS),
     from: o.mailFrom,
     leaseMs: o.mailLeaseMs,
