@@ -96,13 +96,16 @@ export const mail: Benchmark = {
         startedAt.set(id, performance.now());
         await applyEvent(deps, applicant, { profileId: id, type: 'SUBMIT' });
       });
+      const submittedMs = performance.now() - t0;
+      const sentBySubmitEnd = sink.count() - before;
       await sink.waitFor(before + profiles * MAILS_PER_SUBMIT, 300_000);
       const elapsedMs = performance.now() - t0;
       const cpu = { appMs: await stopApp(), pgMs: (await stopPg()).pgMs };
       const [benchMs, redisMs, ...workerMs] = await Promise.all(parts.map((stop) => stop()));
       ctx.log(
         `mail: whole path CPU: bench ${benchMs?.toFixed(0)} ms, worker(s) ${workerMs.map((w) => w.toFixed(0)).join(' + ')} ms, ` +
-          `redis ${redisMs?.toFixed(0)} ms, PostgreSQL ${cpu.pgMs.toFixed(0)} ms in ${elapsedMs.toFixed(0)} ms wall`,
+          `redis ${redisMs?.toFixed(0)} ms, PostgreSQL ${cpu.pgMs.toFixed(0)} ms in ${elapsedMs.toFixed(0)} ms wall; ` +
+          `SUBMITs done after ${submittedMs.toFixed(0)} ms with ${sentBySubmitEnd} mails sent`,
       );
       cpuSplit = {
         bench: benchMs ?? 0,
