@@ -1,10 +1,13 @@
+import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { type Actor, applyEvent, createProfile } from '@steckbrief/engine';
+import { fileURLToPath } from 'node:url';
+import { type Actor, createProfile } from '@steckbrief/engine';
 import { buildRegistry } from '@steckbrief/workflows';
 import { createTransport } from 'nodemailer';
 import type { Sample } from '../lib/measure.js';
 import { stats } from '../lib/measure.js';
 import { cpuWindow } from '../lib/proc-cpu.js';
+import type { SubmitDone, SubmitRequest } from '../lib/submitter.js';
 import type { BenchContext, Benchmark, BenchResult } from '../lib/types.js';
 import { workerBenchEnv } from '../lib/worker-env.js';
 import { startWorkerProcess } from '../lib/worker-process.js';
@@ -20,6 +23,40 @@ const APPLICANTS = 4;
 const OFFICE = 4;
 const MAILS_PER_SUBMIT = APPLICANTS + OFFICE;
 
+/** The SUBMITs' own process (`lib/submitter.ts`), as the API is its own process when deployed. */
+async function startSubmitter(ctx: BenchContext, database: { url: string; schema: string }) {
+  const child = fork(fileURLToPath(new URL('../lib/submitter.ts', import.meta.url)), [], {
+    // PGAPPNAME comes along: its PostgreSQL backends count as the bench's (lib/cpu.ts).
+    env: { ...process.env, BENCH_DATABASE_URL: database.url, BENCH_SCHEMA: database.schema },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: process.execArgv,
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`submitter exited with ${code}`)));
+  });
+  ctx.defer(
+    () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  );
+  return {
+    pid: child.pid as number,
+    /** SUBMIT every profile; resolves with when each SUBMIT was sent, in this process's `performance.now()`. */
+    submit(request: SubmitRequest): Promise<Map<string, number>> {
+      return new Promise((resolve) => {
+        child.once('message', (m) =>
+          resolve(new Map((m as SubmitDone).startedAt.map(([id, at]) => [id, at - performance.timeOrigin]))),
+        );
+        child.send(request);
+      });
+    },
+  };
+}
+
 async function inParallel<T>(items: T[], callers: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
@@ -33,7 +70,7 @@ export const mail: Benchmark = {
   name: 'mail',
   title: 'Mails through the whole path vs. nodemailer straight to the sink',
   description:
-    `whole path: ${CALLERS} callers SUBMIT ${PROFILES} draft profiles (applyEvent); each SUBMIT commits one outbox row with two notices ` +
+    `whole path: ${CALLERS} callers SUBMIT ${PROFILES} draft profiles (applyEvent, in a process of their own, as the API is); each SUBMIT commits one outbox row with two notices ` +
     `(${MAILS_PER_SUBMIT} mails: ${APPLICANTS} applicants, ${OFFICE} WRL members) and its task changes; the worker (its own process, as deployed; ${POOL} pooled SMTP ` +
     'connections, concurrency 16) relays it (LISTEN/NOTIFY), records the mails and timers and sends; timed from the first SUBMIT to the last ' +
     `message accepted by an in-process SMTP sink. direct: the same rendered mails (read back from the delivery log) sent by ` +
@@ -43,8 +80,8 @@ export const mail: Benchmark = {
     const { database, redis, sink } = await workerBenchEnv(ctx, 'bench_mail');
     const registry = buildRegistry();
     const deps = { db: database.db, registry };
-    // The worker runs as its own process, as deployed (the API is another); this process plays the
-    // API (the SUBMITs), the SMTP sink and the direct sender.
+    // The worker runs as its own process, as deployed, and so do the SUBMITs (the API); this process
+    // plays the SMTP sink and the direct sender.
     const workerEnv = {
       DATABASE_URL: database.url,
       DATABASE_SCHEMA: database.schema,
@@ -60,7 +97,8 @@ export const mail: Benchmark = {
     };
     const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorkerProcess(workerEnv)));
     ctx.defer(() => Promise.all(workers.map((w) => w.stop())).then(() => undefined));
-    const appPids = [process.pid, redis.pid, ...workers.map((w) => w.child.pid as number)];
+    const api = await startSubmitter(ctx, database);
+    const appPids = [process.pid, api.pid, redis.pid, ...workers.map((w) => w.child.pid as number)];
 
     const people: Actor[] = [];
     for (let i = 0; i < APPLICANTS + OFFICE; i++) {
@@ -80,35 +118,32 @@ export const mail: Benchmark = {
     }
     const applicant = people[0] as Actor;
 
-    let cpuSplit = { bench: 0, workers: 0, redis: 0, pg: 0, wall: 0 };
+    let cpuSplit = { bench: 0, api: 0, workers: 0, redis: 0, pg: 0, wall: 0 };
     const pathRound = async (profiles: number): Promise<Sample> => {
       const ids: string[] = [];
       for (let i = 0; i < profiles; i++) {
         ids.push((await createProfile(deps, applicant, { data: completeProfileData(i) })).id);
       }
       const before = sink.count();
-      const startedAt = new Map<string, number>();
       const stopPg = await ctx.cpu.start();
       const stopApp = await cpuWindow(appPids);
       const parts = await Promise.all(appPids.map((pid) => cpuWindow([pid])));
       const t0 = performance.now();
-      await inParallel(ids, CALLERS, async (id) => {
-        startedAt.set(id, performance.now());
-        await applyEvent(deps, applicant, { profileId: id, type: 'SUBMIT' });
-      });
+      const startedAt = await api.submit({ ids, actor: applicant, callers: CALLERS });
       const submittedMs = performance.now() - t0;
       const sentBySubmitEnd = sink.count() - before;
       await sink.waitFor(before + profiles * MAILS_PER_SUBMIT, 300_000);
       const elapsedMs = performance.now() - t0;
       const cpu = { appMs: await stopApp(), pgMs: (await stopPg()).pgMs };
-      const [benchMs, redisMs, ...workerMs] = await Promise.all(parts.map((stop) => stop()));
+      const [benchMs, apiMs, redisMs, ...workerMs] = await Promise.all(parts.map((stop) => stop()));
       ctx.log(
-        `mail: whole path CPU: bench ${benchMs?.toFixed(0)} ms, worker(s) ${workerMs.map((w) => w.toFixed(0)).join(' + ')} ms, ` +
+        `mail: whole path CPU: bench (sink) ${benchMs?.toFixed(0)} ms, SUBMITs ${apiMs?.toFixed(0)} ms, worker(s) ${workerMs.map((w) => w.toFixed(0)).join(' + ')} ms, ` +
           `redis ${redisMs?.toFixed(0)} ms, PostgreSQL ${cpu.pgMs.toFixed(0)} ms in ${elapsedMs.toFixed(0)} ms wall; ` +
           `SUBMITs done after ${submittedMs.toFixed(0)} ms with ${sentBySubmitEnd} mails sent`,
       );
       cpuSplit = {
         bench: benchMs ?? 0,
+        api: apiMs ?? 0,
         workers: workerMs.reduce((a, b) => a + b, 0),
         redis: redisMs ?? 0,
         pg: cpu.pgMs,
@@ -208,10 +243,10 @@ export const mail: Benchmark = {
       checks: [{ label: 'whole path / direct (mails/s)', value: p.perSecond / d.perSecond, op: '>=', target: 0.8 }],
       notes: [
         `delivery log after the run: ${failed.length} mails not delivered`,
-        'app CPU = bench process (SUBMITs, SMTP sink, direct sender) + worker process + redis-server; PG CPU = the backends of ' +
+        'app CPU = bench process (SMTP sink, direct sender) + SUBMIT process + worker process + redis-server; PG CPU = the backends of ' +
           'bench and worker connections. Both variants pay for the sink; the whole path also pays for the transitions.',
         `last whole-path round: the worker process${WORKERS > 1 ? 'es' : ''} used ${cpuSplit.workers.toFixed(0)} ms CPU in ${cpuSplit.wall.toFixed(0)} ms ` +
-          `(${((100 * cpuSplit.workers) / cpuSplit.wall / WORKERS).toFixed(0)} % of ${WORKERS} core${WORKERS > 1 ? 's' : ''}); bench process ${cpuSplit.bench.toFixed(0)} ms, ` +
+          `(${((100 * cpuSplit.workers) / cpuSplit.wall / WORKERS).toFixed(0)} % of ${WORKERS} core${WORKERS > 1 ? 's' : ''}); bench process (sink) ${cpuSplit.bench.toFixed(0)} ms, SUBMIT process ${cpuSplit.api.toFixed(0)} ms, ` +
           `redis ${cpuSplit.redis.toFixed(0)} ms, PostgreSQL ${cpuSplit.pg.toFixed(0)} ms`,
         `CPU per mail, all processes: whole path ${(p.appCpuPerOp + p.pgCpuPerOp).toFixed(2)} ms, direct ${(d.appCpuPerOp + d.pgCpuPerOp).toFixed(2)} ms ` +
           `(ratio ${((d.appCpuPerOp + d.pgCpuPerOp) / (p.appCpuPerOp + p.pgCpuPerOp)).toFixed(2)}); on 2 cores throughput follows CPU.`,
