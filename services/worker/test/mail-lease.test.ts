@@ -200,4 +200,38 @@ describe('the mail lease', () => {
       await sink.close();
     }
   }, 30_000);
+
+  it('breaks a message off before its final dot when waiting for a completion place outlasted half the lease, and keeps the mail for another attempt', async () => {
+    const sink = await startSmtpSink();
+    const {
+      cause,
+      ids: [id],
+    } = await pendingMails([people.wrl1]);
+    if (!id) throw new Error('no delivery row');
+    const send = sendDeps(sink.url, 1_000, () => undefined);
+    try {
+      // The only completion place is held (as by a mail whose mark waits for PostgreSQL) past half the lease.
+      const held = await send.slots.completion();
+      const sending = deliverCause(send, cause);
+      await new Promise((r) => setTimeout(r, 700));
+      held.release();
+      const outcome = await sending;
+
+      expect(outcome).toMatchObject({ sent: 0, retry: 1 });
+      expect(sink.messages.length).toBe(0);
+      const row = await database.db
+        .selectFrom('mail_deliveries')
+        .select(['status', 'attempts', 'last_error'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(row.last_error).toContain('mail lease ran low before the message was complete');
+      // The connection pool goes on: the next attempt is delivered.
+      expect((await deliverCause(send, cause)).sent).toBe(1);
+      expect(sink.messages.length).toBe(1);
+    } finally {
+      send.transport.close();
+      await sink.close();
+    }
+  }, 30_000);
 });
