@@ -1,8 +1,8 @@
-import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { issueToken } from '@steckbrief/api';
 import autocannon from 'autocannon';
+import { forkChild } from '../lib/child.js';
 import type { Sample } from '../lib/measure.js';
 import { stats } from '../lib/measure.js';
 import type { BenchContext, Benchmark, BenchResult } from '../lib/types.js';
@@ -16,31 +16,13 @@ const SERVER = fileURLToPath(new URL('../lib/http-server.ts', import.meta.url));
 /** Start the real API in a child process (same tsx loader as this process); resolves with its base URL. */
 export function startApiServer(ctx: BenchContext): Promise<{ url: string; pid: number }> {
   return ctx.once('api-server', async () => {
-    const child = fork(SERVER, [], {
-      env: {
-        ...process.env,
-        BENCH_DATABASE_URL: ctx.database.url,
-        BENCH_SCHEMA: ctx.database.schema,
-        BENCH_POOL_MAX: String(ctx.options.callers),
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API server (open it in Chrome DevTools).
-      execArgv: process.env.BENCH_CPU_PROF
-        ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-        : process.execArgv,
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API server (open it in Chrome DevTools).
+    const { child, first } = await forkChild(ctx, SERVER, {
+      BENCH_DATABASE_URL: ctx.database.url,
+      BENCH_SCHEMA: ctx.database.schema,
+      BENCH_POOL_MAX: String(ctx.options.callers),
     });
-    const port = await new Promise<number>((resolve, reject) => {
-      child.once('message', (m) => resolve((m as { port: number }).port));
-      child.once('exit', (code) => reject(new Error(`API server exited with ${code}`)));
-    });
-    ctx.defer(
-      () =>
-        new Promise<void>((resolve) => {
-          child.once('exit', () => resolve());
-          child.send('stop');
-        }),
-    );
-    return { url: `http://127.0.0.1:${port}`, pid: child.pid as number };
+    return { url: `http://127.0.0.1:${(first as { port: number }).port}`, pid: child.pid as number };
   });
 }
 

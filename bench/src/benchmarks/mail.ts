@@ -1,9 +1,9 @@
-import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type Actor, createProfile } from '@steckbrief/engine';
 import { buildRegistry } from '@steckbrief/workflows';
 import { createTransport } from 'nodemailer';
+import { forkChild } from '../lib/child.js';
 import type { Sample } from '../lib/measure.js';
 import { stats } from '../lib/measure.js';
 import { cpuWindow } from '../lib/proc-cpu.js';
@@ -25,24 +25,10 @@ const MAILS_PER_SUBMIT = APPLICANTS + OFFICE;
 
 /** The SUBMITs' own process (`lib/submitter.ts`), as the API is its own process when deployed. */
 async function startSubmitter(ctx: BenchContext, database: { url: string; schema: string }) {
-  const child = fork(fileURLToPath(new URL('../lib/submitter.ts', import.meta.url)), [], {
-    // PGAPPNAME comes along: its PostgreSQL backends count as the bench's (lib/cpu.ts).
-    env: { ...process.env, BENCH_DATABASE_URL: database.url, BENCH_SCHEMA: database.schema },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: process.execArgv,
+  const { child } = await forkChild(ctx, fileURLToPath(new URL('../lib/submitter.ts', import.meta.url)), {
+    BENCH_DATABASE_URL: database.url,
+    BENCH_SCHEMA: database.schema,
   });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`submitter exited with ${code}`)));
-  });
-  ctx.defer(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send('stop');
-      }),
-  );
   return {
     pid: child.pid as number,
     /** SUBMIT every profile; resolves with when each SUBMIT was sent, in this process's `performance.now()`. */

@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import type { EngineDeps } from '@steckbrief/engine';
 import { buildRegistry } from '@steckbrief/workflows';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
+import { forkChild } from '../lib/child.js';
 import { closedLoop, type Sample, stats } from '../lib/measure.js';
 import type { BenchContext, Benchmark, BenchResult, Check, ResultRow } from '../lib/types.js';
 import type { Variant } from '../workloads/variants.js';
@@ -26,31 +26,13 @@ export async function startServer(
   database: TestDatabase,
   { entry = SERVER, hello }: { entry?: string; hello?: unknown } = {},
 ): Promise<{ url: string; pid: number }> {
-  const child = fork(entry, [], {
-    env: {
-      ...process.env,
-      BENCH_DATABASE_URL: database.url,
-      BENCH_SCHEMA: database.schema,
-      BENCH_POOL_MAX: String(ctx.options.callers),
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: process.env.BENCH_CPU_PROF
-      ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-      : process.execArgv,
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { port: number }).port));
-    child.once('exit', (code) => reject(new Error(`server ${entry} exited with ${code}`)));
-    if (hello !== undefined) child.send(hello as object);
-  });
-  ctx.defer(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send('stop');
-      }),
+  const { child, first } = await forkChild(
+    ctx,
+    entry,
+    { BENCH_DATABASE_URL: database.url, BENCH_SCHEMA: database.schema, BENCH_POOL_MAX: String(ctx.options.callers) },
+    hello,
   );
+  const { port } = first as { port: number };
   return { url: `http://127.0.0.1:${port}`, pid: child.pid as number };
 }
 

@@ -54,6 +54,16 @@ async function pendingMails(
   return { cause, ids: rows.map((r) => r.id) };
 }
 
+/** One pending delivery row, to one recipient. */
+async function pendingMail(recipient: { userId: string; email: string }): Promise<{ cause: string; id: string }> {
+  const {
+    cause,
+    ids: [id],
+  } = await pendingMails([recipient]);
+  if (!id) throw new Error('no delivery row');
+  return { cause, id };
+}
+
 /** What deliverCause needs, with one SMTP connection and a short lease. */
 function sendDeps(smtpUrl: string, leaseMs: number, onMarkRefused: () => void): SendDeps {
   return {
@@ -116,11 +126,7 @@ describe('the mail lease', () => {
 
   it("refuses the delivered mark of a sender whose lease was taken over during the send, and accepts the new holder's", async () => {
     const sink = await startSmtpSink();
-    const {
-      cause,
-      ids: [id],
-    } = await pendingMails([people.wrl1]);
-    if (!id) throw new Error('no delivery row');
+    const { cause, id } = await pendingMail(people.wrl1);
     let refused = 0;
     const send = sendDeps(sink.url, 500, () => refused++);
     try {
@@ -203,11 +209,7 @@ describe('the mail lease', () => {
 
   it('breaks a message off before its final dot when waiting for a completion place outlasted half the lease, and keeps the mail for another attempt', async () => {
     const sink = await startSmtpSink();
-    const {
-      cause,
-      ids: [id],
-    } = await pendingMails([people.wrl1]);
-    if (!id) throw new Error('no delivery row');
+    const { cause, id } = await pendingMail(people.wrl1);
     const send = sendDeps(sink.url, 1_000, () => undefined);
     try {
       // The only completion place is held (as by a mail whose mark waits for PostgreSQL) past half the lease.
