@@ -6,7 +6,7 @@
  *   one of its connections is free, so it never waits in the transport's own unbounded queue while its
  *   lease runs out.
  * - **completion**: from the message's final dot (the moment the server may accept it) to its recorded
- *   outcome (the delivered mark committed, or the failure written). The transport sends the envelope
+ *   outcome (the delivered mark committed, or the send failed). The transport sends the envelope
  *   and the body at once but holds the final dot until the mail has a completion place.
  *
  * So at any instant at most one mail per connection can have been accepted by the server without a
