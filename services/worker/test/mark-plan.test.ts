@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { poolOf } from '@steckbrief/db';
+import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimCause, deliveredMarkStatement, markDelivered } from '../src/deliveries.js';
+import { seedPeople } from './helpers.js';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase('worker_mark_plan');
+});
+afterAll(async () => {
+  await database?.destroy();
+});
+
+/** A value as an SQL literal: strings quoted, arrays as array literals of quoted elements. */
+function literal(value: unknown): string {
+  const quote = (v: string) => `'${v.replaceAll("'", "''")}'`;
+  if (Array.isArray(value)) return quote(`{${value.map((v) => `"${String(v)}"`).join(',')}}`);
+  return quote(String(value));
+}
+
+describe('the delivered mark', () => {
+  it('looks its rows up by primary key in the generic plan of a running system, not through the index of unfinished mails', async () => {
+    const people = await seedPeople(database.db);
+    const prefix = `test:plan:${randomBytes(4).toString('hex')}`;
+    const record = async (from: number, count: number) => {
+      const causes = Array.from({ length: count }, (_, i) => `${prefix}:${from + i}`);
+      await database.db
+        .insertInto('mail_deliveries')
+        .values(
+          causes.map((cause) => ({
+            cause,
+            recipient_id: people.wrl1.userId,
+            email: people.wrl1.email,
+            message_id: `<${cause.replaceAll(':', '.')}@steckbrief.example.org>`,
+            subject: 'Plan',
+            // About the size of a notice, so the table has as many pages as real mails give it.
+            text_body: 'Text '.repeat(160),
+            html_body: `<p>${'Html '.repeat(300)}</p>`,
+          })),
+        )
+        .execute();
+      return (await Promise.all(causes.map((c) => claimCause(database.db, c, 60_000)))).flat();
+    };
+    const deliver = (rows: Awaited<ReturnType<typeof record>>) =>
+      markDelivered(
+        database.db,
+        rows.map((r) => ({ id: r.id, token: r.lease_token, response: '250 OK' })),
+      );
+    // Statistics taken when every mail was delivered, as autovacuum finds a running system; then more mails
+    // sent and delivered: their old entries stay in the partial index until the next vacuum.
+    await deliver(await record(0, 600));
+    await sql`analyze mail_deliveries`.execute(database.db);
+    await deliver(await record(600, 300));
+    const sending = await record(900, 8);
+
+    const compiled = deliveredMarkStatement(
+      sending.map((r) => ({ id: r.id, token: r.lease_token, response: '250 OK' })),
+      'sync',
+    ).compile(database.db);
+    const pool = poolOf(database.db);
+    if (!pool) throw new Error('no pool');
+    const client = await pool.connect();
+    try {
+      await client.query(`prepare mark_plan as ${compiled.sql}`);
+      await client.query('set plan_cache_mode = force_generic_plan');
+      const { rows } = await client.query(
+        `explain (format json) execute mark_plan(${compiled.parameters.map(literal).join(', ')})`,
+      );
+      const plan = JSON.stringify(rows[0]);
+      expect(plan).toContain('"Index Name":"mail_deliveries_pkey"');
+      expect(plan).not.toContain('mail_deliveries_unfinished_idx');
+    } finally {
+      await client.query('deallocate mark_plan').catch(() => undefined);
+      await client.query('reset plan_cache_mode');
+      client.release(true);
+    }
+  });
+});
