@@ -219,11 +219,15 @@ export async function writeProfileChange(db: Db, c: ProfileChange): Promise<bool
     )`,
   ];
   if (closeTasks.length) {
+    // The tasks by primary key: `(status = 'open') is true` does not imply the predicate of the partial
+    // indexes of open tasks, so the plan cannot read one of them whole. Statistics taken while hardly any
+    // task was open (a new deployment) make such an index look like one row, and the cached generic plan
+    // then read every open task of every profile on each transition.
     parts.push(`closed as (
       update tasks set
         status = case when id = any(${$(closeIds)}::uuid[]) then 'done' else 'cancelled' end,
         closed_at = ${at}
-      where id = any(${$([...closeIds, ...cancelIds])}::uuid[]) and status = 'open' and exists (select 1 from upd)
+      where id = any(${$([...closeIds, ...cancelIds])}::uuid[]) and (status = 'open') is true and exists (select 1 from upd)
     )`);
   }
   if (dueChanges.length) {

@@ -1,0 +1,103 @@
+import { poolOf } from '@steckbrief/db';
+import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeProfileChange } from '../src/writer.js';
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase('writer_plan');
+});
+afterAll(() => t?.destroy());
+
+type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };
+
+/** Every node of a plan tree. */
+function nodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(nodes)];
+}
+
+/** A value as an SQL literal: strings quoted, arrays as array literals of quoted elements, null as null. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  const quote = (v: string) => `'${v.replaceAll("'", "''")}'`;
+  if (Array.isArray(value)) return quote(`{${value.map((v) => `"${String(v)}"`).join(',')}}`);
+  if (value instanceof Date) return quote(value.toISOString());
+  return quote(String(value));
+}
+
+describe('a transition that closes tasks', () => {
+  it("reads only the profile's own tasks in the generic plan of a running system", async () => {
+    const { db } = t;
+    const user = await db
+      .insertInto('users')
+      .values({ email: 'plan@example.org', name: 'Plan', roles: '[]' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // 300 profiles, each with ten tasks done; statistics taken then (hardly any task open), as autovacuum finds a
+    // running system between waves; then each profile gets an open task.
+    await sql`insert into profiles (workflow_id, workflow_version, state, snapshot, owner_key, created_by, data, version, scope, summary, updated_at)
+      select 'review', 1, 'review', '{}', ${`u:${user.id}`}, ${user.id}::uuid, '{}', 1, '{}', '{}', now()
+      from generate_series(1, 300)`.execute(db);
+    const task = (key: string, status: string) =>
+      sql`insert into tasks (profile_id, workflow_id, key, kind, state, assignee_role, assignee_scope, status, created_at)
+        select id, 'review', ${key}, 'decide', 'review', 'panel', 'panel:north', ${status}, now() from profiles`.execute(
+        db,
+      );
+    for (let i = 1; i <= 10; i++) await task(`earlier-${i}`, 'done');
+    await sql`analyze tasks`.execute(db);
+    await task('second', 'open');
+    const open = await db
+      .selectFrom('tasks')
+      .select(['id', 'profile_id'])
+      .where('key', '=', 'second')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+
+    const pool = poolOf(db);
+    if (!pool) throw new Error('no pool');
+    const query = pool.query.bind(pool);
+    let statement: { text: string; values: unknown[] } | undefined;
+    (pool as { query: unknown }).query = (config: { text: string; values: unknown[] }) => {
+      if (config.text?.includes('closed as')) statement = config;
+      return query(config as never);
+    };
+    try {
+      const written = await writeProfileChange(db, {
+        profileId: open.profile_id,
+        workflowId: 'review',
+        expectedVersion: 1,
+        at: new Date(),
+        history: { event: 'DECIDE', from: 'review', to: 'done', actorId: user.id },
+        state: 'done',
+        closeTasks: [{ id: open.id, kind: 'decide', status: 'done' }],
+      });
+      expect(written).toBe(true);
+    } finally {
+      (pool as { query: unknown }).query = query;
+    }
+    if (!statement) throw new Error('no statement');
+
+    const client = await pool.connect();
+    try {
+      await client.query(`prepare transition_plan as ${statement.text}`);
+      await client.query('set plan_cache_mode = force_generic_plan');
+      const { rows } = await client.query(
+        `explain (format json) execute transition_plan(${statement.values.map(literal).join(', ')})`,
+      );
+      const plan = (rows[0] as { 'QUERY PLAN': Array<{ Plan: PlanNode }> })['QUERY PLAN'][0]?.Plan as PlanNode;
+      const closing = nodes(plan).find((n) => n['Node Type'] === 'ModifyTable' && n['Relation Name'] === 'tasks');
+      expect(closing).toBeDefined();
+      const scans = nodes(closing as PlanNode).filter((n) => n['Relation Name'] === 'tasks' && n !== closing);
+      expect(scans.length).toBeGreaterThan(0);
+      // Each read of tasks is bounded by an index condition (the profile or the task ids), none reads every open task.
+      for (const scan of scans)
+        expect(scan['Index Cond'] ?? scan['Recheck Cond'] ?? 'no index condition').toMatch(/profile_id|\bid\b/);
+    } finally {
+      await client.query('deallocate transition_plan').catch(() => undefined);
+      await client.query('reset plan_cache_mode');
+      client.release(true);
+    }
+  });
+});
