@@ -56,3 +56,16 @@ describe('ADMIN_TOKEN', () => {
     expect(cfg.adminTokenIsDevDefault).toBe(false);
   });
 });
+
+describe('TIMER_HORIZON_MS', () => {
+  it('defaults to 15 minutes', () => {
+    expect(loadConfig({}).TIMER_HORIZON_MS).toBe(900_000);
+  });
+
+  it('is refused, by name, when shorter than twice the reconciliation interval', () => {
+    expect(() => loadConfig({ TIMER_HORIZON_MS: '60000', RECONCILE_INTERVAL_MS: '60000' })).toThrow(
+      /TIMER_HORIZON_MS: must be at least twice RECONCILE_INTERVAL_MS \(120000\)/,
+    );
+    expect(loadConfig({ TIMER_HORIZON_MS: '120000', RECONCILE_INTERVAL_MS: '60000' }).TIMER_HORIZON_MS).toBe(120_000);
+  });
+});

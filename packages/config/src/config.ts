@@ -143,6 +143,15 @@ export const configSchema = z.object({
   REMINDER_OFFSETS: durationList.default([7 * DAY_MS, DAY_MS]),
   /** How often the worker rebuilds from PostgreSQL what Redis should hold (also done at start). */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * Redis holds the jobs of reminders and escalations due within this many ms; reconciliation adds the
+   * later ones as their time comes within it. At least twice RECONCILE_INTERVAL_MS.
+   */
+  TIMER_HORIZON_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(15 * 60_000),
   /** How often the worker records the heads of all history chains (`history_anchors`); default daily. */
   HISTORY_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1_000).default(DAY_MS),
   /** How often the worker applies the workflows' retention rules (docs/privacy.md); default daily. */
@@ -212,6 +221,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (issuer.protocol !== 'https:' && !isLoopbackHost(issuer.hostname)) {
       throw new ConfigError(['OIDC_ISSUER: must be an https address (http only for a loopback address)']);
     }
+  }
+  if (result.data.TIMER_HORIZON_MS < 2 * result.data.RECONCILE_INTERVAL_MS) {
+    throw new ConfigError([
+      `TIMER_HORIZON_MS: must be at least twice RECONCILE_INTERVAL_MS (${2 * result.data.RECONCILE_INTERVAL_MS}), or a timer could come due before reconciliation hands it to Redis`,
+    ]);
   }
   const loopback = isLoopbackHost(result.data.HOST);
   const token = result.data.ADMIN_TOKEN;

@@ -15,6 +15,11 @@ export interface WorkerContext {
   mailDomain: string;
   /** Reminder offsets before the due date in ms, largest first. */
   reminderOffsets: number[];
+  /**
+   * Redis holds the jobs of planned timers whose instant lies within this many ms; reconciliation adds the
+   * later ones as their time comes within it (TIMER_HORIZON_MS).
+   */
+  timerHorizonMs: number;
   /** SMTP sending, shared by the fast path and the `mail` queue. */
   send: SendDeps;
   now: () => Date;

@@ -97,7 +97,19 @@ export async function cancelTaskTimers(db: Db, taskId: string): Promise<{ cancel
   return { cancelled: rows.map((r) => r.id) };
 }
 
-/** Hand the task's planned timers to Redis and drop the jobs of cancelled ones (best effort: a stale job finds its timer cancelled). */
+/**
+ * Hand to Redis the timers whose instant lies within the horizon (`timerHorizonMs`). A reminder due in
+ * six days is a row in PostgreSQL only; reconciliation adds its job once it comes within the horizon, so
+ * Redis holds the near future, not every deadline of every open task (nor does each reconciliation
+ * re-add all of them).
+ */
+export function enqueueSoonTimers(ctx: WorkerContext, rows: Array<{ id: string; fire_at: Date }>): Promise<void> {
+  const now = ctx.now().getTime();
+  const soon = rows.filter((r) => r.fire_at.getTime() <= now + ctx.timerHorizonMs);
+  return soon.length ? enqueueTimers(ctx.queues, soon, now) : Promise.resolve();
+}
+
+/** Hand the task's planned timers within the horizon to Redis and drop the jobs of cancelled ones (best effort: a stale job finds its timer cancelled). */
 export async function syncTaskTimerJobs(ctx: WorkerContext, taskId: string, cancelled: string[]): Promise<void> {
   await Promise.all(cancelled.map((id) => ctx.queues.timers.remove(jobIds.timer(id)).catch(() => 0)));
   const planned = await ctx.db
@@ -106,7 +118,7 @@ export async function syncTaskTimerJobs(ctx: WorkerContext, taskId: string, canc
     .where('task_id', '=', taskId)
     .where('status', '=', 'planned')
     .execute();
-  await enqueueTimers(ctx.queues, planned, ctx.now().getTime());
+  await enqueueSoonTimers(ctx, planned);
 }
 
 /**

@@ -2,11 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { executePrepared, type MailDeliveryRow } from '@steckbrief/db';
 import { isOwnerScope, type ProfileChangePayload } from '@steckbrief/engine';
 import { messageIdFor, NOTICE_KINDS, profileLink, renderNotice, taskLink } from '@steckbrief/notifications';
-import { enqueueTimers, jobIds, type TransitionJob } from '@steckbrief/queues';
+import { jobIds, type TransitionJob } from '@steckbrief/queues';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { WorkerContext } from './context.js';
-import { cancelTaskTimers, planTaskTimers, syncTaskTimerJobs, timerRows } from './deadlines.js';
+import { cancelTaskTimers, enqueueSoonTimers, planTaskTimers, syncTaskTimerJobs, timerRows } from './deadlines.js';
 import { deliverNow, type SendRow } from './mailer.js';
 import { inGroup } from './recipients.js';
 
@@ -320,7 +320,7 @@ export async function processEffects(ctx: WorkerContext, row: TransitionJob): Pr
   await Promise.all([
     (async () => {
       await Promise.all(written.cancelled.map((id) => ctx.queues.timers.remove(jobIds.timer(id)).catch(() => 0)));
-      if (fast) await enqueueTimers(ctx.queues, written.planned, ctx.now().getTime());
+      if (fast) await enqueueSoonTimers(ctx, written.planned);
       else await Promise.all(tasks.map((t) => syncTaskTimerJobs(ctx, t.taskId, [])));
     })(),
     // Freshly recorded mails are ours to send; on a repeat, each cause claims whatever is still unsent.

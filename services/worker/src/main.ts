@@ -124,6 +124,7 @@ const worker = await startWorker({
   mailLeaseMs: cfg.MAIL_LEASE_MS,
   mailMarkCommit: cfg.MAIL_MARK_COMMIT,
   reminderOffsets: cfg.REMINDER_OFFSETS,
+  timerHorizonMs: cfg.TIMER_HORIZON_MS,
   reconcileIntervalMs: cfg.RECONCILE_INTERVAL_MS,
   relayPollMs: cfg.RELAY_POLL_MS,
   concurrency: cfg.WORKER_CONCURRENCY,

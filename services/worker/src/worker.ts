@@ -35,6 +35,8 @@ export interface WorkerOptions {
   /** MAIL_MARK_COMMIT; `sync` (the configuration's default) when not given. */
   mailMarkCommit?: MarkCommit;
   reminderOffsets: number[];
+  /** TIMER_HORIZON_MS: Redis holds the timers due within it (15 minutes when not given). */
+  timerHorizonMs?: number;
   reconcileIntervalMs: number;
   relayPollMs: number;
   concurrency: number;
@@ -51,6 +53,9 @@ export interface RunningWorker {
   /** Stop taking jobs, finish those in flight, close connections. */
   stop(): Promise<void>;
 }
+
+/** The configuration's default TIMER_HORIZON_MS. */
+const DEFAULT_TIMER_HORIZON_MS = 15 * 60_000;
 
 /** Send slots for a transport that does not say how many connections it has. */
 const DEFAULT_SMTP_CONNECTIONS = 10;
@@ -93,6 +98,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     publicUrl: o.publicUrl,
     mailDomain: senderDomain(o.mailFrom),
     reminderOffsets: o.reminderOffsets,
+    timerHorizonMs: o.timerHorizonMs ?? DEFAULT_TIMER_HORIZON_MS,
     send,
     now: o.now ?? (() => new Date()),
   };

@@ -11,7 +11,8 @@ import { completeProfile, pollUntil, startWorkerTestEnv, type WorkerTestEnv } fr
 let env: WorkerTestEnv;
 
 beforeAll(async () => {
-  env = await startWorkerTestEnv('worker_effects');
+  // Timers due within 30 days go to Redis at once (the tasks here are due in 10 and 20 days).
+  env = await startWorkerTestEnv('worker_effects', { worker: { timerHorizonMs: 30 * DAY } });
 });
 afterAll(() => env?.stop());
 
