@@ -282,7 +282,7 @@ describe('the WRL office’s sessions in the browser', () => {
     await setAgenda(env.deps, office, session.id, pending);
 
     const imag = await signedIn(env.people.imag);
-    await imag.getByRole('link', { name: 'IMAG Dezember' }).click();
+    await imag.getByRole('link', { name: 'IMAG Dezember', exact: true }).click();
     await imag.getByLabel('Für alle offenen Punkte vorauswählen').selectOption({ label: 'Bestätigen' });
     await imag.getByRole('button', { name: 'Vorauswahl übernehmen' }).click();
     for (let n = 1; n <= 17; n++) {
