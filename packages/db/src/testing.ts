@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { createDb, type Db } from './create-db.js';
+import { createDb, type Db, poolOf } from './create-db.js';
 import { migrateToLatest } from './migrate.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -27,4 +27,43 @@ export async function createTestDatabase(label = 'test', poolMax = 10): Promise<
       await db.destroy();
     },
   };
+}
+
+/** A node of a plan in `EXPLAIN (FORMAT JSON)`, with its children. */
+export type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };
+
+/** Every node of a plan tree. */
+export function planNodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(planNodes)];
+}
+
+/** A value as an SQL literal: null, a date as ISO text, an array as an array literal, anything else as quoted text. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  const quote = (v: string) => `'${v.replaceAll("'", "''")}'`;
+  if (Array.isArray(value)) return quote(`{${value.map((v) => `"${String(v)}"`).join(',')}}`);
+  if (value instanceof Date) return quote(value.toISOString());
+  return quote(String(value));
+}
+
+/**
+ * The generic plan of a statement, as a named prepared statement caches it after its first executions
+ * (`plan_cache_mode = force_generic_plan`), for the given values: the plan the application runs for as long
+ * as the connection lives, whatever the values.
+ */
+export async function genericPlan(db: Db, text: string, values: readonly unknown[]): Promise<PlanNode> {
+  const pool = poolOf(db);
+  if (!pool) throw new Error('no pool');
+  const client = await pool.connect();
+  try {
+    await client.query(`prepare generic_plan as ${text}`);
+    await client.query('set plan_cache_mode = force_generic_plan');
+    const { rows } = await client.query(
+      `explain (format json) execute generic_plan(${values.map(literal).join(', ')})`,
+    );
+    return (rows[0] as { 'QUERY PLAN': Array<{ Plan: PlanNode }> })['QUERY PLAN'][0]?.Plan as PlanNode;
+  } finally {
+    // A fresh connection next time: this one's session settings and prepared statement are not the application's.
+    client.release(true);
+  }
 }

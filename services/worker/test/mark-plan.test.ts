@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { poolOf } from '@steckbrief/db';
-import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
+import { createTestDatabase, genericPlan, type TestDatabase } from '@steckbrief/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimCause, deliveredMarkStatement, markDelivered } from '../src/deliveries.js';
@@ -14,13 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.destroy();
 });
-
-/** A value as an SQL literal: strings quoted, arrays as array literals of quoted elements. */
-function literal(value: unknown): string {
-  const quote = (v: string) => `'${v.replaceAll("'", "''")}'`;
-  if (Array.isArray(value)) return quote(`{${value.map((v) => `"${String(v)}"`).join(',')}}`);
-  return quote(String(value));
-}
 
 describe('the delivered mark', () => {
   it('looks its rows up by primary key in the generic plan of a running system, not through the index of unfinished mails', async () => {
@@ -61,22 +53,8 @@ describe('the delivered mark', () => {
       sending.map((r) => ({ id: r.id, token: r.lease_token, response: '250 OK' })),
       'sync',
     ).compile(database.db);
-    const pool = poolOf(database.db);
-    if (!pool) throw new Error('no pool');
-    const client = await pool.connect();
-    try {
-      await client.query(`prepare mark_plan as ${compiled.sql}`);
-      await client.query('set plan_cache_mode = force_generic_plan');
-      const { rows } = await client.query(
-        `explain (format json) execute mark_plan(${compiled.parameters.map(literal).join(', ')})`,
-      );
-      const plan = JSON.stringify(rows[0]);
-      expect(plan).toContain('"Index Name":"mail_deliveries_pkey"');
-      expect(plan).not.toContain('mail_deliveries_unfinished_idx');
-    } finally {
-      await client.query('deallocate mark_plan').catch(() => undefined);
-      await client.query('reset plan_cache_mode');
-      client.release(true);
-    }
+    const plan = JSON.stringify(await genericPlan(database.db, compiled.sql, compiled.parameters));
+    expect(plan).toContain('"Index Name":"mail_deliveries_pkey"');
+    expect(plan).not.toContain('mail_deliveries_unfinished_idx');
   });
 });
