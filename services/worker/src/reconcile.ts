@@ -86,8 +86,8 @@ async function retryExhausted(ctx: WorkerContext): Promise<number> {
 
 /**
  * Rebuild from PostgreSQL whatever Redis should hold: a job for every unprocessed outbox row, every
- * unfinished mail and every planned timer due within the horizon, and timers for open tasks that have none. Every add uses
- * the row-derived job id, so jobs Redis still holds are left alone; after a FLUSHALL all come back.
+ * unfinished mail and every planned timer due within the horizon, and timers for open tasks that have
+ * none. Every add uses the row-derived job id, so jobs Redis still holds are left alone; after a FLUSHALL all come back.
  * Jobs that failed for good while their row still needs work are retried (`retryExhausted`).
  */
 export async function reconcile(ctx: WorkerContext): Promise<ReconcileReport> {
@@ -140,24 +140,22 @@ export async function reconcile(ctx: WorkerContext): Promise<ReconcileReport> {
     after = (rows.at(-1) as { cause: string }).cause;
   }
 
-  // The planned timers due within the horizon (the later ones come in as their time does), by the index of planned timers.
+  // The planned timers due within the horizon; the later ones come in as their time does.
   const horizon = new Date(ctx.now().getTime() + ctx.timerHorizonMs);
-  for (let after: { fire_at: Date; id: string } | null = null; ; ) {
-    const from = after;
+  for (let after = '0'; ; ) {
     const rows = await db
       .selectFrom('task_timers')
       .select(['id', 'fire_at'])
       .where('status', '=', 'planned')
       .where('fire_at', '<=', horizon)
-      .$if(from !== null, (q) => q.where(sql<boolean>`(fire_at, id) > (${from?.fire_at}, ${from?.id}::bigint)`))
-      .orderBy('fire_at')
+      .where('id', '>', after)
       .orderBy('id')
       .limit(PAGE)
       .execute();
     if (!rows.length) break;
     await enqueueTimers(queues, rows, ctx.now().getTime());
     report.timers += rows.length;
-    after = rows.at(-1) as { fire_at: Date; id: string };
+    after = (rows.at(-1) as { id: string }).id;
   }
 
   for (let round = 0, n = -1; n !== 0 && round < 100; round++) {
