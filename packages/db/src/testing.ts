@@ -67,3 +67,29 @@ export async function genericPlan(db: Db, text: string, values: readonly unknown
     client.release(true);
   }
 }
+
+/**
+ * Run `work` and return the last statement it sent through the pool whose text contains `marker`, with its
+ * values (the pool is shared, e.g. with a worker of the same test: other statements are left alone).
+ */
+export async function capturedStatement(
+  db: Db,
+  marker: string,
+  work: () => Promise<unknown>,
+): Promise<{ text: string; values: unknown[] }> {
+  const pool = poolOf(db);
+  if (!pool) throw new Error('no pool');
+  const query = pool.query.bind(pool);
+  let statement: { text: string; values: unknown[] } | undefined;
+  (pool as { query: unknown }).query = (config: { text: string; values: unknown[] }) => {
+    if (config.text?.includes(marker)) statement = config;
+    return query(config as never);
+  };
+  try {
+    await work();
+  } finally {
+    (pool as { query: unknown }).query = query;
+  }
+  if (!statement) throw new Error(`no statement containing ${marker}`);
+  return statement;
+}

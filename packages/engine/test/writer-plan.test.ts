@@ -1,5 +1,11 @@
-import { poolOf } from '@steckbrief/db';
-import { createTestDatabase, genericPlan, type PlanNode, planNodes, type TestDatabase } from '@steckbrief/db/testing';
+import {
+  capturedStatement,
+  createTestDatabase,
+  genericPlan,
+  type PlanNode,
+  planNodes,
+  type TestDatabase,
+} from '@steckbrief/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeProfileChange } from '../src/writer.js';
@@ -39,15 +45,7 @@ describe('a transition that closes tasks', () => {
       .limit(1)
       .executeTakeFirstOrThrow();
 
-    const pool = poolOf(db);
-    if (!pool) throw new Error('no pool');
-    const query = pool.query.bind(pool);
-    let statement: { text: string; values: unknown[] } | undefined;
-    (pool as { query: unknown }).query = (config: { text: string; values: unknown[] }) => {
-      if (config.text?.includes('closed as')) statement = config;
-      return query(config as never);
-    };
-    try {
+    const statement = await capturedStatement(db, 'closed as', async () => {
       const written = await writeProfileChange(db, {
         profileId: open.profile_id,
         workflowId: 'review',
@@ -58,10 +56,7 @@ describe('a transition that closes tasks', () => {
         closeTasks: [{ id: open.id, kind: 'decide', status: 'done' }],
       });
       expect(written).toBe(true);
-    } finally {
-      (pool as { query: unknown }).query = query;
-    }
-    if (!statement) throw new Error('no statement');
+    });
 
     const plan = await genericPlan(db, statement.text, statement.values);
     const closing = planNodes(plan).find((n) => n['Node Type'] === 'ModifyTable' && n['Relation Name'] === 'tasks');

@@ -1,4 +1,5 @@
 import { poolOf } from '@steckbrief/db';
+import { capturedStatement } from '@steckbrief/db/testing';
 import { inboxPageWithSummary, inboxSummary } from '@steckbrief/engine';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -56,22 +57,13 @@ describe('the inbox summary', () => {
              'open', now() + i * interval '1 hour', now(), case when i <= 2 then ${actor.userId}::uuid end
       from generate_series(1, 3000) i`.execute(db);
     await sql`analyze tasks`.execute(db);
-    const pool = poolOf(db);
-    if (!pool) throw new Error('no pool');
-    const query = pool.query.bind(pool);
-    let statement: { text: string; values: unknown[] } | undefined;
-    (pool as { query: unknown }).query = (config: { text: string; values: unknown[] }) => {
-      // The worker of the test environment shares the pool: keep the inbox's statement only.
-      if (config.text?.includes('row_number() over')) statement = config;
-      return query(config as never);
-    };
-    try {
+    // The worker of the test environment shares the pool: keep the inbox's statement only.
+    const statement = await capturedStatement(db, 'row_number() over', async () => {
       const page = await inboxPageWithSummary(env.deps, actor, { view: 'mine', limit: 25, offset: 0 });
       expect(page.items.map((t) => t.claimedBy)).toEqual([actor.userId, actor.userId]);
-    } finally {
-      (pool as { query: unknown }).query = query;
-    }
-    if (!statement) throw new Error('no statement');
+    });
+    const pool = poolOf(db);
+    if (!pool) throw new Error('no pool');
     // The plan for these values, as PostgreSQL plans the named prepared statement's executions (a generic
     // plan, with `status` a parameter, could use no partial index and costs more).
     const client = await pool.connect();
