@@ -390,11 +390,13 @@ function pageQuery(deps: EngineDeps, actor: Actor, groups: Array<[string, string
 
 type PageRow = Awaited<ReturnType<ReturnType<typeof pageQuery>['rows']['execute']>>[number];
 
-const toInboxRow = (deps: EngineDeps, r: PageRow, at: Date): InboxRow => ({
-  ...toInboxTask(deps, r, at),
-  claimedByName: r.claimed_by_name ?? null,
-  closedAt: r.closed_at?.toISOString() ?? null,
-});
+// Added to the task, not spread into a copy of it: the inbox maps 25 rows per page, and the copies cost
+// as much as the mapping.
+const toInboxRow = (deps: EngineDeps, r: PageRow, at: Date): InboxRow =>
+  Object.assign(toInboxTask(deps, r, at), {
+    claimedByName: r.claimed_by_name ?? null,
+    closedAt: r.closed_at?.toISOString() ?? null,
+  });
 
 /**
  * One page of an inbox view with the number of its tasks. Due date earliest first by default; done

@@ -1,8 +1,9 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
 import { INBOX_DONE_COUNT_LIMIT, INBOX_VIEWS, type InboxRow, type InboxSort, type InboxView } from '@steckbrief/engine';
-import { CsrfField, Layout, type PageContext, StatusTag } from '../components.js';
+import { CsrfField, Layout, type PageContext } from '../components.js';
 import { formatDate } from '../format.js';
+import { type Html, html, innerHtml } from '../html.js';
 import { type InboxParams, inboxHref, SORT_SLUGS, VIEW_LABELS, VIEW_SLUGS } from '../inbox-query.js';
 import type { SavedView } from '../saved-views.js';
 import { SavedViews } from './saved-views.js';
@@ -41,24 +42,24 @@ function SortHeader({ params, sort, label }: { params: InboxParams; sort: InboxS
   );
 }
 
-/** A row's claim or release button: it submits the table's one form to its own address. */
-function RowAction({ ctx, row }: { ctx: PageContext; row: InboxRow }) {
-  if (row.status !== 'open') return null;
-  const mine = row.claimedBy !== null && row.claimedBy === ctx.user?.actor.userId;
-  if (row.claimedBy && !mine) return null;
-  const action = mine ? 'freigeben' : 'uebernehmen';
-  return (
-    <button
-      type="submit"
-      formaction={`/aufgaben/${row.id}/${action}`}
-      class="kern-btn kern-btn--secondary kern-btn--small inbox__action"
-    >
-      <span class="kern-label">
-        {mine ? 'Freigeben' : 'Übernehmen'}
-        <span class="kern-sr-only">: {row.title ?? 'Steckbrief ohne Titel'}</span>
-      </span>
-    </button>
-  );
+/**
+ * The table's rows, written with the `html` template rather than as components: the inbox is the most
+ * requested page, and rendering 25 rows of components cost it more CPU than anything else in the
+ * application (docs/benchmarks.md). Each row links to its task page; open tasks that are free or the
+ * user's own have a claim or release button that submits the table's one form to its own address.
+ */
+function inboxRows(ctx: PageContext, rows: InboxRow[], here: string, stageLabel: Map<string, string>): Html {
+  const userId = ctx.user?.actor.userId;
+  const back = encodeURIComponent(here);
+  return html`${rows.map((row) => {
+    const title = row.title ?? 'Steckbrief ohne Titel';
+    const mine = row.claimedBy !== null && row.claimedBy === userId;
+    const action =
+      row.status !== 'open' || (row.claimedBy && !mine)
+        ? null
+        : html`<button type="submit" formaction="/aufgaben/${row.id}/${mine ? 'freigeben' : 'uebernehmen'}" class="kern-btn kern-btn--secondary kern-btn--small inbox__action"><span class="kern-label">${mine ? 'Freigeben' : 'Übernehmen'}<span class="kern-sr-only">: ${title}</span></span></button>`;
+    return html`<tr class="kern-table__row"><th scope="row" class="kern-table__cell"><a class="kern-link" href="/aufgaben/${row.id}?zurueck=${back}">${title}</a></th><td class="kern-table__cell">${row.sponsor ?? '–'}</td><td class="kern-table__cell">${stageLabel.get(row.state) ?? row.stateLabel.de}</td><td class="kern-table__cell">${row.label.de}</td><td class="kern-table__cell">${row.dueAt ? html`<time datetime="${row.dueAt}">${formatDate(row.dueAt)}</time>` : '–'}${row.overdue ? html` <span class="kern-badge kern-badge--danger"><span class="kern-label kern-label--small">Überfällig</span></span>` : null}${row.closedAt ? html`<br/>erledigt am <time datetime="${row.closedAt}">${formatDate(row.closedAt)}</time>` : null}</td><td class="kern-table__cell">${row.claimedBy === userId ? 'Ihnen' : (row.claimedByName ?? 'niemandem')}</td><td class="kern-table__cell">${action}</td></tr>`;
+  })}`;
 }
 
 function Filters({
@@ -245,41 +246,7 @@ export function InboxPage({
                   </th>
                 </tr>
               </thead>
-              <tbody class="kern-table__body">
-                {rows.map((row) => (
-                  <tr class="kern-table__row" key={row.id}>
-                    <th scope="row" class="kern-table__cell">
-                      <a class="kern-link" href={`/aufgaben/${row.id}?zurueck=${encodeURIComponent(here)}`}>
-                        {row.title ?? 'Steckbrief ohne Titel'}
-                      </a>
-                    </th>
-                    <td class="kern-table__cell">{row.sponsor ?? '–'}</td>
-                    <td class="kern-table__cell">{stageLabel.get(row.state) ?? row.stateLabel.de}</td>
-                    <td class="kern-table__cell">{row.label.de}</td>
-                    <td class="kern-table__cell">
-                      {row.dueAt ? <time dateTime={row.dueAt}>{formatDate(row.dueAt)}</time> : '–'}
-                      {row.overdue ? (
-                        <>
-                          {' '}
-                          <StatusTag label="Überfällig" tone="danger" />
-                        </>
-                      ) : null}
-                      {row.closedAt ? (
-                        <>
-                          <br />
-                          erledigt am <time dateTime={row.closedAt}>{formatDate(row.closedAt)}</time>
-                        </>
-                      ) : null}
-                    </td>
-                    <td class="kern-table__cell">
-                      {row.claimedBy === ctx.user?.actor.userId ? 'Ihnen' : (row.claimedByName ?? 'niemandem')}
-                    </td>
-                    <td class="kern-table__cell">
-                      <RowAction ctx={ctx} row={row} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
+              <tbody class="kern-table__body" {...innerHtml(inboxRows(ctx, rows, here, stageLabel))} />
             </table>
           </div>
         </form>
