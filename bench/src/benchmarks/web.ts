@@ -2,7 +2,7 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { issueToken } from '@steckbrief/api';
+import { API_NODE_FLAGS, issueToken } from '@steckbrief/api';
 import { createTestDatabase, type TestDatabase } from '@steckbrief/db/testing';
 import type { EngineDeps } from '@steckbrief/engine';
 import { buildRegistry } from '@steckbrief/workflows';
@@ -31,6 +31,8 @@ export async function startServer(
     entry,
     { BENCH_DATABASE_URL: database.url, BENCH_SCHEMA: database.schema, BENCH_POOL_MAX: String(ctx.options.callers) },
     hello,
+    // Started as deployed; a raw baseline entry gets the same runtime settings.
+    API_NODE_FLAGS,
   );
   const { port } = first as { port: number };
   return { url: `http://127.0.0.1:${port}`, pid: child.pid as number };

@@ -2,3 +2,4 @@
 export { hashToken, issueToken } from '@steckbrief/accounts';
 export type { AppDeps } from './app.js';
 export { createApp } from './app.js';
+export { API_NODE_FLAGS } from './node-flags.js';
