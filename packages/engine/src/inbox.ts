@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, executePrepared } from '@steckbrief/db';
+import { type Db, executePrepared, queryPrepared, StatementShapes } from '@steckbrief/db';
 import { type SqlBool, sql } from 'kysely';
 import { type Actor, canSee, hasRole, seesOnlyAsOwner, taskGroupsOf } from './access.js';
 import { roleLabels } from './definition.js';
@@ -337,14 +337,42 @@ export interface InboxRow extends InboxTask {
   closedAt: string | null;
 }
 
+/**
+ * An inbox query as its statements take it: the scope filter as the JSON the profiles' scope must
+ * contain, limit and offset within range (so that a statement can be built with slots for all of them).
+ */
+export interface InboxInput {
+  view: InboxView;
+  state?: string;
+  scopeMatch?: string;
+  overdue?: boolean;
+  dueBefore?: Date;
+  sort?: InboxSort;
+  descending?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export function inboxInput(q: Omit<InboxQuery, 'view'> & { view?: InboxView }): InboxInput {
+  const scope = q.scope && Object.keys(q.scope).length ? q.scope : undefined;
+  return {
+    view: q.view ?? 'group',
+    state: q.state || undefined,
+    scopeMatch: scope && JSON.stringify(Object.fromEntries(Object.entries(scope).map(([k, v]) => [k, [v]]))),
+    overdue: q.overdue === true,
+    dueBefore: q.dueBefore,
+    sort: q.sort,
+    descending: q.descending === true,
+    limit: Math.min(Math.max(q.limit ?? 25, 1), 500),
+    offset: Math.max(q.offset ?? 0, 0),
+  };
+}
+
 /** The filters every view shares (stage, scope, overdue, due before), on the caller's groups. */
-function inboxBase(deps: EngineDeps, groups: Array<[string, string]>, q: Omit<InboxQuery, 'view'>, at: Date) {
+function inboxBase(deps: EngineDeps, groups: Array<[string, string]>, q: InboxInput, at: Date) {
   let query = selectTasks(deps.db).leftJoin('users as u', 'u.id', 't.claimed_by').where(inGroups(groups));
   if (q.state) query = query.where('t.state', '=', q.state);
-  if (q.scope && Object.keys(q.scope).length) {
-    const match = JSON.stringify(Object.fromEntries(Object.entries(q.scope).map(([k, v]) => [k, [v]])));
-    query = query.where(sql<SqlBool>`p.scope @> ${match}::jsonb`);
-  }
+  if (q.scopeMatch) query = query.where(sql<SqlBool>`p.scope @> ${q.scopeMatch}::jsonb`);
   if (q.overdue) query = query.where('t.due_at', '<', at);
   if (q.dueBefore) query = query.where('t.due_at', '<', q.dueBefore);
   return query;
@@ -373,18 +401,14 @@ const SORT_COLUMNS = {
 } as const;
 
 /** The statement of one page of an inbox view: its rows in the view's order. */
-function pageQuery(deps: EngineDeps, actor: Actor, groups: Array<[string, string]>, q: InboxQuery, at: Date) {
+function pageQuery(deps: EngineDeps, actor: Actor, groups: Array<[string, string]>, q: InboxInput, at: Date) {
   const base = inView(inboxBase(deps, groups, q, at), q.view, actor);
   const direction = q.descending ? sql`desc` : sql`asc`;
   const order =
     q.view === 'done' && !q.sort
       ? sql`t.closed_at desc nulls last, t.id`
       : sql`${SORT_COLUMNS[q.sort ?? 'due']} ${direction} nulls last, t.due_at asc nulls last, t.id`;
-  const rows = base
-    .orderBy(order)
-    .select(['u.name as claimed_by_name', 't.closed_at'])
-    .limit(Math.min(Math.max(q.limit ?? 25, 1), 500))
-    .offset(Math.max(q.offset ?? 0, 0));
+  const rows = base.orderBy(order).select(['u.name as claimed_by_name', 't.closed_at']).limit(q.limit).offset(q.offset);
   return { base, rows, order };
 }
 
@@ -410,7 +434,7 @@ export async function inboxPage(
   const groups = taskGroupsOf(deps.registry.roles, actor);
   if (!groups.length || !actor.userId) return { items: [], total: 0 };
   const at = (deps.now ?? (() => new Date()))();
-  const { base, rows: query } = pageQuery(deps, actor, groups, q, at);
+  const { base, rows: query } = pageQuery(deps, actor, groups, inboxInput(q), at);
   const [rows, count] = await Promise.all([
     executePrepared(deps.db, query),
     q.total === false
@@ -437,7 +461,7 @@ function summaryQuery(
   deps: EngineDeps,
   actor: Actor & { userId: string },
   groups: Array<[string, string]>,
-  q: Omit<InboxQuery, 'view'>,
+  q: InboxInput,
   at: Date,
 ) {
   // The tasks alone, read from the group index (`tasks_group_idx`, all statuses) without visiting the
@@ -446,10 +470,9 @@ function summaryQuery(
   const conditions = [inGroups(groups)];
   if (q.overdue) conditions.push(sql<SqlBool>`t.due_at < ${at}`);
   if (q.dueBefore) conditions.push(sql<SqlBool>`t.due_at < ${q.dueBefore}`);
-  if (q.scope && Object.keys(q.scope).length) {
-    const match = JSON.stringify(Object.fromEntries(Object.entries(q.scope).map(([k, v]) => [k, [v]])));
+  if (q.scopeMatch) {
     conditions.push(
-      sql<SqlBool>`exists (select 1 from profiles p where p.id = t.profile_id and p.scope @> ${match}::jsonb)`,
+      sql<SqlBool>`exists (select 1 from profiles p where p.id = t.profile_id and p.scope @> ${q.scopeMatch}::jsonb)`,
     );
   }
   // The stage filter applies to the counts, not to the list of stages.
@@ -499,8 +522,94 @@ export async function inboxSummary(deps: EngineDeps, actor: Actor, q: Omit<Inbox
   const { userId } = actor;
   if (!groups.length || !userId) return NO_SUMMARY();
   const at = (deps.now ?? (() => new Date()))();
-  const [row] = await executePrepared(deps.db, summaryQuery(deps, { ...actor, userId }, groups, q, at));
+  const [row] = await executePrepared(deps.db, summaryQuery(deps, { ...actor, userId }, groups, inboxInput(q), at));
   return row ? toSummary(row) : NO_SUMMARY();
+}
+
+/** The values of an inbox page's statement; `r<n>` and `s<n>` are the role and scope of the caller's n-th group. */
+type InboxSlots = Record<string, unknown>;
+
+/** The inbox page's statement per shape (see `StatementShapes`): built and compiled once per shape, not per request. */
+const inboxShapes = new StatementShapes<InboxSlots>();
+
+/**
+ * The statement of `inboxPageWithSummary`: the figures with the page's rows joined laterally. Its shape
+ * is every choice that changes its text (the number of groups, the view, which filters are set, the
+ * order); the values (the groups, the user, the time, the filters' values, limit and offset) are slots.
+ */
+export function inboxPageStatement(
+  deps: EngineDeps,
+  userId: string,
+  groups: Array<[string, string]>,
+  q: InboxInput,
+  at: Date,
+): { sql: string; parameters: unknown[] } {
+  const key = [
+    groups.length,
+    q.view,
+    q.state ? 'state' : '',
+    q.scopeMatch ? 'scope' : '',
+    q.overdue ? 'overdue' : '',
+    q.dueBefore ? 'before' : '',
+    q.sort ?? '',
+    q.descending ? 'desc' : '',
+  ].join('|');
+  const values: InboxSlots = {
+    user: userId,
+    at,
+    state: q.state,
+    scope: q.scopeMatch,
+    before: q.dueBefore,
+    limit: q.limit,
+    offset: q.offset,
+  };
+  groups.forEach(([role, scope], i) => {
+    values[`r${i}`] = role;
+    values[`s${i}`] = scope;
+  });
+  return inboxShapes.statement(
+    deps.db,
+    key,
+    () => {
+      const slot = <T>(name: string) => inboxShapes.slot<T>(name);
+      const slotted: InboxInput = {
+        ...q,
+        state: q.state && slot('state'),
+        scopeMatch: q.scopeMatch && slot('scope'),
+        dueBefore: q.dueBefore && slot<Date>('before'),
+        limit: slot<number>('limit'),
+        offset: slot<number>('offset'),
+      };
+      const slottedGroups = groups.map((_, i): [string, string] => [slot(`r${i}`), slot(`s${i}`)]);
+      const user = slot<string>('user');
+      const when = slot<Date>('at');
+      return inboxPageQuery(deps, user, slottedGroups, slotted, when);
+    },
+    values,
+  );
+}
+
+/** The figures with the page's rows joined laterally, as a Kysely query (see `inboxPageStatement`). */
+export function inboxPageQuery(
+  deps: EngineDeps,
+  userId: string,
+  groups: Array<[string, string]>,
+  q: InboxInput,
+  at: Date,
+) {
+  const actor = { userId, organisation: null, grants: [] };
+  // Composed by Kysely, which numbers the parameters of both parts. The page's own order is carried as
+  // `ordinal` (its ORDER BY repeated in the window), since a join does not keep a subquery's order.
+  const summary = summaryQuery(deps, actor, groups, q, at);
+  const { rows: page, order } = pageQuery(deps, actor, groups, q, at);
+  return deps.db
+    .selectFrom(summary.as('s'))
+    .leftJoinLateral(page.select(sql<string>`row_number() over (order by ${order})`.as('ordinal')).as('r'), (join) =>
+      join.onTrue(),
+    )
+    .selectAll('s')
+    .selectAll('r')
+    .orderBy('r.ordinal');
 }
 
 /**
@@ -518,19 +627,8 @@ export async function inboxPageWithSummary(
   const { userId } = actor;
   if (!groups.length || !userId) return { items: [], ...NO_SUMMARY() };
   const at = (deps.now ?? (() => new Date()))();
-  // Composed by Kysely, which numbers the parameters of both parts. The page's own order is carried as
-  // `ordinal` (its ORDER BY repeated in the window), since a join does not keep a subquery's order.
-  const summary = summaryQuery(deps, { ...actor, userId }, groups, q, at);
-  const { rows: page, order } = pageQuery(deps, actor, groups, q, at);
-  const query = deps.db
-    .selectFrom(summary.as('s'))
-    .leftJoinLateral(page.select(sql<string>`row_number() over (order by ${order})`.as('ordinal')).as('r'), (join) =>
-      join.onTrue(),
-    )
-    .selectAll('s')
-    .selectAll('r')
-    .orderBy('r.ordinal');
-  const rows = await executePrepared(deps.db, query);
+  const { sql: text, parameters } = inboxPageStatement(deps, userId, groups, inboxInput(q), at);
+  const rows = await queryPrepared<SummaryRow & Partial<PageRow>>(deps.db, text, parameters);
   const [first] = rows;
   if (!first) return { items: [], ...NO_SUMMARY() };
   return {
