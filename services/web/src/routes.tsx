@@ -48,13 +48,15 @@ export function webRoutes(deps: WebDeps): Router {
     res.redirect(303, webState(res).user ? '/meine-steckbriefe' : publicHome(web));
   });
 
+  // The inbox first: the most requested page passes no other route's layer (no other route's path
+  // starts with /aufgaben).
+  taskRoutes(pages, web);
   signinRoutes(pages, web);
   oidcRoutes(pages, web);
   profileRoutes(pages, web);
   editingRoutes(pages, web);
   attachmentRoutes(pages, web);
   publicRoutes(pages, web);
-  taskRoutes(pages, web);
   sessionRoutes(pages, web, deps.fundingPeriods ?? []);
   budgetRoutes(pages, web, deps.fundingPeriods ?? []);
   noteRoutes(pages, web);
