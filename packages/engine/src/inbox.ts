@@ -588,7 +588,8 @@ export function inboxPageStatement(
     q.descending ? 'desc' : '',
   ].join('|');
   const fixedGroups = q.offset === 0 && groups.every(([role]) => deps.registry.roles.get(role)?.scope.kind !== 'owner');
-  const literalKey = `${shape}|${q.limit}|${groups.map(([role, scope]) => `${role}=${scope}`).join(',')}`;
+  // JSON: no two group lists give the same key, whatever their values hold.
+  const literalKey = `${shape}|${q.limit}|${JSON.stringify(groups)}`;
   const literal = fixedGroups && (literalShapes.has(literalKey) || literalShapes.size < LITERAL_INBOX_SHAPES);
   if (literal) literalShapes.add(literalKey);
   const key = literal ? `literal|${literalKey}` : `${shape}|${groups.length}`;

@@ -31,6 +31,15 @@ const people: Array<{ userId: string; groups: Array<[string, string]> }> = [
       ['office', ''],
     ],
   },
+  // Group values that a joined key could confuse with each other's.
+  { userId: '00000000-0000-4000-8000-000000000005', groups: [['panel', 'panel:a=b,panel=panel:c']] },
+  {
+    userId: '00000000-0000-4000-8000-000000000006',
+    groups: [
+      ['panel', 'panel:a=b'],
+      ['panel', 'panel:c'],
+    ],
+  },
   // An owner-scoped group (one per organisation) is always a parameter.
   { userId: '00000000-0000-4000-8000-000000000004', groups: [['applicant', 'owner:org:org-1']] },
 ];
@@ -66,7 +75,7 @@ describe('the inbox page statement', () => {
 
   it('writes the groups into the statement only on a first page of groups that are not one per organisation', () => {
     const at = new Date('2026-12-01T08:00:00Z');
-    const [north, , , owner] = people;
+    const [north, , , , , owner] = people;
     if (!north || !owner) throw new Error('missing fixture');
     expect(inboxPageStatement(deps, north.userId, north.groups, inboxInput({ view: 'group' }), at).literal).toBe(true);
     expect(
