@@ -25,21 +25,28 @@ export const PAGE_SIZE = 25;
 /** A view's number; done tasks are counted only up to a limit (`INBOX_DONE_COUNT_LIMIT`). */
 const countText = (n: number) => (n >= INBOX_DONE_COUNT_LIMIT ? `${INBOX_DONE_COUNT_LIMIT}+` : String(n));
 
-function SortHeader({ params, sort, label }: { params: InboxParams; sort: InboxSort; label: string }) {
+/** A sortable column's header: its link sorts by it, or reverses the order it is sorted by; `aria-sort` says which. */
+function sortHeader(params: InboxParams, sort: InboxSort, label: string): Html {
   const current = (params.sort ?? 'due') === sort && !(params.view === 'done' && !params.sort);
-  const ariaSort = current ? (params.descending ? 'descending' : 'ascending') : undefined;
+  const ariaSort = current ? (params.descending ? 'descending' : 'ascending') : null;
   const href = inboxHref(params, { sort, descending: current ? !params.descending : false, page: 1 });
-  return (
-    <th scope="col" class="kern-table__header" aria-sort={ariaSort}>
-      <a class="kern-link" href={href}>
-        {label}
-        <span class="kern-sr-only">
-          {current ? `, sortiert ${params.descending ? 'absteigend' : 'aufsteigend'}; umkehren` : ', danach sortieren'}
-        </span>
-        {current ? <span aria-hidden="true">{params.descending ? ' ▼' : ' ▲'}</span> : null}
-      </a>
-    </th>
-  );
+  return html`<th scope="col" class="kern-table__header"${ariaSort ? html` aria-sort="${ariaSort}"` : null}><a class="kern-link" href="${href}">${label}<span class="kern-sr-only">${current ? `, sortiert ${params.descending ? 'absteigend' : 'aufsteigend'}; umkehren` : ', danach sortieren'}</span>${current ? html`<span aria-hidden="true">${params.descending ? ' ▼' : ' ▲'}</span>` : null}</a></th>`;
+}
+
+/**
+ * The table's head, the views and the filters are written with the `html` template too (see `inboxRows`):
+ * after the rows, rendering them as components was the largest cost left in the page's own code.
+ */
+function tableHead(params: InboxParams): Html {
+  return html`<tr class="kern-table__row">${sortHeader(params, 'title', 'Projekt')}${sortHeader(params, 'sponsor', 'Träger')}${sortHeader(params, 'state', 'Stufe')}<th scope="col" class="kern-table__header">Aufgabe</th>${sortHeader(params, 'due', 'Fällig')}${sortHeader(params, 'claimed', 'In Bearbeitung von')}<th scope="col" class="kern-table__header"><span class="kern-sr-only">Aktion</span></th></tr>`;
+}
+
+/** The views with their numbers; the current one is marked for screen readers (`aria-current`). */
+function viewLinks(params: InboxParams, counts: Record<InboxView, number>): Html {
+  return html`${INBOX_VIEWS.map(
+    (view) =>
+      html`<li><a class="kern-link" href="${inboxHref(params, { view, page: 1, sort: null, descending: false })}"${view === params.view ? html` aria-current="page"` : null}>${VIEW_LABELS[view]} <span class="inbox__count">(${countText(counts[view])})</span></a></li>`,
+  )}`;
 }
 
 /**
@@ -62,101 +69,16 @@ function inboxRows(ctx: PageContext, rows: InboxRow[], here: string, stageLabel:
   })}`;
 }
 
-function Filters({
-  params,
-  filters,
-  stages,
-}: {
-  params: InboxParams;
-  filters: FilterChoice[];
-  stages: Array<[string, string]>;
-}) {
-  const select = (id: string, name: string, label: string, options: Array<[string, string]>, value: string) => (
-    <div class="kern-form-input" key={name}>
-      <label class="kern-label" for={id}>
-        {label}
-      </label>
-      <div class="kern-form-input__select-wrapper">
-        <select class="kern-form-input__select" id={id} name={name}>
-          <option value="" selected={!value}>
-            Alle
-          </option>
-          {options.map(([v, l]) => (
-            <option value={v} selected={v === value} key={v}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </div>
-    </div>
-  );
-  return (
-    <form method="get" action="/aufgaben" class="inbox__filters" aria-labelledby="filter-titel">
-      <h2 class="kern-heading-small" id="filter-titel">
-        Filter
-      </h2>
-      {params.view !== 'group' ? <input type="hidden" name="ansicht" value={VIEW_SLUGS[params.view]} /> : null}
-      <div class="inbox__filter-fields">
-        {select('filter-stufe', 'stufe', 'Stufe', stages, params.state)}
-        {filters.map((f) =>
-          f.options.length ? (
-            select(`filter-${f.name}`, f.name, f.label, f.options, params.scope[f.name] ?? '')
-          ) : (
-            <div class="kern-form-input" key={f.name}>
-              <label class="kern-label" for={`filter-${f.name}`}>
-                {f.label}
-              </label>
-              <input
-                class="kern-form-input__input"
-                type="text"
-                id={`filter-${f.name}`}
-                name={f.name}
-                value={params.scope[f.name] ?? ''}
-              />
-            </div>
-          ),
-        )}
-        <div class="kern-form-input">
-          <label class="kern-label" for="filter-faellig-vor">
-            Fällig vor
-          </label>
-          <input
-            class="kern-form-input__input"
-            type="date"
-            id="filter-faellig-vor"
-            name="faellig-vor"
-            value={params.dueBefore}
-          />
-        </div>
-        <div class="kern-form-check inbox__filter-check">
-          <input
-            class="kern-form-check__checkbox"
-            type="checkbox"
-            id="filter-ueberfaellig"
-            name="ueberfaellig"
-            value="ja"
-            checked={params.overdue}
-          />
-          <label class="kern-label" for="filter-ueberfaellig">
-            Nur überfällige
-          </label>
-        </div>
-      </div>
-      {params.sort ? <input type="hidden" name="sortierung" value={SORT_SLUGS[params.sort]} /> : null}
-      {params.descending ? <input type="hidden" name="richtung" value="ab" /> : null}
-      <div class="inbox__filter-buttons">
-        <button type="submit" class="kern-btn kern-btn--secondary">
-          <span class="kern-label">Filter anwenden</span>
-        </button>
-        <a
-          class="kern-link"
-          href={inboxHref({ ...params, state: '', scope: {}, overdue: false, dueBefore: '', page: 1 })}
-        >
-          Filter zurücksetzen
-        </a>
-      </div>
-    </form>
-  );
+/** The filter form's fields and buttons (the content of its `<form>`). */
+function filterFields(params: InboxParams, filters: FilterChoice[], stages: Array<[string, string]>): Html {
+  const select = (id: string, name: string, label: string, options: Array<[string, string]>, value: string) =>
+    html`<div class="kern-form-input"><label class="kern-label" for="${id}">${label}</label><div class="kern-form-input__select-wrapper"><select class="kern-form-input__select" id="${id}" name="${name}"><option value=""${value ? null : html` selected`}>Alle</option>${options.map(([v, l]) => html`<option value="${v}"${v === value ? html` selected` : null}>${l}</option>`)}</select></div></div>`;
+  const field = (f: FilterChoice) =>
+    f.options.length
+      ? select(`filter-${f.name}`, f.name, f.label, f.options, params.scope[f.name] ?? '')
+      : html`<div class="kern-form-input"><label class="kern-label" for="filter-${f.name}">${f.label}</label><input class="kern-form-input__input" type="text" id="filter-${f.name}" name="${f.name}" value="${params.scope[f.name] ?? ''}"/></div>`;
+  const reset = inboxHref({ ...params, state: '', scope: {}, overdue: false, dueBefore: '', page: 1 });
+  return html`<h2 class="kern-heading-small" id="filter-titel">Filter</h2>${params.view !== 'group' ? html`<input type="hidden" name="ansicht" value="${VIEW_SLUGS[params.view]}"/>` : null}<div class="inbox__filter-fields">${select('filter-stufe', 'stufe', 'Stufe', stages, params.state)}${filters.map(field)}<div class="kern-form-input"><label class="kern-label" for="filter-faellig-vor">Fällig vor</label><input class="kern-form-input__input" type="date" id="filter-faellig-vor" name="faellig-vor" value="${params.dueBefore}"/></div><div class="kern-form-check inbox__filter-check"><input class="kern-form-check__checkbox" type="checkbox" id="filter-ueberfaellig" name="ueberfaellig" value="ja"${params.overdue ? html` checked` : null}/><label class="kern-label" for="filter-ueberfaellig">Nur überfällige</label></div></div>${params.sort ? html`<input type="hidden" name="sortierung" value="${SORT_SLUGS[params.sort]}"/>` : null}${params.descending ? html`<input type="hidden" name="richtung" value="ab"/>` : null}<div class="inbox__filter-buttons"><button type="submit" class="kern-btn kern-btn--secondary"><span class="kern-label">Filter anwenden</span></button><a class="kern-link" href="${reset}">Filter zurücksetzen</a></div>`;
 }
 
 export function InboxPage({
@@ -198,22 +120,16 @@ export function InboxPage({
       ) : null}
       <h1 class="kern-heading-large">Aufgaben</h1>
       <nav aria-label="Ansichten" class="inbox__views">
-        <ul class="inbox__view-list">
-          {INBOX_VIEWS.map((view) => (
-            <li key={view}>
-              <a
-                class="kern-link"
-                href={inboxHref(params, { view, page: 1, sort: null, descending: false })}
-                aria-current={view === params.view ? 'page' : undefined}
-              >
-                {VIEW_LABELS[view]} <span class="inbox__count">({countText(counts[view])})</span>
-              </a>
-            </li>
-          ))}
-        </ul>
+        <ul class="inbox__view-list" {...innerHtml(viewLinks(params, counts))} />
       </nav>
       <SavedViews ctx={ctx} views={saved} here={inboxHref(params, { page: 1 })} />
-      <Filters params={params} filters={filters} stages={stages} />
+      <form
+        method="get"
+        action="/aufgaben"
+        class="inbox__filters"
+        aria-labelledby="filter-titel"
+        {...innerHtml(filterFields(params, filters, stages))}
+      />
       {rows.length === 0 ? (
         <p class="kern-body">
           Keine Aufgaben in dieser Ansicht{filters.length || params.state ? ' mit diesen Filtern' : ''}.
@@ -231,21 +147,7 @@ export function InboxPage({
                 {VIEW_LABELS[params.view]}: {countText(total)} {total === 1 ? 'Aufgabe' : 'Aufgaben'}
                 {pages > 1 ? `, Seite ${params.page} von ${pages}` : ''}
               </caption>
-              <thead class="kern-table__head">
-                <tr class="kern-table__row">
-                  <SortHeader params={params} sort="title" label="Projekt" />
-                  <SortHeader params={params} sort="sponsor" label="Träger" />
-                  <SortHeader params={params} sort="state" label="Stufe" />
-                  <th scope="col" class="kern-table__header">
-                    Aufgabe
-                  </th>
-                  <SortHeader params={params} sort="due" label="Fällig" />
-                  <SortHeader params={params} sort="claimed" label="In Bearbeitung von" />
-                  <th scope="col" class="kern-table__header">
-                    <span class="kern-sr-only">Aktion</span>
-                  </th>
-                </tr>
-              </thead>
+              <thead class="kern-table__head" {...innerHtml(tableHead(params))} />
               <tbody class="kern-table__body" {...innerHtml(inboxRows(ctx, rows, here, stageLabel))} />
             </table>
           </div>
