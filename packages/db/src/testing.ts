@@ -29,6 +29,22 @@ export async function createTestDatabase(label = 'test', poolMax = 10): Promise<
   };
 }
 
+/**
+ * `count` bare profiles (workflow `review`, state `review`, empty data) of a new user, for tests that need
+ * many rows rather than real profiles (the plan tests). Resolves with the user's id.
+ */
+export async function insertBareProfiles(db: Db, count: number): Promise<string> {
+  const user = await db
+    .insertInto('users')
+    .values({ email: `bare-${randomBytes(4).toString('hex')}@example.org`, name: 'Bare', roles: '[]' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await sql`insert into profiles (workflow_id, workflow_version, state, snapshot, owner_key, created_by, data, version, scope, summary, updated_at)
+    select 'review', 1, 'review', '{}', ${`u:${user.id}`}, ${user.id}::uuid, '{}', 1, '{}', '{}', now()
+    from generate_series(1, ${count}::int)`.execute(db);
+  return user.id;
+}
+
 /** A node of a plan in `EXPLAIN (FORMAT JSON)`, with its children. */
 export type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };
 

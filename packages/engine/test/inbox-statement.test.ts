@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb } from '@steckbrief/db';
-import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '@steckbrief/db/testing';
+import { createTestDatabase, insertBareProfiles, TEST_DATABASE_URL, type TestDatabase } from '@steckbrief/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -95,16 +95,9 @@ describe('the inbox page in PostgreSQL', () => {
 
   it('keeps one generic plan for a panel’s first page instead of planning every call, and shows the panel’s tasks', async () => {
     const { db } = t;
-    const owner = await db
-      .insertInto('users')
-      .values({ email: 'inbox-plan@example.org', name: 'Plan', roles: '[]' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
     // As in a running system: most tasks are the office's and done, a panel's open tasks are few; a group's
     // size is then underestimated from its role's and its scope's frequencies, and its custom plan looks cheap.
-    await sql`insert into profiles (workflow_id, workflow_version, state, snapshot, owner_key, created_by, data, version, scope, summary, updated_at)
-      select 'review', 1, 'review', '{}', ${`u:${owner.id}`}, ${owner.id}::uuid, '{}', 1, '{}', '{}', now()
-      from generate_series(1, 2000)`.execute(db);
+    await insertBareProfiles(db, 2000);
     await sql`insert into tasks (profile_id, workflow_id, key, kind, state, assignee_role, assignee_scope, status, due_at, created_at)
       select id, 'review', 'old:' || n, 'check', 'submitted', 'office', '', 'done', now(), now()
       from profiles, generate_series(1, 4) n`.execute(db);

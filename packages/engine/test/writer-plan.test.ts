@@ -2,6 +2,7 @@ import {
   capturedStatement,
   createTestDatabase,
   genericPlan,
+  insertBareProfiles,
   type PlanNode,
   planNodes,
   type TestDatabase,
@@ -20,16 +21,9 @@ afterAll(() => t?.destroy());
 describe('a transition that closes tasks', () => {
   it('reads the tasks it closes through an index condition in the generic plan of a running system, not every open task', async () => {
     const { db } = t;
-    const user = await db
-      .insertInto('users')
-      .values({ email: 'plan@example.org', name: 'Plan', roles: '[]' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
     // 300 profiles, each with ten tasks done; statistics taken then (hardly any task open), as autovacuum finds a
     // running system between waves; then each profile gets an open task.
-    await sql`insert into profiles (workflow_id, workflow_version, state, snapshot, owner_key, created_by, data, version, scope, summary, updated_at)
-      select 'review', 1, 'review', '{}', ${`u:${user.id}`}, ${user.id}::uuid, '{}', 1, '{}', '{}', now()
-      from generate_series(1, 300)`.execute(db);
+    const userId = await insertBareProfiles(db, 300);
     const task = (key: string, status: string) =>
       sql`insert into tasks (profile_id, workflow_id, key, kind, state, assignee_role, assignee_scope, status, created_at)
         select id, 'review', ${key}, 'decide', 'review', 'panel', 'panel:north', ${status}, now() from profiles`.execute(
@@ -51,7 +45,7 @@ describe('a transition that closes tasks', () => {
         workflowId: 'review',
         expectedVersion: 1,
         at: new Date(),
-        history: { event: 'DECIDE', from: 'review', to: 'done', actorId: user.id },
+        history: { event: 'DECIDE', from: 'review', to: 'done', actorId: userId },
         state: 'done',
         closeTasks: [{ id: open.id, kind: 'decide', status: 'done' }],
       });
