@@ -19,16 +19,28 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitFor(url: string, deadlineMs: number): Promise<Response> {
+/**
+ * Polls `url` until it answers 2xx and `done` accepts the body. /readyz answers 200 as soon as PostgreSQL
+ * does and reports Redis beside it, so a process still connecting to Redis may first say `redis: 'down'`.
+ */
+async function waitFor(
+  url: string,
+  deadlineMs: number,
+  done: (body: unknown) => boolean = () => true,
+): Promise<unknown> {
   const deadline = Date.now() + deadlineMs;
+  let last: unknown;
   for (;;) {
     try {
       const res = await fetch(url);
-      if (res.ok) return res;
+      if (res.ok) {
+        last = await res.json();
+        if (done(last)) return last;
+      }
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer in time`);
+    if (Date.now() > deadline) throw new Error(`${url} did not answer in time (last: ${JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -73,9 +85,10 @@ describe('the built services', () => {
     const api = start('api', { PORT: String(apiPort), HOST: '127.0.0.1' });
     const worker = start('worker', { WORKER_METRICS_PORT: String(workerPort), HOST: '127.0.0.1' });
 
-    const ready = await waitFor(`http://127.0.0.1:${apiPort}/readyz`, 30_000);
-    expect(await ready.json()).toEqual({ checks: { postgres: 'ok', redis: 'ok' } });
-    expect((await waitFor(`http://127.0.0.1:${workerPort}/healthz`, 30_000)).status).toBe(200);
+    const bothUp = (body: unknown) => (body as { checks?: { redis?: string } }).checks?.redis === 'ok';
+    const ready = await waitFor(`http://127.0.0.1:${apiPort}/readyz`, 30_000, bothUp);
+    expect(ready).toEqual({ checks: { postgres: 'ok', redis: 'ok' } });
+    await waitFor(`http://127.0.0.1:${workerPort}/healthz`, 30_000);
     const docs = await fetch(`http://127.0.0.1:${apiPort}/api/openapi.json`);
     expect(((await docs.json()) as { openapi: string }).openapi).toMatch(/^3\.1/);
 
