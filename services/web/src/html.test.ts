@@ -1,6 +1,7 @@
+import { escapeHtml } from '@steckbrief/notifications';
 import { h, type VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, html, innerHtml, renderDocument, trustedHtml } from './html.js';
+import { html, innerHtml, renderDocument, trustedHtml } from './html.js';
 
 describe('rendering', () => {
   it('escapes text by default', () => {

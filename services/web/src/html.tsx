@@ -1,5 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
+
+import { escapeHtml } from '@steckbrief/notifications';
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 
@@ -19,22 +21,6 @@ export class Html {
   toString(): string {
     return this.value;
   }
-}
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const SPECIAL = /[&<>"']/g;
-const HAS_SPECIAL = /[&<>"']/;
-
-/** Text for element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  // Most text has nothing to escape: a test is cheaper than a replace that finds nothing.
-  return HAS_SPECIAL.test(text) ? text.replace(SPECIAL, (c) => ESCAPES[c] as string) : text;
 }
 
 export type HtmlValue = string | number | Html | null | undefined | false | readonly HtmlValue[];
